@@ -1,0 +1,107 @@
+"""Stable codes of the problems the parser reports, with their documentation.
+
+Each code is kebab-case and never changes meaning once released. The text here is
+the source of ``docs/rules/<code>.md`` (see ``bib_lsp.docs``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bib_lsp.syntax.tree import Severity
+
+UNBALANCED_BRACES = "unbalanced-braces"
+MISSING_ENTRY_TYPE = "missing-entry-type"
+MISSING_ENTRY_BODY = "missing-entry-body"
+MISSING_KEY = "missing-key"
+MISSING_COMMA = "missing-comma"
+MISSING_EQUALS = "missing-equals"
+MISSING_VALUE = "missing-value"
+UNEXPECTED_TOKEN = "unexpected-token"
+
+
+@dataclass(frozen=True)
+class CodeDoc:
+    code: str
+    severity: Severity
+    summary: str
+    why: str
+    example: str
+    fix: str
+
+
+SYNTAX_CODES: tuple[CodeDoc, ...] = (
+    CodeDoc(
+        UNBALANCED_BRACES,
+        Severity.ERROR,
+        'A `{`, `(` or `"` that is never closed, or a `}` that closes nothing.',
+        "BibTeX and biber read to the matching delimiter. An unclosed brace swallows the "
+        "following fields or entries; a stray `}` ends an entry early, so the fields after "
+        "it are silently dropped. bib-lsp cuts a runaway entry off at the next line that "
+        "starts with `@`, and reports the delimiter that was never closed.",
+        "@article{knuth84,\n  title = {The {TeX}book,\n  year  = 1984,\n}\n",
+        "Add the missing `}` (here after `book`), or remove the extra one. Braces inside "
+        "values must balance, even after a backslash: write `\\{` only in pairs.",
+    ),
+    CodeDoc(
+        MISSING_ENTRY_TYPE,
+        Severity.ERROR,
+        "An `@` with no entry type after it.",
+        "BibTeX reads every `@`, even one in free text between entries, as the start of "
+        "an entry and complains when no type follows.",
+        "Mail me at @ home.\n",
+        "Write the entry type (`@article{...}`), or remove the `@` from the free text.",
+    ),
+    CodeDoc(
+        MISSING_ENTRY_BODY,
+        Severity.ERROR,
+        "An `@type` that is not followed by `{` or `(`.",
+        "Outside entries BibTeX treats every `@` as the start of an entry, so an e-mail "
+        "address in a comment between entries is an error for BibTeX, and a typo such as "
+        "`@article[key, ...]` loses the whole entry.",
+        "% written by jane@example.org\n",
+        "Open the entry with `{` or `(`; in free text, avoid the `@` (write `(at)`), or "
+        "put the text in an `@comment{...}`.",
+    ),
+    CodeDoc(
+        MISSING_KEY,
+        Severity.ERROR,
+        "An entry without a citation key.",
+        "An entry without a key cannot be cited; BibTeX and biber report or skip it.",
+        "@book{,\n  title = {Untitled},\n}\n",
+        "Add a unique key right after the opening brace: `@book{doe2020,`.",
+    ),
+    CodeDoc(
+        MISSING_COMMA,
+        Severity.ERROR,
+        "Two fields (or the key and the first field) without a `,` between them.",
+        "BibTeX stops reading the entry at the missing comma and drops the rest of it.",
+        "@book{doe2020,\n  title = {Untitled}\n  year  = 2020,\n}\n",
+        "Add the `,` at the end of the first line.",
+    ),
+    CodeDoc(
+        MISSING_EQUALS,
+        Severity.ERROR,
+        "A field name that is not followed by `=`.",
+        "BibTeX expects `name = value`; without `=` it drops the rest of the entry.",
+        "@book{doe2020,\n  title {Untitled},\n}\n",
+        "Write `title = {Untitled}`.",
+    ),
+    CodeDoc(
+        MISSING_VALUE,
+        Severity.ERROR,
+        "A field with `=` but no value, or a `#` with nothing after it.",
+        "BibTeX reports an error and drops the rest of the entry.",
+        "@book{doe2020,\n  title = ,\n}\n",
+        "Give the field a value (`title = {Untitled}`) or delete the field.",
+    ),
+    CodeDoc(
+        UNEXPECTED_TOKEN,
+        Severity.ERROR,
+        "Text where a field name or the end of the entry should be.",
+        "BibTeX stops reading the entry at the first thing it does not expect, so the "
+        "fields after it are lost.",
+        "@book{doe2020,\n  = {Untitled},\n}\n",
+        "Remove the stray text or write the field name it stands for.",
+    ),
+)

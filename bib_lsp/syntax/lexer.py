@@ -1,0 +1,50 @@
+"""Character classes and scanners shared by the parser.
+
+BibTeX's rules (from ``bibtex.web``): identifiers (entry types, field names, macro
+names) are runs of printable characters other than white space and ``"#%'(),={}``.
+Whitespace here is ASCII only, as in BibTeX: a no-break space is text.
+"""
+
+from __future__ import annotations
+
+import re
+
+BLANK = " \t\n\r\f\v"
+WHITESPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
+# One trivia token inside an entry: a run of blanks, or a ``%`` comment to the end of
+# the line (biber skips these; BibTeX would not, which a rule may report).
+TRIVIA_RE = re.compile(r"[ \t\n\r\f\v]+|%[^\r\n]*")
+# An identifier. It never starts with ``@``: an ``@`` where a field name could stand
+# starts a new entry (BibTeX's resynchronisation point).
+NAME_RE = re.compile(r"""[^ \t\n\r\f\v"#%'(),={}@][^ \t\n\r\f\v"#%'(),={}]*""")
+DIGITS_RE = re.compile(r"[0-9]+")
+# A citation key: anything but blanks, the separators and the delimiters.
+KEY_IN_BRACES_RE = re.compile(r"""[^ \t\n\r\f\v,{}=#"%@][^ \t\n\r\f\v,{}=#"%]*""")
+KEY_IN_PARENS_RE = re.compile(r"""[^ \t\n\r\f\v,{}()=#"%@][^ \t\n\r\f\v,{}()=#"%]*""")
+# Inside a value: braces, and a line that starts (after blanks) with ``@``, where a
+# runaway value is cut off so that one unclosed brace spoils one entry only.
+BRACED_SCAN_RE = re.compile(r"[{}]|[\r\n][ \t\f\v\r\n]*@")
+QUOTED_SCAN_RE = re.compile(r'["{}]|[\r\n][ \t\f\v\r\n]*@')
+
+
+def describe(char: str) -> str:
+    """A short, readable name for a character in a message."""
+    if char == "":
+        return "the end of the file"
+    if char in "\r\n":
+        return "a line break"
+    if char.isspace():
+        return "white space"
+    return f"`{char}`"
+
+
+# The common shape of a field, read in one regular-expression match: blanks, name,
+# `=`, one piece (braces nested up to three deep, or a quoted string, or a word)
+# without any `@` (so no resynchronisation point can hide in it), blanks, `,`. Any
+# other shape is read token by token; both ways give the same tree.
+_B = r"[ \t\n\r\f\v]*"
+_IN = r"[^{}@]"
+_BRACED = rf"\{{(?:{_IN}|\{{(?:{_IN}|\{{{_IN}*\}})*\}})*\}}"
+_QUOTED = rf'"(?:[^"{{}}@]|\{{(?:{_IN}|\{{{_IN}*\}})*\}})*"'
+_WORD = r"""[^ \t\n\r\f\v"#%'(),={}@][^ \t\n\r\f\v"#%'(),={}]*"""
+FAST_FIELD_RE = re.compile(rf"({_B})({_WORD})({_B})=({_B})({_BRACED}|{_QUOTED}|{_WORD})({_B})(,?)")

@@ -1,0 +1,499 @@
+"""A parser that never raises: text in, lossless blocks and located problems out.
+
+A ``.bib`` file is a flat sequence of top-level blocks: entries (``@type{...}``)
+and the free text between them, which BibTeX ignores. ``parse_block`` reads one
+block from a given start; the result depends only on the text from that start up
+to the block's end plus, at most, the one character after it. That is what lets
+``Document`` re-parse only the blocks an edit touches.
+
+Recovery follows BibTeX's resynchronisation point: an ``@`` where a field could
+start, or an ``@`` at the start of a line inside a runaway value, ends the open
+entry, so an unclosed brace spoils one entry and not the rest of the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import re
+from collections.abc import Iterator
+
+from bib_lsp.syntax import codes
+from bib_lsp.syntax.kinds import TRIVIA
+from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import (
+    BRACED_SCAN_RE,
+    FAST_FIELD_RE,
+    KEY_IN_BRACES_RE,
+    KEY_IN_PARENS_RE,
+    NAME_RE,
+    QUOTED_SCAN_RE,
+    TRIVIA_RE,
+    WHITESPACE_RE,
+    describe,
+)
+from bib_lsp.syntax.tree import Element, Node, Problem, Token, make_token
+
+_SPECIAL_KINDS = {"string": K.STRING, "preamble": K.PREAMBLE, "comment": K.COMMENT_ENTRY}
+
+
+class BlockParse:
+    """The result of reading one block: its node, problems (block-relative), its end,
+    and whether the reading looked at the very end of the text it was given (then a
+    longer text could have given a different block)."""
+
+    __slots__ = ("end", "node", "problems", "saw_end")
+
+    def __init__(self, node: Node, problems: list[Problem], end: int, saw_end: bool) -> None:
+        self.node = node
+        self.problems = problems
+        self.end = end
+        self.saw_end = saw_end
+
+
+def parse_block(text: str, start: int) -> BlockParse:
+    """Read the top-level block that starts at ``start`` (``start < len(text)``)."""
+    return _BlockParser(text, start).run()
+
+
+class _BlockParser:
+    __slots__ = ("broken", "n", "pos", "problems", "saw_end", "start", "text")
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text = text
+        self.n = len(text)
+        self.start = start
+        self.pos = start
+        self.problems: list[Problem] = []
+        self.saw_end = False
+        self.broken = False  # a value inside the entry was cut off unclosed
+
+    # -- helpers ---------------------------------------------------------------
+    def peek(self, at: int = -1) -> str:
+        p = self.pos if at < 0 else at
+        if p >= self.n:
+            self.saw_end = True
+            return ""
+        return self.text[p]
+
+    def report(self, start: int, end: int, code: str, message: str) -> None:
+        self.problems.append(Problem(start - self.start, end - self.start, code, message))
+
+    def trivia(self, out: list[Element]) -> None:
+        text, match, pos = self.text, TRIVIA_RE.match, self.pos
+        m = match(text, pos)
+        while m is not None:
+            end = m.end()
+            out.append(make_token(K.COMMENT if text[pos] == "%" else K.WHITESPACE, end - pos))
+            pos = end
+            m = match(text, pos)
+        self.pos = pos
+
+    def token(self, out: list[Element], kind: K, width: int) -> None:
+        out.append(make_token(kind, width))
+        self.pos += width
+
+    def run(self) -> BlockParse:
+        node = self.entry() if self.text[self.start] == "@" else self.junk()
+        return BlockParse(node, self.problems, self.pos, self.saw_end)
+
+    # -- free text between entries ----------------------------------------------
+    def junk(self) -> Node:
+        text, start = self.text, self.start
+        end = text.find("@", start)
+        if end < 0:
+            end = self.n
+            self.saw_end = True
+        if "}" in text[start:end]:
+            depth = 0
+            for i in range(start, end):
+                ch = text[i]
+                if ch == "{":
+                    depth += 1
+                elif ch == "}":
+                    if depth:
+                        depth -= 1
+                    else:
+                        self.report(i, i + 1, codes.UNBALANCED_BRACES, _STRAY_CLOSE)
+        self.pos = end
+        return Node(K.JUNK_BLOCK, [make_token(K.JUNK, end - start)], end - start)
+
+    # -- entries ---------------------------------------------------------------
+    def entry(self) -> Node:
+        text, at = self.text, self.start
+        children: list[Element] = [make_token(K.AT, 1)]
+        self.pos = at + 1
+        self.blank(children)
+        m = NAME_RE.match(text, self.pos)
+        type_name = ""
+        if m is not None:
+            type_name = m.group()
+            self.token(children, K.TYPE, len(type_name))
+            type_end = self.pos
+            self.blank(children)
+        delim = self.peek()
+        if delim not in ("{", "("):
+            if m is None:
+                self.report(at, at + 1, codes.MISSING_ENTRY_TYPE, _NO_TYPE)
+            else:
+                self.report(
+                    at,
+                    type_end,
+                    codes.MISSING_ENTRY_BODY,
+                    f"`@{type_name}` must be followed by `{{` or `(`, found {describe(delim)}",
+                )
+            return Node(K.ENTRY, children, self.pos - at)
+        if m is None:
+            self.report(at, at + 1, codes.MISSING_ENTRY_TYPE, _NO_TYPE)
+        kind = _SPECIAL_KINDS.get(type_name.lower(), K.ENTRY)
+        if kind is K.COMMENT_ENTRY:
+            return self.comment_entry(children)
+        open_at = self.pos
+        self.token(children, K.L_DELIM, 1)
+        close = "}" if delim == "{" else ")"
+        if kind is K.ENTRY:
+            need_comma = self.key(children, close, open_at)
+        elif kind is K.PREAMBLE:
+            need_comma = self.preamble_value(children, open_at)
+        else:
+            need_comma = False
+        if not self.fields(children, close, need_comma) and not self.broken:
+            where = "the end of the file" if self.pos >= self.n else "the next entry"
+            self.report(
+                open_at,
+                open_at + 1,
+                codes.UNBALANCED_BRACES,
+                f"this `{delim}` is never closed: the entry runs into {where}",
+            )
+        return Node(kind, children, self.pos - at)
+
+    def blank(self, out: list[Element]) -> None:
+        m = WHITESPACE_RE.match(self.text, self.pos)
+        if m is not None:
+            self.token(out, K.WHITESPACE, m.end() - self.pos)
+
+    def comment_entry(self, children: list[Element]) -> Node:
+        # BibTeX ignores `@comment` and then skips to the next `@` as in free text;
+        # biber reads a balanced `{...}` after it as the comment. We take the body
+        # when it is balanced, and otherwise leave the rest as free text.
+        if self.peek() == "{":
+            end, unclosed = self.scan_braced(self.pos, report=False)
+            if not unclosed:
+                self.token(children, K.BODY, end - self.pos)
+        return Node(K.COMMENT_ENTRY, children, self.pos - self.start)
+
+    def key(self, children: list[Element], close: str, open_at: int) -> bool:
+        """Read the citation key; return whether a comma is still owed after it."""
+        self.trivia(children)
+        key_re = KEY_IN_BRACES_RE if close == "}" else KEY_IN_PARENS_RE
+        m = key_re.match(self.text, self.pos)
+        if m is not None:
+            # `@article{title = ...`: the word is a field name and the key is missing.
+            probe = m.end()
+            t = TRIVIA_RE.match(self.text, probe)
+            while t is not None:
+                probe = t.end()
+                t = TRIVIA_RE.match(self.text, probe)
+            if self.peek(probe) != "=":
+                self.token(children, K.KEY, m.end() - self.pos)
+                return self.comma(children)
+        self.report(open_at, open_at + 1, codes.MISSING_KEY, "this entry has no citation key")
+        if m is None and self.peek() == ",":
+            self.token(children, K.COMMA, 1)
+        return False
+
+    def comma(self, children: list[Element]) -> bool:
+        pending: list[Element] = []
+        self.trivia(pending)
+        children.extend(pending)
+        if self.peek() == ",":
+            self.token(children, K.COMMA, 1)
+            return False
+        return True
+
+    def preamble_value(self, children: list[Element], open_at: int) -> bool:
+        self.trivia(children)
+        if not self.starts_value():
+            self.report(open_at, open_at + 1, codes.MISSING_VALUE, "`@preamble` has no value")
+            return False
+        node, pending = self.value()
+        children.append(node)
+        children.extend(pending)
+        return False
+
+    def fields(self, children: list[Element], close: str, need_comma: bool) -> bool:
+        """Read fields up to the closing delimiter; return whether it was found."""
+        text = self.text
+        fast = FAST_FIELD_RE.match
+        last_end = self.pos - _trailing_trivia(children)
+        while True:
+            if not need_comma:
+                m = fast(text, self.pos)
+                if m is not None and (m.end(7) > m.start(7) or text.startswith(close, m.end())):
+                    self.fast_field(children, m)
+                    need_comma = m.end(7) == m.start(7)
+                    last_end = m.start(6)
+                    continue
+            self.trivia(children)
+            if self.broken:
+                return False
+            c = self.peek()
+            if c == close:
+                self.token(children, K.R_DELIM, 1)
+                return True
+            if c == "@" or not c:
+                return False
+            if NAME_RE.match(text, self.pos) is not None:
+                if need_comma:
+                    self.report(last_end, last_end, codes.MISSING_COMMA, _NO_COMMA)
+                node, has_comma, pending = self.field()
+                children.append(node)
+                children.extend(pending)
+                need_comma = not has_comma
+                last_end = self.pos - _width(pending)
+                continue
+            self.unexpected(children, c, close)
+
+    def fast_field(self, children: list[Element], m: re.Match[str]) -> None:
+        ws0, name, ws1, ws2, val, ws3, comma = m.groups()
+        if ws0:
+            children.append(make_token(K.WHITESPACE, len(ws0)))
+        fc: list[Element] = [make_token(K.NAME, len(name))]
+        if ws1:
+            fc.append(make_token(K.WHITESPACE, len(ws1)))
+        fc.append(make_token(K.EQUALS, 1))
+        if ws2:
+            fc.append(make_token(K.WHITESPACE, len(ws2)))
+        first = val[0]
+        if first == "{":
+            kind = K.BRACED
+        elif first == '"':
+            kind = K.QUOTED
+        elif val.isascii() and val.isdigit():
+            kind = K.NUMBER
+        else:
+            kind = K.MACRO
+        width = len(val)
+        fc.append(Node(K.VALUE, [make_token(kind, width)], width))
+        if comma:
+            if ws3:
+                fc.append(make_token(K.WHITESPACE, len(ws3)))
+            fc.append(make_token(K.COMMA, 1))
+            children.append(Node(K.FIELD, fc, m.end() - m.end(1)))
+        else:
+            children.append(Node(K.FIELD, fc, m.end(5) - m.end(1)))
+            if ws3:
+                children.append(make_token(K.WHITESPACE, len(ws3)))
+        self.pos = m.end()
+
+    def unexpected(self, children: list[Element], c: str, close: str) -> None:
+        start = self.pos
+        if c in '{"':
+            end, unclosed = self.scan_piece(start)
+            width = end - start
+            if unclosed:
+                self.broken = True
+        else:
+            width = 1
+        self.token(children, K.ERROR, width)
+        if c == "}":
+            self.report(start, start + 1, codes.UNBALANCED_BRACES, _STRAY_CLOSE)
+            return
+        expected = "a field name" + (f" or `{close}`" if close else "")
+        prev = self.problems[-1] if self.problems else None
+        if (
+            prev is not None
+            and prev.code == codes.UNEXPECTED_TOKEN
+            and prev.end == start - self.start
+            and width == 1
+        ):
+            self.problems[-1] = Problem(prev.start, prev.end + 1, prev.code, prev.message)
+            return
+        message = f"expected {expected}, found {describe(c)}"
+        self.report(start, start + width, codes.UNEXPECTED_TOKEN, message)
+
+    def field(self) -> tuple[Node, bool, list[Element]]:
+        """Read ``name = value,``; return the node, whether it ends in a comma, and
+        the trivia after it that belongs to the entry."""
+        start = self.pos
+        text = self.text
+        m = NAME_RE.match(text, start)
+        assert m is not None
+        name = m.group()
+        fc: list[Element] = []
+        self.token(fc, K.NAME, len(name))
+        pending: list[Element] = []
+        self.trivia(pending)
+        c = self.peek()
+        if c == "=":
+            fc.extend(pending)
+            eq = self.pos
+            self.token(fc, K.EQUALS, 1)
+            pending = []
+            self.trivia(pending)
+            if self.starts_value():
+                fc.extend(pending)
+                node, pending = self.value()
+                fc.append(node)
+            else:
+                self.report(eq, eq + 1, codes.MISSING_VALUE, f"field `{name}` has no value")
+        else:
+            self.report(
+                start, start + len(name), codes.MISSING_EQUALS, f"expected `=` after `{name}`"
+            )
+            if c in ("{", '"'):
+                fc.extend(pending)
+                node, pending = self.value()
+                fc.append(node)
+        if not self.broken and self.peek() == ",":
+            fc.extend(pending)
+            pending = []
+            self.token(fc, K.COMMA, 1)
+            return Node(K.FIELD, fc, self.pos - start), True, pending
+        return Node(K.FIELD, fc, self.pos - start - _width(pending)), False, pending
+
+    def starts_value(self) -> bool:
+        c = self.peek()
+        return c in ("{", '"') or NAME_RE.match(self.text, self.pos) is not None
+
+    def value(self) -> tuple[Node, list[Element]]:
+        """Read pieces joined by ``#``; return the node and the trivia after it."""
+        start = self.pos
+        text = self.text
+        vc: list[Element] = []
+        while True:
+            c = self.peek()
+            if c in ("{", '"'):
+                end, unclosed = self.scan_piece(self.pos)
+                self.token(vc, K.BRACED if c == "{" else K.QUOTED, end - self.pos)
+                if unclosed:
+                    self.broken = True
+                    return Node(K.VALUE, vc, self.pos - start), []
+            else:
+                m = NAME_RE.match(text, self.pos)
+                if m is None:
+                    hash_at = self.pos - 1
+                    self.report(hash_at, hash_at + 1, codes.MISSING_VALUE, "nothing after `#`")
+                    return Node(K.VALUE, vc, self.pos - start), []
+                word = m.group()
+                kind = K.NUMBER if word.isascii() and word.isdigit() else K.MACRO
+                self.token(vc, kind, len(word))
+            pending: list[Element] = []
+            self.trivia(pending)
+            if self.peek() != "#":
+                return Node(K.VALUE, vc, self.pos - start - _width(pending)), pending
+            vc.extend(pending)
+            self.token(vc, K.HASH, 1)
+            self.trivia(vc)
+
+    # -- delimited pieces ------------------------------------------------------------
+    def scan_piece(self, start: int) -> tuple[int, bool]:
+        if self.text[start] == "{":
+            return self.scan_braced(start)
+        return self.scan_quoted(start)
+
+    def scan_braced(self, start: int, report: bool = True) -> tuple[int, bool]:
+        """Find the end of the ``{...}`` group at ``start``; return (end, unclosed)."""
+        stack: list[int] = []
+        text = self.text
+        for m in BRACED_SCAN_RE.finditer(text, start):
+            at = m.start()
+            ch = text[at]
+            if ch == "{":
+                stack.append(at)
+            elif ch == "}":
+                stack.pop()
+                if not stack:
+                    return at + 1, False
+            else:
+                return self.cut_off(at, stack, report)
+        self.saw_end = True
+        return self.cut_off(self.n, stack, report)
+
+    def scan_quoted(self, start: int) -> tuple[int, bool]:
+        stack: list[int] = []
+        text = self.text
+        for m in QUOTED_SCAN_RE.finditer(text, start + 1):
+            at = m.start()
+            ch = text[at]
+            if ch == "{":
+                stack.append(at)
+            elif ch == "}":
+                if stack:
+                    stack.pop()
+                else:
+                    self.report(at, at + 1, codes.UNBALANCED_BRACES, _STRAY_IN_QUOTES)
+            elif ch == '"':
+                if not stack:
+                    return at + 1, False
+            else:
+                return self.cut_off(at, [start, *stack], True)
+        self.saw_end = True
+        return self.cut_off(self.n, [start, *stack], True)
+
+    def cut_off(self, at: int, unclosed: list[int], report: bool) -> tuple[int, bool]:
+        if report:
+            where = "the end of the file" if at >= self.n else "the next entry"
+            for opener in unclosed:
+                ch = self.text[opener]
+                self.report(
+                    opener,
+                    opener + 1,
+                    codes.UNBALANCED_BRACES,
+                    f"this `{ch}` is never closed: the value runs into {where}",
+                )
+        return at, True
+
+
+def _trailing_trivia(elements: list[Element]) -> int:
+    total = 0
+    for e in reversed(elements):
+        if isinstance(e, Node) or e[0] not in TRIVIA:
+            break
+        total += e[1]
+    return total
+
+
+def _width(elements: list[Element]) -> int:
+    total = 0
+    for e in elements:
+        total += e.width if isinstance(e, Node) else e[1]
+    return total
+
+
+_NO_TYPE = "expected an entry type after `@`"
+_NO_COMMA = "missing `,` between fields"
+_STRAY_CLOSE = "this `}` has no matching `{`"
+_STRAY_IN_QUOTES = "this `}` has no matching `{` inside the quoted value"
+
+
+def parse_blocks(text: str) -> list[BlockParse]:
+    """Read a whole text into blocks."""
+    out: list[BlockParse] = []
+    pos, n = 0, len(text)
+    with gc_paused():
+        while pos < n:
+            block = _BlockParser(text, pos).run()
+            out.append(block)
+            pos = block.end
+    return out
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building trees.
+
+    A tree is hundreds of thousands of small lists and nodes with no reference
+    cycles; the collector's passes over the growing heap made a full parse about
+    four times slower (1.3 s against 0.33 s on tugboat.bib), for nothing to collect.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+__all__ = ["BlockParse", "Token", "parse_block", "parse_blocks"]

@@ -1,0 +1,110 @@
+"""The lossless syntax tree: green nodes with widths, tokens as (kind, width) pairs.
+
+Nodes do not know their offsets or text: a node's text is the slice of its block's
+text that its width covers, and the widths of its children add up to its own. This
+keeps untouched subtrees valid after an edit elsewhere (they are reused as they are)
+and keeps memory low: the block text is stored once, tokens hold no strings.
+Positions come from walking the tree from a block start (see ``views``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bib_lsp.syntax.kinds import SyntaxKind
+
+Token = tuple[SyntaxKind, int]
+"""A leaf: its kind and its width in code points."""
+
+
+_SHARED_WIDTHS = 256
+_SHARED: list[list[Token]] = [
+    [(kind, width) for width in range(_SHARED_WIDTHS)] for kind in SyntaxKind if kind.is_token
+]
+
+
+def make_token(kind: SyntaxKind, width: int) -> Token:
+    """A token; short ones are shared objects, so that a tree of a large file does
+    not hold (and the garbage collector does not visit) a million small tuples."""
+    if width < _SHARED_WIDTHS:
+        return _SHARED[kind - 1][width]
+    return (kind, width)
+
+
+class Node:
+    """An inner node of the tree: a kind, children in text order, and a width."""
+
+    __slots__ = ("children", "kind", "width")
+
+    def __init__(self, kind: SyntaxKind, children: list[Element], width: int) -> None:
+        self.kind = kind
+        self.children = children
+        self.width = width
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return (
+            self.kind == other.kind
+            and self.width == other.width
+            and self.children == other.children
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Node({self.kind.name}, width={self.width}, children={len(self.children)})"
+
+    def tokens(self, offset: int = 0) -> Iterator[tuple[SyntaxKind, int, int]]:
+        """Yield ``(kind, start, end)`` for every token below this node, in order."""
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.tokens(offset)
+                offset += child.width
+            else:
+                end = offset + child[1]
+                yield child[0], offset, end
+                offset = end
+
+    def pretty(self, text: str, offset: int = 0, indent: int = 0) -> str:
+        """An indented dump of the subtree (for tests and debugging)."""
+        pad = "  " * indent
+        lines = [f"{pad}{self.kind.name}@{offset}..{offset + self.width}"]
+        for child in self.children:
+            if isinstance(child, Node):
+                lines.append(child.pretty(text, offset, indent + 1))
+                offset += child.width
+            else:
+                end = offset + child[1]
+                lines.append(f"{pad}  {child[0].name}@{offset}..{end} {text[offset:end]!r}")
+                offset = end
+        return "\n".join(lines)
+
+
+Element = Node | Token
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+    HINT = "hint"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A located finding: ``start``/``end`` are code-point offsets (block-relative
+    inside a ``Block``, absolute when handed out by a ``Document`` or ``Tree``)."""
+
+    start: int
+    end: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def shifted(self, delta: int) -> Problem:
+        if not delta:
+            return self
+        return Problem(self.start + delta, self.end + delta, self.code, self.message, self.severity)

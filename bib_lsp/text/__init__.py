@@ -1,0 +1,21 @@
+"""Text utilities: line bookkeeping and LSP position encodings."""
+
+from bib_lsp.text.encoding import (
+    Position,
+    PositionEncoding,
+    Range,
+    code_points_for_units,
+    units_in,
+)
+from bib_lsp.text.line_index import LINE_BREAK_RE, LineIndex, line_starts
+
+__all__ = [
+    "LINE_BREAK_RE",
+    "LineIndex",
+    "Position",
+    "PositionEncoding",
+    "Range",
+    "code_points_for_units",
+    "line_starts",
+    "units_in",
+]
