@@ -18,6 +18,7 @@ MISSING_COMMA = "missing-comma"
 MISSING_EQUALS = "missing-equals"
 MISSING_VALUE = "missing-value"
 UNEXPECTED_TOKEN = "unexpected-token"
+NOT_UTF8 = "not-utf8"
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,9 @@ SYNTAX_CODES: tuple[CodeDoc, ...] = (
         Severity.ERROR,
         "An `@` with no entry type after it.",
         "BibTeX reads every `@`, even one in free text between entries, as the start of "
-        "an entry and complains when no type follows.",
-        "Mail me at @ home.\n",
-        "Write the entry type (`@article{...}`), or remove the `@` from the free text.",
+        "an entry, and skips an entry without a type.",
+        "@{doe2020,\n  title = {Untitled},\n}\n",
+        "Write the entry type (`@book{doe2020, ...}`), or remove the `@` from the free text.",
     ),
     CodeDoc(
         MISSING_ENTRY_BODY,
@@ -103,5 +104,16 @@ SYNTAX_CODES: tuple[CodeDoc, ...] = (
         "fields after it are lost.",
         "@book{doe2020,\n  = {Untitled},\n}\n",
         "Remove the stray text or write the field name it stands for.",
+    ),
+    CodeDoc(
+        NOT_UTF8,
+        Severity.WARNING,
+        "A file that is not valid UTF-8 (read as Latin-1 instead).",
+        "biber and modern LaTeX expect UTF-8. A Latin-1 file shows its accented letters "
+        "as garbage in editors set to UTF-8, and mixing encodings corrupts it. bib-lsp "
+        "reads such a file as Latin-1 (ISO-8859-1) and points at the first byte that is "
+        "not UTF-8.",
+        "author = {Stra\\xdfe}   % the byte 0xDF, Latin-1 for the German sharp s\n",
+        "Convert the file to UTF-8, e.g. `iconv -f latin1 -t utf-8 old.bib > new.bib`.",
     ),
 )

@@ -158,14 +158,41 @@ class _BlockParser:
         else:
             need_comma = False
         if not self.fields(children, close, need_comma) and not self.broken:
-            where = "the end of the file" if self.pos >= self.n else "the next entry"
-            self.report(
-                open_at,
-                open_at + 1,
-                codes.UNBALANCED_BRACES,
-                f"this `{delim}` is never closed: the entry runs into {where}",
-            )
+            self.report_unclosed_entry(children, open_at, delim)
         return Node(kind, children, self.pos - at)
+
+    def report_unclosed_entry(self, children: list[Element], open_at: int, delim: str) -> None:
+        where = "the end of the file" if self.pos >= self.n else "the next entry"
+        swallowed = self.swallowing_piece(children)
+        if swallowed is None:
+            message = f"this `{delim}` is never closed: the entry runs into {where}"
+            self.report(open_at, open_at + 1, codes.UNBALANCED_BRACES, message)
+            return
+        piece_at, field_text = swallowed
+        opener = self.text[piece_at]
+        message = (
+            f"this `{opener}` is probably never closed: its value takes in "
+            f"`{field_text} = ...` and the `{_CLOSER[delim]}` meant to end the entry"
+        )
+        self.report(piece_at, piece_at + 1, codes.UNBALANCED_BRACES, message)
+
+    def swallowing_piece(self, children: list[Element]) -> tuple[int, str] | None:
+        """When an entry is left open because a value lacks its closing brace, the
+        value has run over the following fields up to the entry's own `}`. Find the
+        last value piece that contains what looks like a field (`name =` at the
+        start of a line): that is where the missing brace belongs."""
+        found = None
+        pos = self.start
+        for child in children:
+            width = child.width if isinstance(child, Node) else child[1]
+            if isinstance(child, Node) and child.kind is K.FIELD:
+                for kind, s, e in child.tokens(pos):
+                    if kind in (K.BRACED, K.QUOTED):
+                        m = _FIELD_INSIDE_RE.search(self.text, s, e)
+                        if m is not None:
+                            found = (s, m.group(1))
+            pos += width
+        return found
 
     def blank(self, out: list[Element]) -> None:
         m = WHITESPACE_RE.match(self.text, self.pos)
@@ -461,6 +488,8 @@ def _width(elements: list[Element]) -> int:
     return total
 
 
+_CLOSER = {"{": "}", "(": ")"}
+_FIELD_INSIDE_RE = re.compile(r"""[\r\n][ \t]*([^ \t\n\r\f\v"#%'(),={}@]+)[ \t]*=""")
 _NO_TYPE = "expected an entry type after `@`"
 _NO_COMMA = "missing `,` between fields"
 _STRAY_CLOSE = "this `}` has no matching `{`"

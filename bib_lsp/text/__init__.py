@@ -7,11 +7,12 @@ from bib_lsp.text.encoding import (
     code_points_for_units,
     units_in,
 )
-from bib_lsp.text.line_index import LINE_BREAK_RE, LineIndex, line_starts
+from bib_lsp.text.line_index import LINE_BREAK_RE, LineIndex, LineMapping, line_starts
 
 __all__ = [
     "LINE_BREAK_RE",
     "LineIndex",
+    "LineMapping",
     "Position",
     "PositionEncoding",
     "Range",

@@ -9,6 +9,7 @@ not be used for positions.
 
 from __future__ import annotations
 
+import abc
 import re
 from bisect import bisect_right
 
@@ -20,7 +21,7 @@ from bib_lsp.text.encoding import (
     units_in,
 )
 
-__all__ = ["LINE_BREAK_RE", "LineIndex", "line_starts"]
+__all__ = ["LINE_BREAK_RE", "LineIndex", "LineMapping", "line_starts"]
 
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 """Matches exactly one line break: ``\\r\\n``, ``\\n`` or a lone ``\\r``."""
@@ -37,54 +38,40 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
-class LineIndex:
-    """An immutable text plus its line starts, for offset/position conversion."""
+class LineMapping(abc.ABC):
+    """Offset/position conversion over any text that can report its lines.
 
-    __slots__ = ("_is_ascii", "_starts", "_text")
+    Subclasses say where lines start and end and hand out slices; the LSP clamping
+    rules and the unit counting live here once.
+    """
 
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._starts = line_starts(text)
-        self._is_ascii = text.isascii()
-
-    def __repr__(self) -> str:
-        return f"LineIndex(<{len(self._text)} chars, {self.line_count} lines>)"
+    __slots__ = ()
 
     @property
-    def text(self) -> str:
-        """The indexed text."""
-        return self._text
+    @abc.abstractmethod
+    def length(self) -> int:
+        """The length of the text in code points."""
 
     @property
+    @abc.abstractmethod
     def line_count(self) -> int:
         """The number of lines; at least 1, even for empty text."""
-        return len(self._starts)
 
-    def _check_line(self, line: int) -> None:
-        if not 0 <= line < len(self._starts):
-            raise IndexError(f"line {line} out of range (0..{len(self._starts) - 1})")
-
+    @abc.abstractmethod
     def line_start(self, line: int) -> int:
         """Return the offset of the first character of ``line``."""
-        self._check_line(line)
-        return self._starts[line]
 
+    @abc.abstractmethod
     def line_end(self, line: int, *, include_break: bool = False) -> int:
         """Return the offset just past ``line``'s content (or past its break)."""
-        self._check_line(line)
-        if line + 1 == len(self._starts):
-            return len(self._text)
-        end = self._starts[line + 1]
-        if include_break:
-            return end
-        if self._text[end - 1] == "\n" and end >= 2 and self._text[end - 2] == "\r":
-            return end - 2
-        return end - 1
 
+    @abc.abstractmethod
     def line_of(self, offset: int) -> int:
         """Return the line containing ``offset`` (clamped into the text)."""
-        offset = min(max(offset, 0), len(self._text))
-        return bisect_right(self._starts, offset) - 1
+
+    @abc.abstractmethod
+    def slice(self, start: int, end: int) -> str:
+        """Return the text between two offsets."""
 
     def position(
         self, offset: int, encoding: PositionEncoding = PositionEncoding.UTF16
@@ -94,13 +81,13 @@ class LineIndex:
         The offset is clamped to ``[0, len(text)]``; an offset between the
         ``\\r`` and ``\\n`` of a pair maps to the end of that line's content.
         """
-        offset = min(max(offset, 0), len(self._text))
+        offset = min(max(offset, 0), self.length)
         line = self.line_of(offset)
-        start = self._starts[line]
+        start = self.line_start(line)
         offset = min(offset, self.line_end(line))
-        if self._is_ascii or encoding is PositionEncoding.UTF32:
+        if encoding is PositionEncoding.UTF32:
             return Position(line, offset - start)
-        return Position(line, units_in(self._text[start:offset], encoding))
+        return Position(line, units_in(self.slice(start, offset), encoding))
 
     def offset(
         self, position: Position, encoding: PositionEncoding = PositionEncoding.UTF16
@@ -114,13 +101,13 @@ class LineIndex:
         """
         if position.line < 0:
             return 0
-        if position.line >= len(self._starts):
-            return len(self._text)
-        start = self._starts[position.line]
+        if position.line >= self.line_count:
+            return self.length
+        start = self.line_start(position.line)
         end = self.line_end(position.line)
-        if self._is_ascii:
+        if encoding is PositionEncoding.UTF32:
             return start + min(max(position.character, 0), end - start)
-        content = self._text[start:end]
+        content = self.slice(start, end)
         return start + code_points_for_units(content, position.character, encoding)
 
     def range(
@@ -134,3 +121,55 @@ class LineIndex:
     ) -> tuple[int, int]:
         """Convert a range to a pair of offsets."""
         return self.offset(r.start, encoding), self.offset(r.end, encoding)
+
+
+class LineIndex(LineMapping):
+    """An immutable text plus its line starts, for offset/position conversion."""
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts = line_starts(text)
+
+    def __repr__(self) -> str:
+        return f"LineIndex(<{len(self._text)} chars, {self.line_count} lines>)"
+
+    @property
+    def text(self) -> str:
+        """The indexed text."""
+        return self._text
+
+    @property
+    def length(self) -> int:
+        return len(self._text)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def _check_line(self, line: int) -> None:
+        if not 0 <= line < len(self._starts):
+            raise IndexError(f"line {line} out of range (0..{len(self._starts) - 1})")
+
+    def line_start(self, line: int) -> int:
+        self._check_line(line)
+        return self._starts[line]
+
+    def line_end(self, line: int, *, include_break: bool = False) -> int:
+        self._check_line(line)
+        if line + 1 == len(self._starts):
+            return len(self._text)
+        end = self._starts[line + 1]
+        if include_break:
+            return end
+        if self._text[end - 1] == "\n" and end >= 2 and self._text[end - 2] == "\r":
+            return end - 2
+        return end - 1
+
+    def line_of(self, offset: int) -> int:
+        offset = min(max(offset, 0), len(self._text))
+        return bisect_right(self._starts, offset) - 1
+
+    def slice(self, start: int, end: int) -> str:
+        return self._text[start:end]

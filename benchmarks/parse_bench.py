@@ -1,0 +1,164 @@
+"""Parse and edit speed of bib-lsp's syntax tree, side by side with bibtexparser 2.
+
+Figures printed:
+- full parse time (best of N) and peak Python memory (tracemalloc) for
+  tugboat.bib (3.8 MB, 4,846 entries) and for files of 5,000 and 50,000 entries
+  built from the real entries of the corpus (keys made unique);
+- bibtexparser 2's ``parse_string`` on the same texts, and the ratio;
+- one single-character edit in the middle of the 5,000- and 50,000-entry files
+  (median and 95th percentile of many), by offset and through an LSP range.
+
+Usage: python benchmarks/parse_bench.py [--corpus DIR] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import re
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import bibtexparser
+
+from bib_lsp.document import Document, TextChange
+from bib_lsp.document.io import read_bib
+from bib_lsp.syntax import parse
+from bib_lsp.syntax.views import entry_view
+from bib_lsp.text import Range
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def real_entries(corpus: Path) -> list[str]:
+    """The text of every regular entry in the corpus (no @string: macros would be
+    undefined out of their file, which does not matter for parsing)."""
+    out = []
+    for path in sorted(corpus.rglob("*.bib")):
+        text = read_bib(path).text
+        for start, block in parse(text):
+            view = entry_view(block, start)
+            if view is not None and view.key and not block.problems and view.fields:
+                out.append(block.text)
+    return out
+
+
+def build_file(entries: list[str], count: int) -> str:
+    pieces = []
+    for i in range(count):
+        entry = entries[i % len(entries)]
+        # Make each key unique: `@type{key,` -> `@type{key-i,`.
+        pieces.append(re.sub(r"^(@\s*\w+\s*[{(]\s*)([^,\s]+)", rf"\g<1>\g<2>-{i}", entry))
+    return "\n\n".join(pieces) + "\n"
+
+
+def best_time(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def peak_memory(fn: Callable[[], object]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    result = fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del result
+    return peak / 2**20
+
+
+def middle_value_offset(doc: Document) -> int:
+    """An offset inside a field value of the entry in the middle of the document."""
+    blocks = list(doc.blocks())
+    for start, block in blocks[len(blocks) // 2 :]:
+        view = entry_view(block, start)
+        if view and view.fields and view.fields[0].value and view.fields[0].value.pieces:
+            piece = view.fields[0].value.pieces[0]
+            return piece.span.start + 1
+    raise SystemExit("no entry with a value found")
+
+
+def edit_times(doc: Document, rounds: int, via_lsp: bool) -> list[float]:
+    """Type one character and delete it again, ``rounds`` times each, timing each."""
+    offset = middle_value_offset(doc)
+    times = []
+    for _ in range(rounds):
+        for insert in (True, False):
+            if via_lsp:
+                pos = doc.position(offset)
+                end = pos if insert else doc.position(offset + 1)
+                change = [TextChange("x" if insert else "", Range(pos, end))]
+                t0 = time.perf_counter()
+                doc.apply_changes(change)
+            else:
+                t0 = time.perf_counter()
+                doc.edit(offset, offset if insert else offset + 1, "x" if insert else "")
+            times.append(time.perf_counter() - t0)
+    return times
+
+
+def report_parse(name: str, text: str, repeat: int) -> None:
+    entries = sum(1 for _ in re.finditer(r"(?m)^\s*@", text))
+    ours = best_time(lambda: parse(text), repeat)
+    theirs = best_time(lambda: bibtexparser.parse_string(text), max(1, repeat // 2))
+    ours_mem = peak_memory(lambda: parse(text))
+    theirs_mem = peak_memory(lambda: bibtexparser.parse_string(text))
+    print(
+        f"{name}: {len(text) / 1e6:.1f} MB, ~{entries:,} entries\n"
+        f"  full parse   bib-lsp {ours * 1000:8.0f} ms   bibtexparser {theirs * 1000:8.0f} ms"
+        f"   ratio {ours / theirs:.2f} (goal <= 1.00)\n"
+        f"  peak memory  bib-lsp {ours_mem:8.0f} MB   bibtexparser {theirs_mem:8.0f} MB"
+    )
+
+
+def report_edits(name: str, text: str, rounds: int) -> None:
+    doc = Document(text)
+    for via_lsp in (False, True):
+        times = sorted(edit_times(doc, rounds, via_lsp))
+        median = statistics.median(times) * 1000
+        p95 = times[int(len(times) * 0.95)] * 1000
+        how = "LSP range " if via_lsp else "by offset "
+        print(
+            f"  1-char edit {how} median {median:.3f} ms  p95 {p95:.3f} ms"
+            f"  max {times[-1] * 1000:.3f} ms  ({len(times)} edits; goal: median < 2 ms)"
+        )
+    assert doc.text == text, "edits did not restore the text"
+    del name
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = ap.parse_args()
+    logging.disable(logging.CRITICAL)  # bibtexparser logs every block it cannot read
+    if not args.corpus.is_dir():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    repeat = 2 if args.quick else 5
+    rounds = 50 if args.quick else 250
+    print(f"Python {sys.version.split()[0]}, bibtexparser {bibtexparser.__version__}")
+    tugboat = read_bib(args.corpus / "texlive" / "beebe" / "tugboat.bib").text
+    report_parse("tugboat.bib", tugboat, repeat)
+    entries = real_entries(args.corpus)
+    print(f"({len(entries):,} distinct real entries in the corpus)")
+    for count in (5_000, 50_000):
+        text = build_file(entries, count)
+        report_parse(f"{count:,} entries", text, max(1, repeat // (2 if count > 5000 else 1)))
+        report_edits(f"{count:,} entries", text, rounds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""Command-line interface: ``bib-lsp check [--format text|json] PATH...``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from bib_lsp import __version__
+from bib_lsp.document import Document
+from bib_lsp.document.io import read_bib
+from bib_lsp.syntax.tree import Problem, Severity
+from bib_lsp.text import LineIndex, PositionEncoding
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+DIALECTS = ("auto", "bibtex", "biblatex")
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    path: str
+    index: LineIndex
+    problems: list[Problem]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="bib-lsp",
+        description="A language server and checker for BibTeX and biblatex .bib files.",
+    )
+    parser.add_argument("--version", action="version", version=f"bib-lsp {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    check = commands.add_parser(
+        "check",
+        help="report problems in .bib files",
+        description=(
+            "Report problems in .bib files, one per line as "
+            "'path:line:column: severity[code] message' (1-based line and column, "
+            "columns in characters). Directories are searched for *.bib files. "
+            "Exit status: 0 when no problem is an error, 1 when one is, 2 on usage "
+            "or I/O errors."
+        ),
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help=".bib file or directory")
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (text)"
+    )
+    check.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default="auto",
+        help="BibTeX or biblatex rules; auto decides per file (syntax checks are the same)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`bib-lsp check ... | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        return run_check(args.paths, args.format, sys.stdout, sys.stderr)
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _expand(paths: Sequence[str], err: TextIO) -> Iterator[Path | None]:
+    """Files to check; None (after a message) for a path that cannot be used."""
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.bib") if p.is_file())
+            if not found:
+                print(f"bib-lsp: error: no .bib files in directory '{name}'", file=err)
+                yield None
+            yield from found
+        elif path.exists() or path.is_symlink():
+            yield path
+        else:
+            print(f"bib-lsp: error: '{name}': no such file or directory", file=err)
+            yield None
+
+
+def check_text(text: str) -> list[Problem]:
+    """Every problem of one text, sorted by position."""
+    return sorted(Document(text).problems(), key=lambda p: (p.start, p.end, p.code))
+
+
+def run_check(paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
+    reports: list[FileReport] = []
+    io_failed = False
+    for path in _expand(paths, err):
+        if path is None:
+            io_failed = True
+            continue
+        try:
+            loaded = read_bib(path)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            print(f"bib-lsp: error: cannot read '{path}': {reason}", file=err)
+            io_failed = True
+            continue
+        problems = sorted(
+            [*loaded.problems, *check_text(loaded.text)], key=lambda p: (p.start, p.end)
+        )
+        reports.append(FileReport(str(path), LineIndex(loaded.text), problems))
+    if fmt == "json":
+        _write_json(reports, out)
+    else:
+        _write_text(reports, out, err)
+    if io_failed:
+        return EXIT_USAGE
+    has_error = any(p.severity is Severity.ERROR for r in reports for p in r.problems)
+    return EXIT_ERRORS if has_error else EXIT_OK
+
+
+def _write_text(reports: list[FileReport], out: TextIO, err: TextIO) -> None:
+    counts: dict[Severity, int] = dict.fromkeys(Severity, 0)
+    for report in reports:
+        for p in report.problems:
+            pos = report.index.position(p.start, PositionEncoding.UTF32)
+            line, column = pos.line + 1, pos.character + 1
+            print(
+                f"{report.path}:{line}:{column}: {p.severity.value}[{p.code}] {p.message}",
+                file=out,
+            )
+            counts[p.severity] += 1
+    if any(counts.values()):
+        parts = [_plural(n, s.value) for s, n in counts.items() if n]
+        files = len(reports)
+        print(f"{', '.join(parts)} in {_plural(files, 'file')}", file=err)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 or word == "information" else f"{n} {word}s"
+
+
+def _write_json(reports: list[FileReport], out: TextIO) -> None:
+    items = []
+    for report in reports:
+        for p in report.problems:
+            r = report.index.range(p.start, p.end, PositionEncoding.UTF16)
+            items.append(
+                {
+                    "path": report.path,
+                    "range": {
+                        "start": {"line": r.start.line, "character": r.start.character},
+                        "end": {"line": r.end.line, "character": r.end.character},
+                    },
+                    "severity": p.severity.value,
+                    "code": p.code,
+                    "message": p.message,
+                }
+            )
+    json.dump(items, out, indent=2, ensure_ascii=False)
+    out.write("\n")

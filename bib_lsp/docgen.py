@@ -1,0 +1,56 @@
+"""Generate ``docs/rules/<code>.md`` from the problem code documentation.
+
+Run ``python -m bib_lsp.docgen`` after changing a code's text; a test fails while
+the committed pages are stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bib_lsp.syntax.codes import SYNTAX_CODES, CodeDoc
+
+DOCS_DIR = Path(__file__).resolve().parent.parent / "docs" / "rules"
+
+
+def render(doc: CodeDoc) -> str:
+    return (
+        f"# `{doc.code}`\n\n"
+        f"Default severity: **{doc.severity.value}**\n\n"
+        f"## What it checks\n\n{doc.summary}\n\n"
+        f"## Why it matters\n\n{doc.why}\n\n"
+        f"## Example\n\n```bibtex\n{doc.example.rstrip()}\n```\n\n"
+        f"## How to fix\n\n{doc.fix}\n"
+    )
+
+
+def render_index(docs: tuple[CodeDoc, ...]) -> str:
+    lines = [
+        "# Problem codes\n",
+        "Every problem bib-lsp reports carries one of these stable codes.\n",
+        "| code | severity | what it checks |",
+        "| --- | --- | --- |",
+    ]
+    for doc in sorted(docs, key=lambda d: d.code):
+        lines.append(f"| [`{doc.code}`]({doc.code}.md) | {doc.severity.value} | {doc.summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def pages() -> dict[str, str]:
+    """File name -> content of every generated page."""
+    out = {f"{doc.code}.md": render(doc) for doc in SYNTAX_CODES}
+    out["README.md"] = render_index(SYNTAX_CODES)
+    return out
+
+
+def main() -> int:
+    DOCS_DIR.mkdir(parents=True, exist_ok=True)
+    for name, content in pages().items():
+        (DOCS_DIR / name).write_text(content, encoding="utf-8")
+    print(f"wrote {len(pages())} pages to {DOCS_DIR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,290 @@
+"""A text document kept as parsed blocks, re-parsed only where an edit lands.
+
+The text lives in its blocks (no whole-file string is rebuilt per keystroke), and
+the blocks live in chunks of about ``CHUNK_SIZE`` so that finding a block by
+offset or by line, and shifting everything after an edit, cost O(chunks + chunk
+size) rather than O(blocks). After an edit, blocks are re-read from the start of
+the first block the edit touches until a new block boundary falls on an old one
+past the edit; every block after that is the same object as before, caches and all.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from bib_lsp.syntax.block import Block, SyntaxTree
+from bib_lsp.syntax.parser import gc_paused, parse_block
+from bib_lsp.syntax.tree import Problem
+from bib_lsp.text import LineMapping, PositionEncoding, Range
+
+CHUNK_SIZE = 128
+
+
+@dataclass(frozen=True, slots=True)
+class TextChange:
+    """An LSP-style change: replace ``range`` (or the whole text when ``None``)."""
+
+    text: str
+    range: Range | None = None
+
+
+class _Chunk:
+    """An immutable run of consecutive blocks with their relative starts."""
+
+    __slots__ = ("blocks", "breaks", "length", "line_bases", "starts")
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+        self.starts: list[int] = []
+        self.line_bases: list[int] = []
+        pos = breaks = 0
+        for block in blocks:
+            self.starts.append(pos)
+            self.line_bases.append(breaks)
+            pos += len(block.text)
+            breaks += block.breaks
+        self.length = pos
+        self.breaks = breaks
+
+
+def _chunked(blocks: list[Block]) -> list[_Chunk]:
+    return [_Chunk(blocks[i : i + CHUNK_SIZE]) for i in range(0, len(blocks), CHUNK_SIZE)]
+
+
+class Document(LineMapping):
+    """A ``.bib`` text with its syntax, updated incrementally by edits."""
+
+    __slots__ = (
+        "_block_count",
+        "_chunk_first",
+        "_chunk_lines",
+        "_chunk_starts",
+        "_chunks",
+        "_length",
+        "uri",
+        "version",
+    )
+
+    def __init__(self, text: str = "", *, uri: str = "", version: int = 0) -> None:
+        self.uri = uri
+        self.version = version
+        self._chunks: list[_Chunk] = []
+        self._chunk_starts: list[int] = []
+        self._chunk_lines: list[int] = []
+        self._chunk_first: list[int] = []
+        self._length = 0
+        self._block_count = 0
+        self._replace_all(text)
+
+    # -- reading -------------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return "".join(block.text for chunk in self._chunks for block in chunk.blocks)
+
+    @property
+    def length(self) -> int:
+        return self._length
+
+    @property
+    def block_count(self) -> int:
+        return self._block_count
+
+    def blocks(self) -> Iterator[tuple[int, Block]]:
+        """Yield ``(absolute start, block)`` in text order."""
+        for base, chunk in zip(self._chunk_starts, self._chunks, strict=True):
+            for start, block in zip(chunk.starts, chunk.blocks, strict=True):
+                yield base + start, block
+
+    def problems(self) -> list[Problem]:
+        """Syntax problems of the whole text, with absolute offsets."""
+        return [p.shifted(start) for start, block in self.blocks() for p in block.problems]
+
+    def block_at(self, offset: int) -> tuple[int, Block]:
+        """The block containing ``offset`` (the last block for the end of the text)."""
+        ci, bi = self._locate(offset)
+        chunk = self._chunks[ci]
+        return self._chunk_starts[ci] + chunk.starts[bi], chunk.blocks[bi]
+
+    def slice(self, start: int, end: int) -> str:
+        start, end = max(start, 0), min(end, self._length)
+        if start >= end:
+            return ""
+        ci, bi = self._locate(start)
+        pieces: list[str] = []
+        pos = self._chunk_starts[ci] + self._chunks[ci].starts[bi]
+        while pos < end:
+            chunk = self._chunks[ci]
+            block = chunk.blocks[bi]
+            pieces.append(block.text[max(start - pos, 0) : end - pos])
+            pos += len(block.text)
+            bi += 1
+            if bi == len(chunk.blocks):
+                ci, bi = ci + 1, 0
+        return "".join(pieces)
+
+    # -- lines ---------------------------------------------------------------------
+    @property
+    def line_count(self) -> int:
+        if not self._chunks:
+            return 1
+        return self._chunk_lines[-1] + self._chunks[-1].breaks + 1
+
+    def line_of(self, offset: int) -> int:
+        offset = min(max(offset, 0), self._length)
+        if not self._chunks:
+            return 0
+        ci, bi = self._locate(offset)
+        chunk = self._chunks[ci]
+        block = chunk.blocks[bi]
+        relative = offset - self._chunk_starts[ci] - chunk.starts[bi]
+        within = bisect_right(block.line_starts, relative) if block.breaks else 0
+        return self._chunk_lines[ci] + chunk.line_bases[bi] + within
+
+    def line_start(self, line: int) -> int:
+        if not 0 <= line < self.line_count:
+            raise IndexError(f"line {line} out of range (0..{self.line_count - 1})")
+        if line == 0:
+            return 0
+        # Line `line` starts just after the `line`-th line break of the text.
+        ci = bisect_right(self._chunk_lines, line - 1) - 1
+        chunk = self._chunks[ci]
+        nth = line - self._chunk_lines[ci]
+        bi = bisect_right(chunk.line_bases, nth - 1) - 1
+        block = chunk.blocks[bi]
+        start = self._chunk_starts[ci] + chunk.starts[bi]
+        return start + block.line_starts[nth - chunk.line_bases[bi] - 1]
+
+    def line_end(self, line: int, *, include_break: bool = False) -> int:
+        if line + 1 >= self.line_count:
+            if line + 1 > self.line_count:
+                raise IndexError(f"line {line} out of range (0..{self.line_count - 1})")
+            return self._length
+        end = self.line_start(line + 1)
+        if include_break:
+            return end
+        return end - 2 if self.slice(end - 2, end) == "\r\n" else end - 1
+
+    # -- editing -------------------------------------------------------------------
+    def apply_changes(
+        self,
+        changes: Iterable[TextChange],
+        encoding: PositionEncoding = PositionEncoding.UTF16,
+        version: int | None = None,
+    ) -> None:
+        """Apply LSP-style changes in order, each in the coordinates its
+        predecessors left behind."""
+        for change in changes:
+            if change.range is None:
+                self._replace_all(change.text)
+            else:
+                start, end = self.offset_range(change.range, encoding)
+                self.edit(start, end, change.text)
+        if version is not None:
+            self.version = version
+
+    def edit(self, start: int, end: int, new_text: str) -> None:
+        """Replace the code points ``[start, end)`` with ``new_text``."""
+        start = min(max(start, 0), self._length)
+        end = min(max(end, start), self._length)
+        if start == end and not new_text:
+            return
+        if not self._chunks:
+            self._replace_all(new_text)
+            return
+        with gc_paused():
+            self._edit(start, end, new_text)
+
+    def _edit(self, start: int, end: int, new_text: str) -> None:
+        # First touched block: the one holding `start`, or the one ending there (a
+        # block's extent may depend on the one character after it).
+        first = self._flat(start)
+        first_start = self._block_start(first)
+        if start == first_start and first > 0:
+            first -= 1
+            first_start -= len(self._block(first).text)
+        last = self._flat(end)
+        last_end = self._block_start(last) + len(self._block(last).text)
+        region = self.slice(first_start, start) + new_text + self.slice(end, last_end)
+        total = self.block_count
+        next_old = last + 1  # the first old block not yet taken into `region`
+        boundaries = {len(region): next_old}  # region offset -> old block starting there
+        new_blocks: list[Block] = []
+        pos = 0
+        grow = 1
+        while pos < len(region) or next_old < total:
+            if pos in boundaries:
+                break
+            parsed = parse_block(region, pos)
+            if parsed.saw_end and next_old < total:
+                # The block may reach into the text after the region: take more
+                # (doubling, so a long runaway block is read a bounded number of times).
+                for _ in range(min(grow, total - next_old)):
+                    region += self._block(next_old).text
+                    next_old += 1
+                    boundaries[len(region)] = next_old
+                grow *= 2
+                continue
+            new_blocks.append(Block.from_parse(region, pos, parsed))
+            pos = parsed.end
+        reuse_from = boundaries.get(pos, total)
+        self._splice(first, reuse_from, new_blocks)
+
+    # -- chunk bookkeeping -----------------------------------------------------------
+    def _replace_all(self, text: str) -> None:
+        self._chunks = _chunked(SyntaxTree(text).blocks)
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._chunks = [chunk for chunk in self._chunks if chunk.blocks]
+        self._chunk_starts = []
+        self._chunk_lines = []
+        self._chunk_first = []
+        pos = lines = count = 0
+        for chunk in self._chunks:
+            self._chunk_starts.append(pos)
+            self._chunk_lines.append(lines)
+            self._chunk_first.append(count)
+            pos += chunk.length
+            lines += chunk.breaks
+            count += len(chunk.blocks)
+        self._length = pos
+        self._block_count = count
+
+    def _locate(self, offset: int) -> tuple[int, int]:
+        """(chunk index, block index) of the block holding ``offset``; the last
+        block for the end of the text."""
+        ci = max(bisect_right(self._chunk_starts, offset) - 1, 0)
+        chunk = self._chunks[ci]
+        bi = bisect_right(chunk.starts, offset - self._chunk_starts[ci]) - 1
+        return ci, bi
+
+    def _flat(self, offset: int) -> int:
+        """The index in the whole document of the block holding ``offset``."""
+        ci, bi = self._locate(offset)
+        return self._chunk_first[ci] + bi
+
+    def _unflatten(self, index: int) -> tuple[int, int]:
+        ci = bisect_right(self._chunk_first, index) - 1
+        return ci, index - self._chunk_first[ci]
+
+    def _block(self, index: int) -> Block:
+        ci, bi = self._unflatten(index)
+        return self._chunks[ci].blocks[bi]
+
+    def _block_start(self, index: int) -> int:
+        ci, bi = self._unflatten(index)
+        return self._chunk_starts[ci] + self._chunks[ci].starts[bi]
+
+    def _splice(self, first: int, stop: int, new_blocks: list[Block]) -> None:
+        """Replace the blocks with document indexes ``[first, stop)`` by ``new_blocks``."""
+        c0, b0 = self._unflatten(first)
+        if stop >= self._block_count:
+            c1, b1 = len(self._chunks) - 1, len(self._chunks[-1].blocks)
+        else:
+            c1, b1 = self._unflatten(stop)
+        merged = self._chunks[c0].blocks[:b0] + new_blocks + self._chunks[c1].blocks[b1:]
+        middle = [_Chunk(merged)] if len(merged) <= 2 * CHUNK_SIZE else _chunked(merged)
+        self._chunks[c0 : c1 + 1] = middle
+        self._reindex()

@@ -1,0 +1,171 @@
+"""Typed, read-only views over the green tree, with absolute offsets.
+
+A view is built on demand from a block, its text and its absolute start; it holds
+no state of its own beyond what it reads, so it is cheap to make and to throw away.
+Names are given as written and lower-cased (BibTeX ignores case in entry types,
+field names and macro names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.tree import Node
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range of code-point offsets."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One part of a value: a braced or quoted string, a number or a macro name."""
+
+    kind: K
+    text: str
+    span: Span
+
+    @property
+    def closed(self) -> bool:
+        """Whether a braced or quoted piece has its closing delimiter."""
+        if self.kind is K.BRACED:
+            return len(self.text) >= 2 and self.text.endswith("}")
+        if self.kind is K.QUOTED:
+            return len(self.text) >= 2 and self.text.endswith('"')
+        return True
+
+    @property
+    def content(self) -> str:
+        """The text without the outer delimiters."""
+        if self.kind in (K.BRACED, K.QUOTED):
+            return self.text[1:-1] if self.closed else self.text[1:]
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    pieces: tuple[Piece, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    name_span: Span
+    value: Value | None
+    span: Span
+    has_comma: bool
+
+    @property
+    def name_lower(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An ``@``-block: a regular entry, ``@string``, ``@preamble`` or ``@comment``."""
+
+    kind: K
+    type: str
+    type_span: Span | None
+    key: str | None
+    key_span: Span | None
+    fields: tuple[Field, ...]
+    preamble: Value | None
+    open_delim: Span | None
+    close_delim: Span | None
+    span: Span
+
+    @property
+    def type_lower(self) -> str:
+        return self.type.lower()
+
+    def field(self, name: str) -> Field | None:
+        """The first field of that name (case-insensitive)."""
+        lower = name.lower()
+        for f in self.fields:
+            if f.name_lower == lower:
+                return f
+        return None
+
+
+def entry_view(block: Block, start: int) -> Entry | None:
+    """The view of an ``@`` block at absolute offset ``start``; None for free text."""
+    node = block.node
+    if node.kind is K.JUNK_BLOCK:
+        return None
+    text = block.text
+    type_name, key = "", None
+    type_span = key_span = open_delim = close_delim = None
+    fields: list[Field] = []
+    preamble = None
+    pos = 0
+    for child in node.children:
+        if isinstance(child, Node):
+            if child.kind is K.FIELD:
+                fields.append(_field(child, text, pos, start))
+            elif child.kind is K.VALUE:
+                preamble = _value(child, text, pos, start)
+            pos += child.width
+            continue
+        kind, width = child
+        span = Span(start + pos, start + pos + width)
+        if kind is K.TYPE:
+            type_name, type_span = text[pos : pos + width], span
+        elif kind is K.KEY:
+            key, key_span = text[pos : pos + width], span
+        elif kind is K.L_DELIM:
+            open_delim = span
+        elif kind is K.R_DELIM:
+            close_delim = span
+        pos += width
+    return Entry(
+        kind=node.kind,
+        type=type_name,
+        type_span=type_span,
+        key=key,
+        key_span=key_span,
+        fields=tuple(fields),
+        preamble=preamble,
+        open_delim=open_delim,
+        close_delim=close_delim,
+        span=Span(start, start + node.width),
+    )
+
+
+def _field(node: Node, text: str, pos: int, base: int) -> Field:
+    name, name_span, value, has_comma = "", Span(base + pos, base + pos), None, False
+    field_start = pos
+    for child in node.children:
+        if isinstance(child, Node):
+            value = _value(child, text, pos, base)
+            pos += child.width
+            continue
+        kind, width = child
+        if kind is K.NAME:
+            name, name_span = text[pos : pos + width], Span(base + pos, base + pos + width)
+        elif kind is K.COMMA:
+            has_comma = True
+        pos += width
+    return Field(name, name_span, value, Span(base + field_start, base + pos), has_comma)
+
+
+def _value(node: Node, text: str, pos: int, base: int) -> Value:
+    pieces = []
+    value_start = pos
+    for child in node.children:
+        if isinstance(child, Node):  # pragma: no cover - values hold tokens only
+            pos += child.width
+            continue
+        kind, width = child
+        if kind in (K.BRACED, K.QUOTED, K.NUMBER, K.MACRO):
+            span = Span(base + pos, base + pos + width)
+            pieces.append(Piece(kind, text[pos : pos + width], span))
+        pos += width
+    return Value(tuple(pieces), Span(base + value_start, base + pos))

@@ -1,0 +1,41 @@
+"""The rule pages in docs/rules are generated from the code documentation and
+every documented example really produces its code."""
+
+from __future__ import annotations
+
+import pytest
+
+from bib_lsp import docgen
+from bib_lsp.document.io import decode_bib
+from bib_lsp.syntax import parse
+from bib_lsp.syntax.codes import NOT_UTF8, SYNTAX_CODES
+
+
+def test_generated_pages_are_up_to_date() -> None:
+    stale = []
+    for name, content in docgen.pages().items():
+        path = docgen.DOCS_DIR / name
+        if not path.exists() or path.read_text(encoding="utf-8") != content:
+            stale.append(name)
+    assert not stale, f"docs/rules is stale for {stale}: run `python -m bib_lsp.docgen`"
+
+
+def test_every_code_has_a_page_linked_from_the_index() -> None:
+    index = docgen.pages()["README.md"]
+    for doc in SYNTAX_CODES:
+        assert f"]({doc.code}.md)" in index
+
+
+@pytest.mark.parametrize("doc", [d for d in SYNTAX_CODES if d.code != NOT_UTF8], ids=str)
+def test_documented_example_triggers_its_code(doc: object) -> None:
+    from bib_lsp.syntax.codes import CodeDoc
+
+    assert isinstance(doc, CodeDoc)
+    codes = {p.code for p in parse(doc.example).problems()}
+    assert doc.code in codes
+
+
+def test_not_utf8_example_triggers_its_code() -> None:
+    loaded = decode_bib("author = {Stra\xdfe}\n".encode("latin-1"))
+    assert [p.code for p in loaded.problems] == [NOT_UTF8]
+    assert loaded.text == "author = {Stra\xdfe}\n"
