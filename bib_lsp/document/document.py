@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from bib_lsp.document.fenwick import Fenwick
 from bib_lsp.syntax.block import Block, SyntaxTree
 from bib_lsp.syntax.parser import gc_paused, parse_block
 from bib_lsp.syntax.tree import Problem
@@ -56,26 +57,15 @@ def _chunked(blocks: list[Block]) -> list[_Chunk]:
 class Document(LineMapping):
     """A ``.bib`` text with its syntax, updated incrementally by edits."""
 
-    __slots__ = (
-        "_block_count",
-        "_chunk_first",
-        "_chunk_lines",
-        "_chunk_starts",
-        "_chunks",
-        "_length",
-        "uri",
-        "version",
-    )
+    __slots__ = ("_chunks", "_counts", "_lengths", "_lines", "uri", "version")
 
     def __init__(self, text: str = "", *, uri: str = "", version: int = 0) -> None:
         self.uri = uri
         self.version = version
+        # Per chunk: its length, its line breaks and its number of blocks, as prefix
+        # sums, so that locating and shifting cost O(log chunks), not O(chunks).
         self._chunks: list[_Chunk] = []
-        self._chunk_starts: list[int] = []
-        self._chunk_lines: list[int] = []
-        self._chunk_first: list[int] = []
-        self._length = 0
-        self._block_count = 0
+        self._lengths = self._lines = self._counts = Fenwick([])
         self._replace_all(text)
 
     # -- reading -------------------------------------------------------------------
@@ -85,17 +75,19 @@ class Document(LineMapping):
 
     @property
     def length(self) -> int:
-        return self._length
+        return self._lengths.total()
 
     @property
     def block_count(self) -> int:
-        return self._block_count
+        return self._counts.total()
 
     def blocks(self) -> Iterator[tuple[int, Block]]:
         """Yield ``(absolute start, block)`` in text order."""
-        for base, chunk in zip(self._chunk_starts, self._chunks, strict=True):
+        base = 0
+        for chunk in self._chunks:
             for start, block in zip(chunk.starts, chunk.blocks, strict=True):
                 yield base + start, block
+            base += chunk.length
 
     def problems(self) -> list[Problem]:
         """Syntax problems of the whole text, with absolute offsets."""
@@ -105,15 +97,15 @@ class Document(LineMapping):
         """The block containing ``offset`` (the last block for the end of the text)."""
         ci, bi = self._locate(offset)
         chunk = self._chunks[ci]
-        return self._chunk_starts[ci] + chunk.starts[bi], chunk.blocks[bi]
+        return self._lengths.prefix(ci) + chunk.starts[bi], chunk.blocks[bi]
 
     def slice(self, start: int, end: int) -> str:
-        start, end = max(start, 0), min(end, self._length)
+        start, end = max(start, 0), min(end, self.length)
         if start >= end:
             return ""
         ci, bi = self._locate(start)
         pieces: list[str] = []
-        pos = self._chunk_starts[ci] + self._chunks[ci].starts[bi]
+        pos = self._lengths.prefix(ci) + self._chunks[ci].starts[bi]
         while pos < end:
             chunk = self._chunks[ci]
             block = chunk.blocks[bi]
@@ -127,20 +119,18 @@ class Document(LineMapping):
     # -- lines ---------------------------------------------------------------------
     @property
     def line_count(self) -> int:
-        if not self._chunks:
-            return 1
-        return self._chunk_lines[-1] + self._chunks[-1].breaks + 1
+        return self._lines.total() + 1
 
     def line_of(self, offset: int) -> int:
-        offset = min(max(offset, 0), self._length)
+        offset = min(max(offset, 0), self.length)
         if not self._chunks:
             return 0
         ci, bi = self._locate(offset)
         chunk = self._chunks[ci]
         block = chunk.blocks[bi]
-        relative = offset - self._chunk_starts[ci] - chunk.starts[bi]
+        relative = offset - self._lengths.prefix(ci) - chunk.starts[bi]
         within = bisect_right(block.line_starts, relative) if block.breaks else 0
-        return self._chunk_lines[ci] + chunk.line_bases[bi] + within
+        return self._lines.prefix(ci) + chunk.line_bases[bi] + within
 
     def line_start(self, line: int) -> int:
         if not 0 <= line < self.line_count:
@@ -148,19 +138,19 @@ class Document(LineMapping):
         if line == 0:
             return 0
         # Line `line` starts just after the `line`-th line break of the text.
-        ci = bisect_right(self._chunk_lines, line - 1) - 1
+        ci = self._lines.search(line - 1)
         chunk = self._chunks[ci]
-        nth = line - self._chunk_lines[ci]
+        nth = line - self._lines.prefix(ci)
         bi = bisect_right(chunk.line_bases, nth - 1) - 1
         block = chunk.blocks[bi]
-        start = self._chunk_starts[ci] + chunk.starts[bi]
+        start = self._lengths.prefix(ci) + chunk.starts[bi]
         return start + block.line_starts[nth - chunk.line_bases[bi] - 1]
 
     def line_end(self, line: int, *, include_break: bool = False) -> int:
         if line + 1 >= self.line_count:
             if line + 1 > self.line_count:
                 raise IndexError(f"line {line} out of range (0..{self.line_count - 1})")
-            return self._length
+            return self.length
         end = self.line_start(line + 1)
         if include_break:
             return end
@@ -186,8 +176,9 @@ class Document(LineMapping):
 
     def edit(self, start: int, end: int, new_text: str) -> None:
         """Replace the code points ``[start, end)`` with ``new_text``."""
-        start = min(max(start, 0), self._length)
-        end = min(max(end, start), self._length)
+        length = self.length
+        start = min(max(start, 0), length)
+        end = min(max(end, start), length)
         if start == end and not new_text:
             return
         if not self._chunks:
@@ -238,36 +229,26 @@ class Document(LineMapping):
 
     def _reindex(self) -> None:
         self._chunks = [chunk for chunk in self._chunks if chunk.blocks]
-        self._chunk_starts = []
-        self._chunk_lines = []
-        self._chunk_first = []
-        pos = lines = count = 0
-        for chunk in self._chunks:
-            self._chunk_starts.append(pos)
-            self._chunk_lines.append(lines)
-            self._chunk_first.append(count)
-            pos += chunk.length
-            lines += chunk.breaks
-            count += len(chunk.blocks)
-        self._length = pos
-        self._block_count = count
+        self._lengths = Fenwick([chunk.length for chunk in self._chunks])
+        self._lines = Fenwick([chunk.breaks for chunk in self._chunks])
+        self._counts = Fenwick([len(chunk.blocks) for chunk in self._chunks])
 
     def _locate(self, offset: int) -> tuple[int, int]:
         """(chunk index, block index) of the block holding ``offset``; the last
         block for the end of the text."""
-        ci = max(bisect_right(self._chunk_starts, offset) - 1, 0)
+        ci = min(self._lengths.search(offset), len(self._chunks) - 1)
         chunk = self._chunks[ci]
-        bi = bisect_right(chunk.starts, offset - self._chunk_starts[ci]) - 1
+        bi = bisect_right(chunk.starts, offset - self._lengths.prefix(ci)) - 1
         return ci, bi
 
     def _flat(self, offset: int) -> int:
         """The index in the whole document of the block holding ``offset``."""
         ci, bi = self._locate(offset)
-        return self._chunk_first[ci] + bi
+        return self._counts.prefix(ci) + bi
 
     def _unflatten(self, index: int) -> tuple[int, int]:
-        ci = bisect_right(self._chunk_first, index) - 1
-        return ci, index - self._chunk_first[ci]
+        ci = min(self._counts.search(index), len(self._chunks) - 1)
+        return ci, index - self._counts.prefix(ci)
 
     def _block(self, index: int) -> Block:
         ci, bi = self._unflatten(index)
@@ -275,16 +256,23 @@ class Document(LineMapping):
 
     def _block_start(self, index: int) -> int:
         ci, bi = self._unflatten(index)
-        return self._chunk_starts[ci] + self._chunks[ci].starts[bi]
+        return self._lengths.prefix(ci) + self._chunks[ci].starts[bi]
 
     def _splice(self, first: int, stop: int, new_blocks: list[Block]) -> None:
         """Replace the blocks with document indexes ``[first, stop)`` by ``new_blocks``."""
         c0, b0 = self._unflatten(first)
-        if stop >= self._block_count:
+        if stop >= self.block_count:
             c1, b1 = len(self._chunks) - 1, len(self._chunks[-1].blocks)
         else:
             c1, b1 = self._unflatten(stop)
         merged = self._chunks[c0].blocks[:b0] + new_blocks + self._chunks[c1].blocks[b1:]
-        middle = [_Chunk(merged)] if len(merged) <= 2 * CHUNK_SIZE else _chunked(merged)
-        self._chunks[c0 : c1 + 1] = middle
+        if c0 == c1 and merged and len(merged) <= 2 * CHUNK_SIZE:
+            # The common case: one chunk changes; shift the sums in O(log chunks).
+            old, new = self._chunks[c0], _Chunk(merged)
+            self._chunks[c0] = new
+            self._lengths.add(c0, new.length - old.length)
+            self._lines.add(c0, new.breaks - old.breaks)
+            self._counts.add(c0, len(new.blocks) - len(old.blocks))
+            return
+        self._chunks[c0 : c1 + 1] = _chunked(merged)
         self._reindex()

@@ -200,13 +200,19 @@ class _BlockParser:
             self.token(out, K.WHITESPACE, m.end() - self.pos)
 
     def comment_entry(self, children: list[Element]) -> Node:
-        # BibTeX ignores `@comment` and then skips to the next `@` as in free text;
-        # biber reads a balanced `{...}` after it as the comment. We take the body
-        # when it is balanced, and otherwise leave the rest as free text.
+        # biber reads the balanced `{...}` after `@comment` as the comment; BibTeX
+        # skips `@comment` and then, as in free text, everything up to the next `@`.
+        # The body is read like a braced value: to its matching `}`, or cut off
+        # (and reported) where a line starts with `@`, so that a block never
+        # depends on text past its end, and the entries after an unbalanced
+        # comment are read as BibTeX reads them.
         if self.peek() == "{":
-            end, unclosed = self.scan_braced(self.pos, report=False)
-            if not unclosed:
-                self.token(children, K.BODY, end - self.pos)
+            end, unclosed = self.scan_braced(self.pos)
+            self.token(children, K.BODY, end - self.pos)
+            if unclosed:
+                # Up to the `@` that cut the body off, as an entry does: a block
+                # may look at most one character past its end.
+                self.blank(children)
         return Node(K.COMMENT_ENTRY, children, self.pos - self.start)
 
     def key(self, children: list[Element], close: str, open_at: int) -> bool:
@@ -256,11 +262,14 @@ class _BlockParser:
         while True:
             if not need_comma:
                 m = fast(text, self.pos)
-                if m is not None and (m.end(7) > m.start(7) or text.startswith(close, m.end())):
-                    self.fast_field(children, m)
-                    need_comma = m.end(7) == m.start(7)
-                    last_end = m.start(6)
-                    continue
+                if m is not None:
+                    regs = m.regs
+                    if regs[7][1] > regs[7][0] or text.startswith(close, regs[0][1]):
+                        _fast_field(text, children, regs)
+                        self.pos = regs[0][1]
+                        need_comma = regs[7][1] == regs[7][0]
+                        last_end = regs[5][1]
+                        continue
             self.trivia(children)
             if self.broken:
                 return False
@@ -280,38 +289,6 @@ class _BlockParser:
                 last_end = self.pos - _width(pending)
                 continue
             self.unexpected(children, c, close)
-
-    def fast_field(self, children: list[Element], m: re.Match[str]) -> None:
-        ws0, name, ws1, ws2, val, ws3, comma = m.groups()
-        if ws0:
-            children.append(make_token(K.WHITESPACE, len(ws0)))
-        fc: list[Element] = [make_token(K.NAME, len(name))]
-        if ws1:
-            fc.append(make_token(K.WHITESPACE, len(ws1)))
-        fc.append(make_token(K.EQUALS, 1))
-        if ws2:
-            fc.append(make_token(K.WHITESPACE, len(ws2)))
-        first = val[0]
-        if first == "{":
-            kind = K.BRACED
-        elif first == '"':
-            kind = K.QUOTED
-        elif val.isascii() and val.isdigit():
-            kind = K.NUMBER
-        else:
-            kind = K.MACRO
-        width = len(val)
-        fc.append(Node(K.VALUE, [make_token(kind, width)], width))
-        if comma:
-            if ws3:
-                fc.append(make_token(K.WHITESPACE, len(ws3)))
-            fc.append(make_token(K.COMMA, 1))
-            children.append(Node(K.FIELD, fc, m.end() - m.end(1)))
-        else:
-            children.append(Node(K.FIELD, fc, m.end(5) - m.end(1)))
-            if ws3:
-                children.append(make_token(K.WHITESPACE, len(ws3)))
-        self.pos = m.end()
 
     def unexpected(self, children: list[Element], c: str, close: str) -> None:
         start = self.pos
@@ -388,6 +365,7 @@ class _BlockParser:
         start = self.pos
         text = self.text
         vc: list[Element] = []
+        hash_at = -1
         while True:
             c = self.peek()
             if c in ("{", '"'):
@@ -399,7 +377,6 @@ class _BlockParser:
             else:
                 m = NAME_RE.match(text, self.pos)
                 if m is None:
-                    hash_at = self.pos - 1
                     self.report(hash_at, hash_at + 1, codes.MISSING_VALUE, "nothing after `#`")
                     return Node(K.VALUE, vc, self.pos - start), []
                 word = m.group()
@@ -410,6 +387,7 @@ class _BlockParser:
             if self.peek() != "#":
                 return Node(K.VALUE, vc, self.pos - start - _width(pending)), pending
             vc.extend(pending)
+            hash_at = self.pos
             self.token(vc, K.HASH, 1)
             self.trivia(vc)
 
@@ -419,7 +397,7 @@ class _BlockParser:
             return self.scan_braced(start)
         return self.scan_quoted(start)
 
-    def scan_braced(self, start: int, report: bool = True) -> tuple[int, bool]:
+    def scan_braced(self, start: int) -> tuple[int, bool]:
         """Find the end of the ``{...}`` group at ``start``; return (end, unclosed)."""
         stack: list[int] = []
         text = self.text
@@ -433,9 +411,9 @@ class _BlockParser:
                 if not stack:
                     return at + 1, False
             else:
-                return self.cut_off(at, stack, report)
+                return self.cut_off(at, stack)
         self.saw_end = True
-        return self.cut_off(self.n, stack, report)
+        return self.cut_off(self.n, stack)
 
     def scan_quoted(self, start: int) -> tuple[int, bool]:
         stack: list[int] = []
@@ -454,22 +432,66 @@ class _BlockParser:
                 if not stack:
                     return at + 1, False
             else:
-                return self.cut_off(at, [start, *stack], True)
+                return self.cut_off(at, [start, *stack])
         self.saw_end = True
-        return self.cut_off(self.n, [start, *stack], True)
+        return self.cut_off(self.n, [start, *stack])
 
-    def cut_off(self, at: int, unclosed: list[int], report: bool) -> tuple[int, bool]:
-        if report:
-            where = "the end of the file" if at >= self.n else "the next entry"
-            for opener in unclosed:
-                ch = self.text[opener]
-                self.report(
-                    opener,
-                    opener + 1,
-                    codes.UNBALANCED_BRACES,
-                    f"this `{ch}` is never closed: the value runs into {where}",
-                )
+    def cut_off(self, at: int, unclosed: list[int]) -> tuple[int, bool]:
+        where = "the end of the file" if at >= self.n else "the next entry"
+        for opener in unclosed:
+            ch = self.text[opener]
+            self.report(
+                opener,
+                opener + 1,
+                codes.UNBALANCED_BRACES,
+                f"this `{ch}` is never closed: the value runs into {where}",
+            )
         return at, True
+
+
+_WS_TOKENS = [make_token(K.WHITESPACE, n) for n in range(256)]
+_NAME_TOKENS = [make_token(K.NAME, n) for n in range(256)]
+_EQUALS = make_token(K.EQUALS, 1)
+_COMMA = make_token(K.COMMA, 1)
+
+
+def _fast_field(text: str, children: list[Element], regs: tuple[tuple[int, int], ...]) -> None:
+    """Build the nodes of a field matched whole by ``FAST_FIELD_RE`` (same tree as
+    the token-by-token path would give). ``regs`` are the match's group spans."""
+    _, (a0, b0), (a1, b1), (a2, b2), (a3, b3), (a4, b4), (a5, b5), (a6, b6) = regs
+    if b0 > a0:
+        n = b0 - a0
+        children.append(_WS_TOKENS[n] if n < 256 else (K.WHITESPACE, n))
+    n = b1 - a1
+    fc: list[Element] = [_NAME_TOKENS[n] if n < 256 else (K.NAME, n)]
+    if b2 > a2:
+        n = b2 - a2
+        fc.append(_WS_TOKENS[n] if n < 256 else (K.WHITESPACE, n))
+    fc.append(_EQUALS)
+    if b3 > a3:
+        n = b3 - a3
+        fc.append(_WS_TOKENS[n] if n < 256 else (K.WHITESPACE, n))
+    first = text[a4]
+    if first == "{":
+        kind = K.BRACED
+    elif first == '"':
+        kind = K.QUOTED
+    else:
+        word = text[a4:b4]
+        kind = K.NUMBER if word.isascii() and word.isdigit() else K.MACRO
+    width = b4 - a4
+    fc.append(Node(K.VALUE, [make_token(kind, width)], width))
+    if b6 > a6:
+        if b5 > a5:
+            n = b5 - a5
+            fc.append(_WS_TOKENS[n] if n < 256 else (K.WHITESPACE, n))
+        fc.append(_COMMA)
+        children.append(Node(K.FIELD, fc, b6 - a1))
+    else:
+        children.append(Node(K.FIELD, fc, b4 - a1))
+        if b5 > a5:
+            n = b5 - a5
+            children.append(_WS_TOKENS[n] if n < 256 else (K.WHITESPACE, n))
 
 
 def _trailing_trivia(elements: list[Element]) -> int:
