@@ -6,7 +6,8 @@ Figures printed:
   built from the real entries of the corpus (keys made unique);
 - bibtexparser 2's ``parse_string`` on the same texts, and the ratio;
 - one single-character edit in the middle of the 5,000- and 50,000-entry files
-  (median and 95th percentile of many), by offset and through an LSP range.
+  (in the same entry of both; median and 95th percentile of many), by offset
+  and through an LSP range (UTF-16 positions, as a server receives them).
 
 Usage: python benchmarks/parse_bench.py [--corpus DIR] [--quick]
 """
@@ -49,10 +50,27 @@ def real_entries(corpus: Path) -> list[str]:
     return out
 
 
+# The entry every edit lands in, placed in the middle of each generated file so
+# that files of different sizes are timed on the same work.
+PROBE = """@Article{probe:2024,
+  author =       "Barbara Beeton and Karl Berry",
+  title =        "The {\\TUB} Production Process",
+  journal =      j-TUGboat,
+  volume =       "45",
+  number =       "1",
+  pages =        "12--19",
+  year =         "2024",
+  ISSN =         "0896-3207",
+  bibdate =      "Thu Nov 26 12:00:00 MST 2026",
+  URL =          "https://tug.org/TUGboat/tb45-1/tb139beeton.pdf",
+  acknowledgement = ack-nhfb,
+}"""
+
+
 def build_file(entries: list[str], count: int) -> str:
     pieces = []
     for i in range(count):
-        entry = entries[i % len(entries)]
+        entry = PROBE if i == count // 2 else entries[i % len(entries)]
         # Make each key unique: `@type{key,` -> `@type{key-i,`.
         pieces.append(re.sub(r"^(@\s*\w+\s*[{(]\s*)([^,\s]+)", rf"\g<1>\g<2>-{i}", entry))
     return "\n\n".join(pieces) + "\n"
@@ -78,20 +96,20 @@ def peak_memory(fn: Callable[[], object]) -> float:
     return peak / 2**20
 
 
-def middle_value_offset(doc: Document) -> int:
-    """An offset inside a field value of the entry in the middle of the document."""
-    blocks = list(doc.blocks())
-    for start, block in blocks[len(blocks) // 2 :]:
+def probe_offset(doc: Document) -> int:
+    """An offset inside the title of the probe entry (in the middle of the file)."""
+    for start, block in doc.blocks():
         view = entry_view(block, start)
-        if view and view.fields and view.fields[0].value and view.fields[0].value.pieces:
-            piece = view.fields[0].value.pieces[0]
-            return piece.span.start + 1
-    raise SystemExit("no entry with a value found")
+        if view and view.key and view.key.startswith("probe:2024"):
+            title = view.field("title")
+            assert title is not None and title.value is not None
+            return title.value.span.start + 5
+    raise SystemExit("probe entry not found")
 
 
 def edit_times(doc: Document, rounds: int, via_lsp: bool) -> list[float]:
     """Type one character and delete it again, ``rounds`` times each, timing each."""
-    offset = middle_value_offset(doc)
+    offset = probe_offset(doc)
     times = []
     for _ in range(rounds):
         for insert in (True, False):

@@ -12,7 +12,7 @@ class SyntaxKind(enum.IntEnum):
     WHITESPACE = enum.auto()
     """Spaces, tabs, line breaks and other blank characters."""
     COMMENT = enum.auto()
-    """A ``%`` comment to the end of the line inside an entry (biber reads these)."""
+    """A ``%`` comment to the end of the line inside an entry (BibTeX has none)."""
     JUNK = enum.auto()
     """Free text between entries, which BibTeX ignores."""
     AT = enum.auto()

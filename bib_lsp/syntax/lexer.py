@@ -12,7 +12,8 @@ import re
 BLANK = " \t\n\r\f\v"
 WHITESPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
 # One trivia token inside an entry: a run of blanks, or a ``%`` comment to the end of
-# the line (biber skips these; BibTeX would not, which a rule may report).
+# the line (so that a commented-out field does not break the tree; BibTeX has no
+# such comments, which a rule may report).
 TRIVIA_RE = re.compile(r"[ \t\n\r\f\v]+|%[^\r\n]*")
 # An identifier. It never starts with ``@``: an ``@`` where a field name could stand
 # starts a new entry (BibTeX's resynchronisation point).
