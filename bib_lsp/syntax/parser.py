@@ -104,17 +104,24 @@ class _BlockParser:
         if end < 0:
             end = self.n
             self.saw_end = True
-        if "}" in text[start:end]:
+        if text.find("}", start, end) >= 0:
+            # BibTeX ignores free text, but a `}` there that closes nothing usually
+            # means an entry was closed too early and the fields after it are lost.
             depth = 0
-            for i in range(start, end):
-                ch = text[i]
-                if ch == "{":
+            for m in _BRACE_RE.finditer(text, start, end):
+                if m.group() == "{":
                     depth += 1
-                elif ch == "}":
-                    if depth:
-                        depth -= 1
-                    else:
-                        self.report(i, i + 1, codes.UNBALANCED_BRACES, _STRAY_CLOSE)
+                elif depth:
+                    depth -= 1
+                else:
+                    at = m.start()
+                    message = _STRAY_CLOSE
+                    if _FIELD_IN_JUNK_RE.search(text, start, at):
+                        message += (
+                            ": an extra `}` before it closed the entry early, so the "
+                            "fields in between are outside any entry and ignored"
+                        )
+                    self.report(at, at + 1, codes.UNBALANCED_BRACES, message)
         self.pos = end
         return Node(K.JUNK_BLOCK, [make_token(K.JUNK, end - start)], end - start)
 
@@ -511,7 +518,11 @@ def _width(elements: list[Element]) -> int:
 
 
 _CLOSER = {"{": "}", "(": ")"}
+_BRACE_RE = re.compile(r"[{}]")
+# `name =` at the start of a line inside a value: the value ran over a field.
 _FIELD_INSIDE_RE = re.compile(r"""[\r\n][ \t]*([^ \t\n\r\f\v"#%'(),={}@]+)[ \t]*=""")
+# `name =` after a line break or a comma in free text: fields left outside an entry.
+_FIELD_IN_JUNK_RE = re.compile(r"""[\r\n,][ \t]*[^ \t\n\r\f\v"#%'(),={}@]+[ \t]*=""")
 _NO_TYPE = "expected an entry type after `@`"
 _NO_COMMA = "missing `,` between fields"
 _STRAY_CLOSE = "this `}` has no matching `{`"
