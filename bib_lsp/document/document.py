@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bib_lsp.document.fenwick import Fenwick
 from bib_lsp.syntax.block import Block, SyntaxTree
@@ -20,7 +21,7 @@ from bib_lsp.syntax.parser import gc_paused, parse_block
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import LineMapping, PositionEncoding, Range
 
-CHUNK_SIZE = 128
+CHUNK_SIZE = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class TextChange:
 class _Chunk:
     """An immutable run of consecutive blocks with their relative starts."""
 
-    __slots__ = ("blocks", "breaks", "length", "line_bases", "starts")
+    __slots__ = ("_problems", "blocks", "breaks", "length", "line_bases", "starts")
 
     def __init__(self, blocks: list[Block]) -> None:
         self.blocks = blocks
@@ -48,10 +49,26 @@ class _Chunk:
             breaks += block.breaks
         self.length = pos
         self.breaks = breaks
+        self._problems: list[Problem] | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The blocks' problems, relative to the chunk's start (computed once)."""
+        if self._problems is None:
+            self._problems = [
+                p.shifted(start)
+                for start, block in zip(self.starts, self.blocks, strict=True)
+                for p in block.problems
+            ]
+        return self._problems
 
 
 def _chunked(blocks: list[Block]) -> list[_Chunk]:
-    return [_Chunk(blocks[i : i + CHUNK_SIZE]) for i in range(0, len(blocks), CHUNK_SIZE)]
+    """Cut blocks into chunks of at most ``CHUNK_SIZE``, as even as possible (no
+    one-block remainder)."""
+    count = -(-len(blocks) // CHUNK_SIZE)
+    bounds = [len(blocks) * i // count for i in range(count + 1)] if count else []
+    return [_Chunk(blocks[a:b]) for a, b in pairwise(bounds)]
 
 
 class Document(LineMapping):
@@ -90,11 +107,21 @@ class Document(LineMapping):
             base += chunk.length
 
     def problems(self) -> list[Problem]:
-        """Syntax problems of the whole text, with absolute offsets."""
-        return [p.shifted(start) for start, block in self.blocks() for p in block.problems]
+        """Syntax problems of the whole text, with absolute offsets. Costs O(chunks +
+        problems): each chunk keeps its own list, rebuilt only when it changes."""
+        out: list[Problem] = []
+        base = 0
+        for chunk in self._chunks:
+            if chunk.problems:
+                out.extend(p.shifted(base) for p in chunk.problems)
+            base += chunk.length
+        return out
 
-    def block_at(self, offset: int) -> tuple[int, Block]:
-        """The block containing ``offset`` (the last block for the end of the text)."""
+    def block_at(self, offset: int) -> tuple[int, Block] | None:
+        """The block containing ``offset`` (the last block for the end of the text);
+        None for an empty document."""
+        if not self._chunks:
+            return None
         ci, bi = self._locate(offset)
         chunk = self._chunks[ci]
         return self._lengths.prefix(ci) + chunk.starts[bi], chunk.blocks[bi]
@@ -265,8 +292,12 @@ class Document(LineMapping):
             c1, b1 = len(self._chunks) - 1, len(self._chunks[-1].blocks)
         else:
             c1, b1 = self._unflatten(stop)
+            if b1 == 0 and c1 > c0:  # ends at a chunk boundary: leave that chunk be
+                c1 -= 1
+                b1 = len(self._chunks[c1].blocks)
         merged = self._chunks[c0].blocks[:b0] + new_blocks + self._chunks[c1].blocks[b1:]
-        if c0 == c1 and merged and len(merged) <= 2 * CHUNK_SIZE:
+        small = len(merged) < CHUNK_SIZE // 4 and len(self._chunks) > 1
+        if c0 == c1 and merged and not small and len(merged) <= 2 * CHUNK_SIZE:
             # The common case: one chunk changes; shift the sums in O(log chunks).
             old, new = self._chunks[c0], _Chunk(merged)
             self._chunks[c0] = new
@@ -274,5 +305,13 @@ class Document(LineMapping):
             self._lines.add(c0, new.breaks - old.breaks)
             self._counts.add(c0, len(new.blocks) - len(old.blocks))
             return
+        if small:
+            # Keep chunks from withering after deletions: merge with a neighbour.
+            if c1 + 1 < len(self._chunks):
+                c1 += 1
+                merged += self._chunks[c1].blocks
+            elif c0 > 0:
+                c0 -= 1
+                merged = self._chunks[c0].blocks + merged
         self._chunks[c0 : c1 + 1] = _chunked(merged)
         self._reindex()

@@ -48,4 +48,32 @@ _IN = r"[^{}@]"
 _BRACED = rf"\{{(?:{_IN}|\{{(?:{_IN}|\{{{_IN}*\}})*\}})*\}}"
 _QUOTED = rf'"(?:[^"{{}}@]|\{{(?:{_IN}|\{{{_IN}*\}})*\}})*"'
 _WORD = r"""[^ \t\n\r\f\v"#%'(),={}@][^ \t\n\r\f\v"#%'(),={}]*"""
-FAST_FIELD_RE = re.compile(rf"({_B})({_WORD})({_B})=({_B})({_BRACED}|{_QUOTED}|{_WORD})({_B})(,?)")
+# A number, or a macro name (which cannot start with a digit: `1999a` is an error,
+# reported by the token-by-token path).
+_VALUE_WORD = (
+    r"""[0-9]+(?![^ \t\n\r\f\v"#%'(),={}])"""
+    r"""|[^ \t\n\r\f\v"#%'(),={}@0-9][^ \t\n\r\f\v"#%'(),={}]*"""
+)
+FAST_FIELD_RE = re.compile(
+    rf"({_B})({_WORD})({_B})=({_B})({_BRACED}|{_QUOTED}|{_VALUE_WORD})({_B})(,?)"
+)
+
+
+def group_is_closed(text: str) -> bool:
+    """Whether a ``{...}`` or ``"..."`` piece as the parser cut it ends with its own
+    closing delimiter (the last character alone does not tell: ``{a {b}`` is open)."""
+    if len(text) < 2:
+        return False
+    quoted = text[0] == '"'
+    depth = 0 if quoted else 1
+    for i in range(1, len(text)):
+        ch = text[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0 and not quoted:
+                return i == len(text) - 1
+        elif ch == '"' and quoted and depth == 0:
+            return i == len(text) - 1
+    return False

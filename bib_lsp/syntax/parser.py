@@ -32,7 +32,7 @@ from bib_lsp.syntax.lexer import (
     WHITESPACE_RE,
     describe,
 )
-from bib_lsp.syntax.tree import Element, Node, Problem, Token, make_token
+from bib_lsp.syntax.tree import Element, Node, Problem, Severity, Token, make_token
 
 _SPECIAL_KINDS = {"string": K.STRING, "preamble": K.PREAMBLE, "comment": K.COMMENT_ENTRY}
 
@@ -76,8 +76,10 @@ class _BlockParser:
             return ""
         return self.text[p]
 
-    def report(self, start: int, end: int, code: str, message: str) -> None:
-        self.problems.append(Problem(start - self.start, end - self.start, code, message))
+    def report(
+        self, start: int, end: int, code: str, message: str, severity: Severity = Severity.ERROR
+    ) -> None:
+        self.problems.append(Problem(start - self.start, end - self.start, code, message, severity))
 
     def trivia(self, out: list[Element]) -> None:
         text, match, pos = self.text, TRIVIA_RE.match, self.pos
@@ -107,6 +109,10 @@ class _BlockParser:
         if text.find("}", start, end) >= 0:
             # BibTeX ignores free text, but a `}` there that closes nothing usually
             # means an entry was closed too early and the fields after it are lost.
+            # Right after an entry closed too early, the free text starts with the
+            # comma or the field that were meant to be inside it.
+            left_out = _FIELD_IN_JUNK_RE.match(text, start, end)
+            fields_start = left_out.end() if left_out is not None else -1
             depth = 0
             for m in _BRACE_RE.finditer(text, start, end):
                 if m.group() == "{":
@@ -115,13 +121,20 @@ class _BlockParser:
                     depth -= 1
                 else:
                     at = m.start()
-                    message = _STRAY_CLOSE
-                    if _FIELD_IN_JUNK_RE.search(text, start, at):
-                        message += (
+                    if 0 <= at < fields_start:
+                        message = _STRAY_CLOSE + (
+                            ": the entry has already ended, so the fields after this "
+                            "`}` are outside any entry and ignored"
+                        )
+                        self.report(at, at + 1, codes.UNBALANCED_BRACES, message)
+                    elif fields_start >= 0:
+                        message = _STRAY_CLOSE + (
                             ": an extra `}` before it closed the entry early, so the "
                             "fields in between are outside any entry and ignored"
                         )
-                    self.report(at, at + 1, codes.UNBALANCED_BRACES, message)
+                        self.report(at, at + 1, codes.UNBALANCED_BRACES, message)
+                    else:
+                        self.report(at, at + 1, codes.UNBALANCED_BRACES, _STRAY_CLOSE)
         self.pos = end
         return Node(K.JUNK_BLOCK, [make_token(K.JUNK, end - start)], end - start)
 
@@ -139,6 +152,10 @@ class _BlockParser:
             type_end = self.pos
             self.blank(children)
         delim = self.peek()
+        kind = _SPECIAL_KINDS.get(type_name.lower(), K.ENTRY)
+        if kind is K.COMMENT_ENTRY:
+            # BibTeX stops right after the word `comment`; biber takes a braced body.
+            return self.comment_entry(children)
         if delim not in ("{", "("):
             if m is None:
                 self.report(at, at + 1, codes.MISSING_ENTRY_TYPE, _NO_TYPE)
@@ -152,9 +169,6 @@ class _BlockParser:
             return Node(K.ENTRY, children, self.pos - at)
         if m is None:
             self.report(at, at + 1, codes.MISSING_ENTRY_TYPE, _NO_TYPE)
-        kind = _SPECIAL_KINDS.get(type_name.lower(), K.ENTRY)
-        if kind is K.COMMENT_ENTRY:
-            return self.comment_entry(children)
         open_at = self.pos
         self.token(children, K.L_DELIM, 1)
         close = "}" if delim == "{" else ")"
@@ -177,9 +191,10 @@ class _BlockParser:
             return
         piece_at, field_text = swallowed
         opener = self.text[piece_at]
+        taken = f"`{field_text} = ...` and " if field_text else ""
         message = (
             f"this `{opener}` is probably never closed: its value takes in "
-            f"`{field_text} = ...` and the `{_CLOSER[delim]}` meant to end the entry"
+            f"{taken}the `{_CLOSER[delim]}` meant to end the entry"
         )
         self.report(piece_at, piece_at + 1, codes.UNBALANCED_BRACES, message)
 
@@ -189,6 +204,7 @@ class _BlockParser:
         last value piece that contains what looks like a field (`name =` at the
         start of a line): that is where the missing brace belongs."""
         found = None
+        last_piece = None  # the last value piece, if only trivia follows it
         pos = self.start
         for child in children:
             width = child.width if isinstance(child, Node) else child[1]
@@ -198,7 +214,17 @@ class _BlockParser:
                         m = _FIELD_INSIDE_RE.search(self.text, s, e)
                         if m is not None:
                             found = (s, m.group(1))
+                        last_piece = (s, e)
+                    elif kind not in TRIVIA:
+                        last_piece = None
+            elif isinstance(child, Node) or child[0] not in TRIVIA:
+                last_piece = None
             pos += width
+        if found is None and last_piece is not None:
+            # The last value spans lines and ends the entry: it took the entry's `}`.
+            s, e = last_piece
+            if _LINE_BREAK_RE.search(self.text, s, e):
+                return s, ""
         return found
 
     def blank(self, out: list[Element]) -> None:
@@ -214,7 +240,7 @@ class _BlockParser:
         # depends on text past its end, and the entries after an unbalanced
         # comment are read as BibTeX reads them.
         if self.peek() == "{":
-            end, unclosed = self.scan_braced(self.pos)
+            end, unclosed = self.scan_braced(self.pos, _COMMENT_BODY)
             self.token(children, K.BODY, end - self.pos)
             if unclosed:
                 # Up to the `@` that cut the body off, as an entry does: a block
@@ -298,30 +324,37 @@ class _BlockParser:
             self.unexpected(children, c, close)
 
     def unexpected(self, children: list[Element], c: str, close: str) -> None:
+        """Take text where a field should start as one ``ERROR`` token, up to the
+        next `,`, line break, `@` or closing delimiter (BibTeX gives up on the rest
+        of the entry; we resume at the next field so one slip gives one problem)."""
         start = self.pos
-        if c in '{"':
-            end, unclosed = self.scan_piece(start)
-            width = end - start
-            if unclosed:
-                self.broken = True
-        else:
-            width = 1
-        self.token(children, K.ERROR, width)
-        if c == "}":
+        if c == "}":  # only reachable in a `(...)` entry
+            self.token(children, K.ERROR, 1)
             self.report(start, start + 1, codes.UNBALANCED_BRACES, _STRAY_CLOSE)
             return
-        expected = "a field name" + (f" or `{close}`" if close else "")
-        prev = self.problems[-1] if self.problems else None
-        if (
-            prev is not None
-            and prev.code == codes.UNEXPECTED_TOKEN
-            and prev.end == start - self.start
-            and width == 1
-        ):
-            self.problems[-1] = Problem(prev.start, prev.end + 1, prev.code, prev.message)
-            return
-        message = f"expected {expected}, found {describe(c)}"
-        self.report(start, start + width, codes.UNEXPECTED_TOKEN, message)
+        text, pos = self.text, start + 1 if c == "," else start
+        while c != ",":
+            m = _ERROR_RUN_RE.match(text, pos)
+            pos = m.end() if m is not None else pos
+            ch = self.peek(pos)
+            if ch in ("{", '"'):
+                pos, unclosed = self.scan_piece(pos)
+                if unclosed:
+                    self.broken = True
+                    break
+            elif ch in ("(", ")") and ch != close:
+                pos += 1
+            else:
+                break
+        pos = max(pos, start + 1)
+        self.token(children, K.ERROR, pos - start)
+        after_run = self.peek() == "," and c != ","
+        found = "an extra `,`" if c == "," else describe(c)
+        message = f"expected a field name or `{close}`, found {found}"
+        self.report(start, pos, codes.UNEXPECTED_TOKEN, message)
+        if after_run:
+            # The comma after the stray text separates it from the next field.
+            self.token(children, K.COMMA, 1)
 
     def field(self) -> tuple[Node, bool, list[Element]]:
         """Read ``name = value,``; return the node, whether it ends in a comma, and
@@ -387,7 +420,17 @@ class _BlockParser:
                     self.report(hash_at, hash_at + 1, codes.MISSING_VALUE, "nothing after `#`")
                     return Node(K.VALUE, vc, self.pos - start), []
                 word = m.group()
-                kind = K.NUMBER if word.isascii() and word.isdigit() else K.MACRO
+                if word.isascii() and word.isdigit():
+                    kind = K.NUMBER
+                else:
+                    kind = K.MACRO
+                    if word[0].isdigit():
+                        at = self.pos
+                        message = (
+                            f"`{word}` is neither a number nor a macro name (macro names "
+                            f"cannot start with a digit): write `{{{word}}}`"
+                        )
+                        self.report(at, at + len(word), codes.UNEXPECTED_TOKEN, message)
                 self.token(vc, kind, len(word))
             pending: list[Element] = []
             self.trivia(pending)
@@ -404,7 +447,7 @@ class _BlockParser:
             return self.scan_braced(start)
         return self.scan_quoted(start)
 
-    def scan_braced(self, start: int) -> tuple[int, bool]:
+    def scan_braced(self, start: int, what: str = "value") -> tuple[int, bool]:
         """Find the end of the ``{...}`` group at ``start``; return (end, unclosed)."""
         stack: list[int] = []
         text = self.text
@@ -418,13 +461,14 @@ class _BlockParser:
                 if not stack:
                     return at + 1, False
             else:
-                return self.cut_off(at, stack)
+                return self.cut_off(at, stack, what)
         self.saw_end = True
-        return self.cut_off(self.n, stack)
+        return self.cut_off(self.n, stack, what)
 
     def scan_quoted(self, start: int) -> tuple[int, bool]:
         stack: list[int] = []
         text = self.text
+        eaten = -1  # a brace that was open when a `"` went by: the likely culprit
         for m in QUOTED_SCAN_RE.finditer(text, start + 1):
             at = m.start()
             ch = text[at]
@@ -438,21 +482,37 @@ class _BlockParser:
             elif ch == '"':
                 if not stack:
                     return at + 1, False
+                if eaten < 0:
+                    eaten = stack[0]
             else:
-                return self.cut_off(at, [start, *stack])
+                return self.cut_off(at, [start, *stack], "value", eaten)
         self.saw_end = True
-        return self.cut_off(self.n, [start, *stack])
+        return self.cut_off(self.n, [start, *stack], "value", eaten)
 
-    def cut_off(self, at: int, unclosed: list[int]) -> tuple[int, bool]:
+    def cut_off(self, at: int, unclosed: list[int], what: str, eaten: int = -1) -> tuple[int, bool]:
+        """Report a piece that runs into the next entry (or the end of the file):
+        once, at the innermost delimiter left open."""
         where = "the end of the file" if at >= self.n else "the next entry"
-        for opener in unclosed:
-            ch = self.text[opener]
-            self.report(
-                opener,
-                opener + 1,
-                codes.UNBALANCED_BRACES,
-                f"this `{ch}` is never closed: the value runs into {where}",
+        if what == _COMMENT_BODY:
+            opener = unclosed[0]
+            message = (
+                f"this `@comment{{` is not closed before {where}: BibTeX reads the "
+                "entries inside it as live entries, biber ignores them"
             )
+            self.report(opener, opener + 1, codes.UNBALANCED_BRACES, message)
+            return at, True
+        if eaten >= 0:
+            message = (
+                'this `{` is probably never closed: the `"` that should end the value '
+                f"is inside it, so the value runs into {where}"
+            )
+            self.report(eaten, eaten + 1, codes.UNBALANCED_BRACES, message)
+            return at, True
+        opener = unclosed[-1]
+        more = len(unclosed) - 1
+        also = f" (nor {more} more before it)" if more else ""
+        message = f"this `{self.text[opener]}` is never closed{also}: the {what} runs into {where}"
+        self.report(opener, opener + 1, codes.UNBALANCED_BRACES, message)
         return at, True
 
 
@@ -519,10 +579,15 @@ def _width(elements: list[Element]) -> int:
 
 _CLOSER = {"{": "}", "(": ")"}
 _BRACE_RE = re.compile(r"[{}]")
+_LINE_BREAK_RE = re.compile(r"[\r\n]")
 # `name =` at the start of a line inside a value: the value ran over a field.
 _FIELD_INSIDE_RE = re.compile(r"""[\r\n][ \t]*([^ \t\n\r\f\v"#%'(),={}@]+)[ \t]*=""")
-# `name =` after a line break or a comma in free text: fields left outside an entry.
-_FIELD_IN_JUNK_RE = re.compile(r"""[\r\n,][ \t]*[^ \t\n\r\f\v"#%'(),={}@]+[ \t]*=""")
+# Free text that starts with a comma or `name =` (after any extra `}`): fields left
+# outside an entry that was closed too early.
+_FIELD_IN_JUNK_RE = re.compile(r"""[ \t}]*(?:,|[\r\n \t]*[^ \t\n\r\f\v"#%'(),={}@]+[ \t]*=)""")
+# Text where a field should start, up to where reading can resume.
+_ERROR_RUN_RE = re.compile(r"""[^,\r\n@{}"()]+""")
+_COMMENT_BODY = "comment"
 _NO_TYPE = "expected an entry type after `@`"
 _NO_COMMA = "missing `,` between fields"
 _STRAY_CLOSE = "this `}` has no matching `{`"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import group_is_closed
 from bib_lsp.syntax.tree import Node
 
 
@@ -34,10 +35,8 @@ class Piece:
     @property
     def closed(self) -> bool:
         """Whether a braced or quoted piece has its closing delimiter."""
-        if self.kind is K.BRACED:
-            return len(self.text) >= 2 and self.text.endswith("}")
-        if self.kind is K.QUOTED:
-            return len(self.text) >= 2 and self.text.endswith('"')
+        if self.kind in (K.BRACED, K.QUOTED):
+            return group_is_closed(self.text)
         return True
 
     @property

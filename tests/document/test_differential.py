@@ -65,3 +65,71 @@ if not XAMPL_TEXT:
     import pytest
 
     pytestmark = pytest.mark.skip(reason=f"{XAMPL} is not available (../shared/corpus)")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.sampled_from([1, 2, 4, 8]))
+def test_random_edits_with_tiny_chunks(data: st.DataObject, chunk_size: int) -> None:
+    # With a handful of blocks per chunk, edits split, merge and shift chunks all
+    # the time: the bookkeeping (Fenwick sums, chunk boundaries) must stay exact.
+    from bib_lsp.document import document as document_module
+
+    saved = document_module.CHUNK_SIZE
+    document_module.CHUNK_SIZE = chunk_size
+    try:
+        run_edits(data, XAMPL_TEXT)
+    finally:
+        document_module.CHUNK_SIZE = saved
+
+
+def test_empty_document_has_no_block_at_any_offset() -> None:
+    doc = Document("")
+    assert doc.block_at(0) is None
+    doc.edit(0, 0, "@misc{k}")
+    found = doc.block_at(3)
+    assert found is not None and found[0] == 0 and found[1].text == "@misc{k}"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_deleting_large_stretches_with_small_chunks(data: st.DataObject) -> None:
+    # Deletions that empty or shrink chunks make them merge with their neighbours.
+    from bib_lsp.document import document as document_module
+
+    saved = document_module.CHUNK_SIZE
+    document_module.CHUNK_SIZE = 8
+    try:
+        # Small entries: a deletion of a few dozen characters empties most of a chunk.
+        text = "".join(f"@misc{{k{i}, t = {i}}}\n" for i in range(120))
+        doc = Document(text)
+        for _ in range(data.draw(st.integers(1, 12))):
+            start = data.draw(st.integers(0, len(text)))
+            end = min(len(text), start + data.draw(st.integers(0, 200)))
+            new = data.draw(st.sampled_from(["", "@misc{x, t = 1}\n", "}"]))
+            doc.edit(start, end, new)
+            text = text[:start] + new + text[end:]
+            assert_matches_fresh_parse(doc, text)
+    finally:
+        document_module.CHUNK_SIZE = saved
+
+
+def test_deletions_that_shrink_a_chunk_to_almost_nothing() -> None:
+    # Deleting all but one block of a chunk makes it merge with a neighbour; every
+    # position and length here is tried, so each chunk boundary case comes up.
+    from bib_lsp.document import document as document_module
+
+    saved = document_module.CHUNK_SIZE
+    document_module.CHUNK_SIZE = 8
+    try:
+        entry = "@misc{k, t = 1}\n"  # two blocks: the entry and the line break
+        text = entry * 40
+        chunk = 4 * len(entry)  # eight blocks
+        for start in range(chunk - 4, 2 * chunk + 4):
+            for length in range(chunk - 12, chunk + 4):
+                doc = Document(text)
+                doc.edit(start, start + length, "")
+                assert_matches_fresh_parse(doc, text[:start] + text[start + length :])
+                doc.edit(0, 0, entry)  # and the document keeps working afterwards
+                assert_matches_fresh_parse(doc, entry + text[:start] + text[start + length :])
+    finally:
+        document_module.CHUNK_SIZE = saved

@@ -156,11 +156,10 @@ def test_unbalanced_comment_body_lets_entries_through() -> None:
     assert [e.key for e in entries(tree) if e.kind is K.ENTRY] == ["inner", "outer"]
     body = [text[s:e] for k, s, e in next(iter(tree))[1].node.tokens() if k is K.BODY]
     assert body == ["{ unbalanced {"]
-    problems = [(p.code, p.start) for p in tree.problems()]
-    assert problems == [
-        ("unbalanced-braces", text.index("{ unbalanced")),
-        ("unbalanced-braces", text.index("{\n@misc")),
-    ]
+    # One problem, at the comment's `{`: BibTeX reads the entries, biber would not.
+    (problem,) = tree.problems()
+    assert (problem.code, problem.start) == ("unbalanced-braces", text.index("{ unbalanced"))
+    assert "BibTeX reads the entries inside it" in problem.message
 
 
 # --- free text, trivia, loose syntax -------------------------------------------------
@@ -223,3 +222,24 @@ def test_key_with_unusual_characters() -> None:
 def test_parenthesised_entry_key_may_not_contain_parenthesis() -> None:
     entry = only_entry("@misc(k)")
     assert entry.key == "k" and entry.close_delim is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [
+        ("@misc{k, t = {a {b} c}}", True),
+        ('@misc{k, t = "a {"} b"}', True),
+        ("@misc{k, t = {a {b}\n@misc{j}", False),  # ends in `}` but is open
+        ('@misc{k, t = "abc {x"\n@misc{j}', False),  # ends in `"` inside braces
+        ("@misc{k, t = {a {b}", False),
+        ('@misc{k, t = "', False),
+    ],
+)
+def test_piece_knows_whether_it_is_closed(text: str, closed: bool) -> None:
+    entry = entries(parse(text))[0]
+    (piece,) = entry.fields[0].value.pieces  # type: ignore[union-attr]
+    assert piece.closed is closed
+    if closed:
+        assert piece.content == piece.text[1:-1]
+    else:
+        assert piece.content == piece.text[1:]

@@ -33,6 +33,57 @@ def test_extra_closing_brace_explains_that_fields_were_left_out() -> None:
     assert "ignored" in stray[0].message
 
 
+def test_the_extra_brace_itself_says_the_entry_had_ended() -> None:
+    text = "@book{a, title = {x}}},\n  year = 1984,\n}\n@misc{b, t = 1}\n"
+    stray = [p for p in parse(text).problems() if p.code == C.UNBALANCED_BRACES]
+    assert [p.start for p in stray] == [text.index("},\n"), text.index("}\n@misc")]
+    assert "has already ended" in stray[0].message
+    assert "closed the entry early" in stray[1].message
+
+
+def test_percent_comment_text_is_not_taken_for_left_out_fields() -> None:
+    text = "% version = 3 }\n@misc{b, t = 1}\n"
+    (problem,) = parse(text).problems()
+    assert problem.message == "this `}` has no matching `{`"
+
+
+def test_one_problem_for_a_pile_of_unclosed_braces() -> None:
+    text = "@misc{k, t = {{{{{x\n@misc{j}"
+    (problem,) = parse(text).problems()
+    assert problem.start == text.index("{x")
+    assert "nor 4 more before it" in problem.message
+
+
+def test_quote_swallowed_by_an_unclosed_brace_blames_the_brace() -> None:
+    text = '@article{a,\n  title = "The {TeX book",\n  year = 1984,\n}\n@book{b}'
+    (problem,) = parse(text).problems()
+    assert problem.start == text.index("{TeX")
+    assert 'the `"` that should end the value is inside it' in problem.message
+
+
+def test_last_field_that_took_the_entry_brace_is_blamed() -> None:
+    text = "@article{a,\n  year = 1984,\n  title = {The {TeX}book,\n}\n@book{b, t={x}}"
+    (problem,) = parse(text).problems()
+    assert problem.start == text.index("{The")
+    assert "takes in the `}` meant to end the entry" in problem.message
+
+
+def test_word_starting_with_a_digit_is_not_a_number() -> None:
+    text = "@misc{k, year = 1999a, t = 1}"
+    (problem,) = parse(text).problems()
+    assert (problem.code, text[problem.start : problem.end]) == (C.UNEXPECTED_TOKEN, "1999a")
+    assert "{1999a}" in problem.message
+
+
+def test_comment_without_braces_is_a_comment_as_bibtex_reads_it() -> None:
+    from bib_lsp.syntax.kinds import SyntaxKind as K
+
+    text = "@comment this is text\n@misc{k}"
+    tree = parse(text)
+    assert tree.problems() == []
+    assert next(iter(tree))[1].kind is K.COMMENT_ENTRY
+
+
 def test_stray_brace_in_prose_gets_the_plain_message() -> None:
     text = "Notes (see below}.\n@misc{b, t = 1}\n"
     (problem,) = parse(text).problems()

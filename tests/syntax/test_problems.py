@@ -41,9 +41,10 @@ CASES = [
     ("missing-type-blank", "⟨@⟩ ", C.MISSING_ENTRY_TYPE),
     ("missing-body-bracket", "⟨@article[key]⟩, title = 1", C.MISSING_ENTRY_BODY),
     ("missing-body-email", "Write to jane⟨@example.org⟩ please.", C.MISSING_ENTRY_BODY),
-    ("unexpected-equals", "@book{k, ⟨=⟩ {x}, year = 1}", C.UNEXPECTED_TOKEN),
-    # stray text runs up to the next field; a comma right after it belongs to it
-    ("unexpected-quoted", '@book{k, ⟨"x",⟩ year = 1}', C.UNEXPECTED_TOKEN),
+    # stray text is one problem, up to the comma that separates it from the next field
+    ("unexpected-equals", "@book{k, ⟨= {x}⟩, year = 1}", C.UNEXPECTED_TOKEN),
+    ("unexpected-quoted", '@book{k, ⟨"x"⟩, year = 1}', C.UNEXPECTED_TOKEN),
+    ("unexpected-extra-comma", "@book{k,⟨,⟩ year = 1}", C.UNEXPECTED_TOKEN),
     ("stray-close-in-junk", "some text ⟨}⟩ more text", C.UNBALANCED_BRACES),
     ("stray-close-after-entry", "@book{k, year = 1}\n⟨}⟩", C.UNBALANCED_BRACES),
     # the first `}` closes the entry: the second is the stray one
