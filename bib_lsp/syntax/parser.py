@@ -114,6 +114,7 @@ class _BlockParser:
             left_out = _FIELD_IN_JUNK_RE.match(text, start, end)
             fields_start = left_out.end() if left_out is not None else -1
             depth = 0
+            reported = 0
             for m in _BRACE_RE.finditer(text, start, end):
                 if m.group() == "{":
                     depth += 1
@@ -121,7 +122,13 @@ class _BlockParser:
                     depth -= 1
                 else:
                     at = m.start()
-                    if 0 <= at < fields_start:
+                    reported += 1
+                    if reported > _MAX_STRAY_REPORTS:
+                        continue
+                    if reported == _MAX_STRAY_REPORTS:
+                        message = _STRAY_CLOSE + " (and so are the `}` after it in this text)"
+                        self.report(at, at + 1, codes.UNBALANCED_BRACES, message)
+                    elif 0 <= at < fields_start:
                         message = _STRAY_CLOSE + (
                             ": the entry has already ended, so the fields after this "
                             "`}` are outside any entry and ignored"
@@ -332,7 +339,7 @@ class _BlockParser:
             self.token(children, K.ERROR, 1)
             self.report(start, start + 1, codes.UNBALANCED_BRACES, _STRAY_CLOSE)
             return
-        text, pos = self.text, start + 1 if c == "," else start
+        text, pos = self.text, _COMMAS_RE.match(self.text, start).end() if c == "," else start
         while c != ",":
             m = _ERROR_RUN_RE.match(text, pos)
             pos = m.end() if m is not None else pos
@@ -349,7 +356,9 @@ class _BlockParser:
         pos = max(pos, start + 1)
         self.token(children, K.ERROR, pos - start)
         after_run = self.peek() == "," and c != ","
-        found = "an extra `,`" if c == "," else describe(c)
+        found = (
+            ("an extra `,`" if pos == start + 1 else "extra commas") if c == "," else describe(c)
+        )
         message = f"expected a field name or `{close}`, found {found}"
         self.report(start, pos, codes.UNEXPECTED_TOKEN, message)
         if after_run:
@@ -588,6 +597,9 @@ _FIELD_IN_JUNK_RE = re.compile(r"""[ \t}]*(?:,|[\r\n \t]*[^ \t\n\r\f\v"#%'(),={}
 # Text where a field should start, up to where reading can resume.
 _ERROR_RUN_RE = re.compile(r"""[^,\r\n@{}"()]+""")
 _COMMENT_BODY = "comment"
+_COMMAS_RE = re.compile(r",+")
+# A file of nothing but `}` should not produce a million problems.
+_MAX_STRAY_REPORTS = 20
 _NO_TYPE = "expected an entry type after `@`"
 _NO_COMMA = "missing `,` between fields"
 _STRAY_CLOSE = "this `}` has no matching `{`"

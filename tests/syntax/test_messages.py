@@ -88,3 +88,16 @@ def test_stray_brace_in_prose_gets_the_plain_message() -> None:
     text = "Notes (see below}.\n@misc{b, t = 1}\n"
     (problem,) = parse(text).problems()
     assert problem.message == "this `}` has no matching `{`"
+
+
+def test_a_file_of_closing_braces_gets_a_bounded_number_of_problems() -> None:
+    problems = parse("}" * 10_000).problems()
+    assert len(problems) == 20
+    assert "and so are the `}` after it" in problems[-1].message
+
+
+def test_a_run_of_commas_is_one_problem() -> None:
+    text = "@misc{k,,,, t = 1}"
+    (problem,) = parse(text).problems()
+    assert text[problem.start : problem.end] == ",,,"
+    assert problem.message.endswith("found extra commas")
