@@ -339,10 +339,11 @@ class _BlockParser:
             self.token(children, K.ERROR, 1)
             self.report(start, start + 1, codes.UNBALANCED_BRACES, _STRAY_CLOSE)
             return
-        text, pos = self.text, _COMMAS_RE.match(self.text, start).end() if c == "," else start
+        text, pos = self.text, start
+        if c == ",":
+            pos = _skip(_COMMAS_RE, text, start)
         while c != ",":
-            m = _ERROR_RUN_RE.match(text, pos)
-            pos = m.end() if m is not None else pos
+            pos = _skip(_ERROR_RUN_RE, text, pos)
             ch = self.peek(pos)
             if ch in ("{", '"'):
                 pos, unclosed = self.scan_piece(pos)
@@ -356,9 +357,10 @@ class _BlockParser:
         pos = max(pos, start + 1)
         self.token(children, K.ERROR, pos - start)
         after_run = self.peek() == "," and c != ","
-        found = (
-            ("an extra `,`" if pos == start + 1 else "extra commas") if c == "," else describe(c)
-        )
+        if c == ",":
+            found = "an extra `,`" if pos == start + 1 else "extra commas"
+        else:
+            found = describe(c)
         message = f"expected a field name or `{close}`, found {found}"
         self.report(start, pos, codes.UNEXPECTED_TOKEN, message)
         if after_run:
@@ -568,6 +570,12 @@ def _fast_field(text: str, children: list[Element], regs: tuple[tuple[int, int],
         if b5 > a5:
             n = b5 - a5
             children.append(_WS_TOKENS[n] if n < 256 else (K.WHITESPACE, n))
+
+
+def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """The end of ``pattern``'s match at ``pos`` (``pos`` when it does not match)."""
+    m = pattern.match(text, pos)
+    return pos if m is None else m.end()
 
 
 def _trailing_trivia(elements: list[Element]) -> int:
