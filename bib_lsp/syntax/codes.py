@@ -39,7 +39,10 @@ SYNTAX_CODES: tuple[CodeDoc, ...] = (
         "BibTeX and biber read to the matching delimiter. An unclosed brace swallows the "
         "following fields or entries; a stray `}` ends an entry early, so the fields after "
         "it are silently dropped. bib-lsp cuts a runaway entry off at the next line that "
-        "starts with `@`, and reports the delimiter that was never closed.",
+        "starts with `@`, and reports the delimiter that was never closed (or, when a "
+        "value has swallowed the following fields, the value's brace). An `@comment{` "
+        "left open by an entry on a later line is reported too: BibTeX reads that entry "
+        "as a live entry, biber as part of the comment.",
         "@article{knuth84,\n  title = {The {TeX}book,\n  year  = 1984,\n}\n",
         "Add the missing `}` (here after `book`), or remove the extra one. Braces inside "
         "values must balance, even after a backslash: write `\\{` only in pairs.",
@@ -99,9 +102,11 @@ SYNTAX_CODES: tuple[CodeDoc, ...] = (
     CodeDoc(
         UNEXPECTED_TOKEN,
         Severity.ERROR,
-        "Text where a field name or the end of the entry should be.",
+        "Text where a field name or the end of the entry should be, or a bare value "
+        "that is neither a number nor a macro name (`1999a`).",
         "BibTeX stops reading the entry at the first thing it does not expect, so the "
-        "fields after it are lost.",
+        "fields after it are lost. bib-lsp reports the stray text once and reads on "
+        "from the next comma.",
         "@book{doe2020,\n  = {Untitled},\n}\n",
         "Remove the stray text or write the field name it stands for.",
     ),
