@@ -1,7 +1,8 @@
 """Parse and edit speed of bib-lsp's syntax tree, side by side with bibtexparser 2.
 
 Figures printed:
-- full parse time (best of N) and peak Python memory (tracemalloc) for
+- full parse time (best of N) and peak Python memory (tracemalloc), each parser
+  in a fresh interpreter, for
   tugboat.bib (3.8 MB, 4,846 entries) and for files of 5,000 and 50,000 entries
   built from the real entries of the corpus (keys made unique);
 - bibtexparser 2's ``parse_string`` on the same texts, and the ratio;
@@ -15,14 +16,13 @@ Usage: python benchmarks/parse_bench.py [--corpus DIR] [--quick]
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 import bibtexparser
@@ -76,26 +76,6 @@ def build_file(entries: list[str], count: int) -> str:
     return "\n\n".join(pieces) + "\n"
 
 
-def best_time(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
-def peak_memory(fn: Callable[[], object]) -> float:
-    gc.collect()
-    tracemalloc.start()
-    result = fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    del result
-    return peak / 2**20
-
-
 def probe_offset(doc: Document) -> int:
     """An offset inside the title of the probe entry (in the middle of the file)."""
     for start, block in doc.blocks():
@@ -126,12 +106,49 @@ def edit_times(doc: Document, rounds: int, via_lsp: bool) -> list[float]:
     return times
 
 
+_MEASURE = """
+import gc, logging, sys, time, tracemalloc
+logging.disable(logging.CRITICAL)
+text = open(sys.argv[1], encoding="utf-8").read()
+if sys.argv[2] == "bib-lsp":
+    from bib_lsp.syntax import parse as run
+else:
+    import bibtexparser
+    run = bibtexparser.parse_string
+best = float("inf")
+for _ in range(int(sys.argv[3])):
+    gc.collect()
+    t0 = time.perf_counter()
+    result = run(text)
+    best = min(best, time.perf_counter() - t0)
+    del result
+gc.collect()
+tracemalloc.start()
+result = run(text)
+peak = tracemalloc.get_traced_memory()[1]
+print(best, peak / 2**20)
+"""
+
+
+def measure(text: str, parser: str, repeat: int) -> tuple[float, float]:
+    """Best time and peak memory of one parser, in a fresh interpreter (so that
+    neither parser pays for the heap the other left behind)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".bib", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        out = subprocess.run(
+            [sys.executable, "-c", _MEASURE, f.name, parser, str(repeat)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+    return float(out[0]), float(out[1])
+
+
 def report_parse(name: str, text: str, repeat: int) -> None:
     entries = sum(1 for _ in re.finditer(r"(?m)^\s*@", text))
-    ours = best_time(lambda: parse(text), repeat)
-    theirs = best_time(lambda: bibtexparser.parse_string(text), max(1, repeat // 2))
-    ours_mem = peak_memory(lambda: parse(text))
-    theirs_mem = peak_memory(lambda: bibtexparser.parse_string(text))
+    ours, ours_mem = measure(text, "bib-lsp", repeat)
+    theirs, theirs_mem = measure(text, "bibtexparser", max(1, repeat // 2))
     print(
         f"{name}: {len(text) / 1e6:.1f} MB, ~{entries:,} entries\n"
         f"  full parse   bib-lsp {ours * 1000:8.0f} ms   bibtexparser {theirs * 1000:8.0f} ms"
