@@ -1,4 +1,5 @@
-"""Command-line interface: ``bib-lsp check [--format text|json] PATH...``."""
+"""Command-line interface: ``bib-lsp [serve]`` runs the language server,
+``bib-lsp check [--format text|json] PATH...`` reports problems."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from typing import TextIO
 from bib_lsp import __version__
 from bib_lsp.document import Document
 from bib_lsp.document.io import read_bib
+from bib_lsp.rules import DIALECTS, RuleOptions, diagnose
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.text import LineIndex, PositionEncoding
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-DIALECTS = ("auto", "bibtex", "biblatex")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="A language server and checker for BibTeX and biblatex .bib files.",
     )
     parser.add_argument("--version", action="version", version=f"bib-lsp {__version__}")
+    _add_serve_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    serve = commands.add_parser(
+        "serve",
+        help="run the language server (the default)",
+        description="Run the language server over stdio (the default) or TCP.",
+    )
+    _add_serve_options(serve)
     check = commands.add_parser(
         "check",
         help="report problems in .bib files",
@@ -65,6 +73,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)"
+    )
+    parser.add_argument(
+        "--tcp", metavar="HOST:PORT", type=_host_port, help="listen for one client on TCP"
+    )
+
+
+def _host_port(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT (e.g. 127.0.0.1:2087), not {value!r}")
+    return host, int(port)
+
+
+def serve(tcp: tuple[str, int] | None) -> int:
+    from bib_lsp.lsp.server import create_server
+
+    server = create_server()
+    if tcp is not None:
+        server.start_tcp(*tcp)
+    else:
+        server.start_io()
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -81,9 +116,8 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "check":
-        return run_check(args.paths, args.format, sys.stdout, sys.stderr)
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
+        return run_check(args.paths, args.format, sys.stdout, sys.stderr, args.dialect)
+    return serve(args.tcp)
 
 
 def _expand(paths: Sequence[str], err: TextIO) -> Iterator[Path | None]:
@@ -103,12 +137,15 @@ def _expand(paths: Sequence[str], err: TextIO) -> Iterator[Path | None]:
             yield None
 
 
-def check_text(text: str) -> list[Problem]:
-    """Every problem of one text, sorted by position."""
-    return sorted(Document(text).problems(), key=lambda p: (p.start, p.end, p.code))
+def check_text(text: str, options: RuleOptions | None = None) -> list[Problem]:
+    """Every problem of one text, sorted by position: what the server reports."""
+    return sorted(diagnose(Document(text), options), key=lambda p: (p.start, p.end, p.code))
 
 
-def run_check(paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
+def run_check(
+    paths: Sequence[str], fmt: str, out: TextIO, err: TextIO, dialect: str = "auto"
+) -> int:
+    options = RuleOptions(dialect=dialect)
     reports: list[FileReport] = []
     io_failed = False
     for path in _expand(paths, err):
@@ -123,7 +160,8 @@ def run_check(paths: Sequence[str], fmt: str, out: TextIO, err: TextIO) -> int:
             io_failed = True
             continue
         problems = sorted(
-            [*loaded.problems, *check_text(loaded.text)], key=lambda p: (p.start, p.end)
+            [*options.apply(list(loaded.problems)), *check_text(loaded.text, options)],
+            key=lambda p: (p.start, p.end),
         )
         reports.append(FileReport(str(path), LineIndex(loaded.text), problems))
     if fmt == "json":

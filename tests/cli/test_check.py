@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bib_lsp.cli import main, run_check
+from bib_lsp.cli import run_check
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -171,10 +171,6 @@ def test_directories_are_searched_for_bib_files(tmp_path: Path) -> None:
     assert out.getvalue().splitlines() == [
         f"{tmp_path / 'sub' / 'a.bib'}:1:16: error[missing-value] field `title` has no value"
     ]
-
-
-def test_no_command_prints_help_and_exits_two() -> None:
-    assert main([]) == 2
 
 
 def test_usage_errors_exit_two_without_traceback() -> None:

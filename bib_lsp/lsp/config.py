@@ -1,0 +1,130 @@
+"""Server settings: typed, defaulted, validated.
+
+Settings arrive as JSON from ``initializationOptions`` and from
+``workspace/configuration`` (section ``bibLsp``), camelCase on the wire. A value of
+the wrong type or out of range is replaced by its default, and the reason is
+returned so that the server can tell the user (``window/showMessage``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bib_lsp.rules import DIALECTS, RuleOptions
+from bib_lsp.syntax.tree import Severity
+
+SECTION = "bibLsp"
+DEFAULT_DEBOUNCE_MS = 100
+MAX_DEBOUNCE_MS = 10_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    dialect: str = "auto"
+    debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    ignore: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+
+    @property
+    def rule_options(self) -> RuleOptions:
+        return RuleOptions(self.dialect, self.ignore, self.severity)
+
+
+def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings, list[str]]:
+    """Read settings from JSON ``raw`` over ``base``; return them and the problems
+    found (each a sentence naming the setting, the bad value and what is used)."""
+    base = base or Settings()
+    problems: list[str] = []
+    if raw is None:
+        return base, problems
+    if not isinstance(raw, Mapping):
+        problems.append(f"bibLsp settings must be an object, not {_show(raw)}; using defaults")
+        return base, problems
+    data: Mapping[str, Any] = raw
+    if isinstance(data.get(SECTION), Mapping):
+        data = data[SECTION]  # initializationOptions may wrap the section
+    dialect = base.dialect
+    if "dialect" in data:
+        value = data["dialect"]
+        if value in DIALECTS:
+            dialect = value
+        else:
+            choices = ", ".join(f'"{d}"' for d in DIALECTS)
+            problems.append(
+                f'bibLsp.dialect must be one of {choices}, not {_show(value)}; using "auto"'
+            )
+            dialect = "auto"
+    debounce, ignore, severity = base.debounce_ms, base.ignore, base.severity
+    diagnostics = data.get("diagnostics")
+    if diagnostics is not None and not isinstance(diagnostics, Mapping):
+        problems.append(f"bibLsp.diagnostics must be an object, not {_show(diagnostics)}")
+        diagnostics = None
+    if diagnostics:
+        debounce = _debounce(diagnostics, debounce, problems)
+        ignore = _ignore(diagnostics, ignore, problems)
+        severity = _severity(diagnostics, severity, problems)
+    return Settings(dialect, debounce, ignore, severity), problems
+
+
+def _debounce(raw: Mapping[str, Any], current: int, problems: list[str]) -> int:
+    if "debounceMs" not in raw:
+        return current
+    value = raw["debounceMs"]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.append(
+            f"bibLsp.diagnostics.debounceMs must be a number of milliseconds, not "
+            f"{_show(value)}; using {DEFAULT_DEBOUNCE_MS}"
+        )
+        return DEFAULT_DEBOUNCE_MS
+    if not 0 <= value <= MAX_DEBOUNCE_MS:
+        problems.append(
+            f"bibLsp.diagnostics.debounceMs must be between 0 and {MAX_DEBOUNCE_MS}, not "
+            f"{_show(value)}; using {DEFAULT_DEBOUNCE_MS}"
+        )
+        return DEFAULT_DEBOUNCE_MS
+    return int(value)
+
+
+def _ignore(raw: Mapping[str, Any], current: frozenset[str], problems: list[str]) -> frozenset[str]:
+    if "ignore" not in raw:
+        return current
+    value = raw["ignore"]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(
+            f"bibLsp.diagnostics.ignore must be a list of codes, not {_show(value)}; "
+            "ignoring nothing"
+        )
+        return frozenset()
+    return frozenset(value)
+
+
+def _severity(
+    raw: Mapping[str, Any], current: Mapping[str, Severity], problems: list[str]
+) -> Mapping[str, Severity]:
+    if "severity" not in raw:
+        return current
+    value = raw["severity"]
+    if not isinstance(value, Mapping):
+        problems.append(
+            f"bibLsp.diagnostics.severity must map codes to severities, not {_show(value)}"
+        )
+        return {}
+    names = {s.value: s for s in Severity}
+    out: dict[str, Severity] = {}
+    for code, level in value.items():
+        if isinstance(level, str) and level in names:
+            out[str(code)] = names[level]
+        else:
+            choices = "|".join(names)
+            problems.append(
+                f"bibLsp.diagnostics.severity.{code} must be {choices}, not {_show(level)}; "
+                "keeping its default severity"
+            )
+    return out
+
+
+def _show(value: object) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 40 else text[:37] + "..."
