@@ -24,6 +24,26 @@ from bib_lsp.text import LineMapping, PositionEncoding, Range
 CHUNK_SIZE = 64
 
 
+class BlockChanges:
+    """The blocks an edit took out of the document and the ones it put in (in text
+    order), so that indexes over blocks can be updated instead of rebuilt."""
+
+    __slots__ = ("added", "removed")
+
+    def __init__(self, removed: list[Block] | None = None, added: list[Block] | None = None):
+        self.removed: list[Block] = removed or []
+        self.added: list[Block] = added or []
+
+    def merge(self, later: BlockChanges) -> None:
+        """Fold in the changes of a later edit: a block added and removed again
+        in between appears in neither list."""
+        gone = {id(b) for b in later.removed}
+        kept = [b for b in self.added if id(b) not in gone]
+        added_here = {id(b) for b in self.added}
+        self.removed += [b for b in later.removed if id(b) not in added_here]
+        self.added = kept + later.added
+
+
 @dataclass(frozen=True, slots=True)
 class TextChange:
     """An LSP-style change: replace ``range`` (or the whole text when ``None``)."""
@@ -43,6 +63,7 @@ class _Chunk:
         self.line_bases: list[int] = []
         pos = breaks = 0
         for block in blocks:
+            block.home = self
             self.starts.append(pos)
             self.line_bases.append(breaks)
             pos += len(block.text)
@@ -74,7 +95,7 @@ def _chunked(blocks: list[Block]) -> list[_Chunk]:
 class Document(LineMapping):
     """A ``.bib`` text with its syntax, updated incrementally by edits."""
 
-    __slots__ = ("_chunks", "_counts", "_lengths", "_lines", "uri", "version")
+    __slots__ = ("_chunk_index", "_chunks", "_counts", "_lengths", "_lines", "uri", "version")
 
     def __init__(self, text: str = "", *, uri: str = "", version: int = 0) -> None:
         self.uri = uri
@@ -82,6 +103,7 @@ class Document(LineMapping):
         # Per chunk: its length, its line breaks and its number of blocks, as prefix
         # sums, so that locating and shifting cost O(log chunks), not O(chunks).
         self._chunks: list[_Chunk] = []
+        self._chunk_index: dict[int, int] = {}  # id(chunk) -> its index
         self._lengths = self._lines = self._counts = Fenwick([])
         self._replace_all(text)
 
@@ -189,32 +211,51 @@ class Document(LineMapping):
         changes: Iterable[TextChange],
         encoding: PositionEncoding = PositionEncoding.UTF16,
         version: int | None = None,
-    ) -> None:
+    ) -> BlockChanges:
         """Apply LSP-style changes in order, each in the coordinates its
-        predecessors left behind."""
+        predecessors left behind; return the blocks they removed and added."""
+        total = BlockChanges()
         for change in changes:
             if change.range is None:
-                self._replace_all(change.text)
+                total.merge(self.replace_all(change.text))
             else:
                 start, end = self.offset_range(change.range, encoding)
-                self.edit(start, end, change.text)
+                total.merge(self.edit(start, end, change.text))
         if version is not None:
             self.version = version
+        return total
 
-    def edit(self, start: int, end: int, new_text: str) -> None:
+    def edit(self, start: int, end: int, new_text: str) -> BlockChanges:
         """Replace the code points ``[start, end)`` with ``new_text``."""
         length = self.length
         start = min(max(start, 0), length)
         end = min(max(end, start), length)
         if start == end and not new_text:
-            return
+            return BlockChanges()
         if not self._chunks:
-            self._replace_all(new_text)
-            return
+            return self.replace_all(new_text)
         with gc_paused():
-            self._edit(start, end, new_text)
+            return self._edit(start, end, new_text)
 
-    def _edit(self, start: int, end: int, new_text: str) -> None:
+    def replace_all(self, text: str) -> BlockChanges:
+        removed = [block for chunk in self._chunks for block in chunk.blocks]
+        self._replace_all(text)
+        return BlockChanges(removed, [block for chunk in self._chunks for block in chunk.blocks])
+
+    def start_of(self, block: Block) -> int | None:
+        """The absolute start of a block of this document (None if it is not one)."""
+        chunk = block.home
+        if not isinstance(chunk, _Chunk):
+            return None
+        ci = self._chunk_index.get(id(chunk))
+        if ci is None or ci >= len(self._chunks) or self._chunks[ci] is not chunk:
+            return None
+        for bi, candidate in enumerate(chunk.blocks):
+            if candidate is block:
+                return self._lengths.prefix(ci) + chunk.starts[bi]
+        return None  # pragma: no cover - a chunk always holds the blocks it homes
+
+    def _edit(self, start: int, end: int, new_text: str) -> BlockChanges:
         # First touched block: the one holding `start`, or the one ending there (a
         # block's extent may depend on the one character after it).
         first = self._flat(start)
@@ -247,7 +288,9 @@ class Document(LineMapping):
             new_blocks.append(Block.from_parse(region, pos, parsed))
             pos = parsed.end
         reuse_from = boundaries.get(pos, total)
+        removed = [self._block(i) for i in range(first, reuse_from)]
         self._splice(first, reuse_from, new_blocks)
+        return BlockChanges(removed, new_blocks)
 
     # -- chunk bookkeeping -----------------------------------------------------------
     def _replace_all(self, text: str) -> None:
@@ -256,6 +299,7 @@ class Document(LineMapping):
 
     def _reindex(self) -> None:
         self._chunks = [chunk for chunk in self._chunks if chunk.blocks]
+        self._chunk_index = {id(chunk): ci for ci, chunk in enumerate(self._chunks)}
         self._lengths = Fenwick([chunk.length for chunk in self._chunks])
         self._lines = Fenwick([chunk.breaks for chunk in self._chunks])
         self._counts = Fenwick([len(chunk.blocks) for chunk in self._chunks])
@@ -301,6 +345,8 @@ class Document(LineMapping):
             # The common case: one chunk changes; shift the sums in O(log chunks).
             old, new = self._chunks[c0], _Chunk(merged)
             self._chunks[c0] = new
+            del self._chunk_index[id(old)]
+            self._chunk_index[id(new)] = c0
             self._lengths.add(c0, new.length - old.length)
             self._lines.add(c0, new.breaks - old.breaks)
             self._counts.add(c0, len(new.blocks) - len(old.blocks))

@@ -32,9 +32,7 @@ class RuleOptions:
             if p.code in self.ignore:
                 continue
             wanted = self.severity.get(p.code)
-            if wanted is not None and wanted is not p.severity:
-                p = Problem(p.start, p.end, p.code, p.message, wanted)
-            out.append(p)
+            out.append(p if wanted is None else p.with_severity(wanted))
         return out
 
 

@@ -20,7 +20,7 @@ class Block:
     not touch is reused as it is, with whatever was cached on it.
     """
 
-    __slots__ = ("_line_starts", "breaks", "cache", "node", "problems", "text")
+    __slots__ = ("_line_starts", "breaks", "cache", "home", "node", "problems", "text")
 
     def __init__(self, text: str, node: Node, problems: tuple[Problem, ...]) -> None:
         self.text = text
@@ -28,6 +28,7 @@ class Block:
         self.problems = problems
         self.breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
         self.cache: dict[str, Any] = {}
+        self.home: object = None  # the document chunk that holds the block
         self._line_starts: list[int] | None = None
 
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bib_lsp.syntax.kinds import SyntaxKind
 
@@ -94,17 +94,32 @@ class Severity(str, enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """Another place that explains a problem (e.g. the other use of a duplicate key)."""
+
+    start: int
+    end: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A located finding: ``start``/``end`` are code-point offsets (block-relative
-    inside a ``Block``, absolute when handed out by a ``Document`` or ``Tree``)."""
+    inside a ``Block``, absolute when handed out by a ``Document`` or ``Tree``).
+    ``related`` places are absolute; ``data`` is for quick fixes (JSON-able)."""
 
     start: int
     end: int
     code: str
     message: str
     severity: Severity = Severity.ERROR
+    related: tuple[Related, ...] = ()
+    data: object = None
 
     def shifted(self, delta: int) -> Problem:
         if not delta:
             return self
-        return Problem(self.start + delta, self.end + delta, self.code, self.message, self.severity)
+        return replace(self, start=self.start + delta, end=self.end + delta)
+
+    def with_severity(self, severity: Severity) -> Problem:
+        return self if severity is self.severity else replace(self, severity=severity)
