@@ -43,6 +43,11 @@ def test_changes_of_several_edits_in_one_notification_fold_together(
     changes = []
     for _ in range(data.draw(st.integers(1, 4))):
         start, end, new = data.draw(edits(len(text)))
+        # A position cannot point between the \r and \n of a line break.
+        start, end = (
+            o - 1 if 0 < o < len(text) and text[o - 1 : o + 1] == "\r\n" else o
+            for o in (start, end)
+        )
         index = LineIndex(text)
         changes.append(TextChange(new, index.range(start, end, PositionEncoding.UTF32)))
         text = text[:start] + new + text[end:]
