@@ -37,10 +37,18 @@ def render_index(docs: tuple[CodeDoc, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def all_docs() -> tuple[CodeDoc, ...]:
+    """The documentation of every code: the parser's and the rules'."""
+    from bib_lsp.rules import RULES
+
+    return SYNTAX_CODES + tuple(rule.doc for rule in RULES.values())
+
+
 def pages() -> dict[str, str]:
     """File name -> content of every generated page."""
-    out = {f"{doc.code}.md": render(doc) for doc in SYNTAX_CODES}
-    out["README.md"] = render_index(SYNTAX_CODES)
+    docs = all_docs()
+    out = {f"{doc.code}.md": render(doc) for doc in docs}
+    out["README.md"] = render_index(docs)
     return out
 
 

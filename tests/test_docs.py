@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bib_lsp import docgen
+from bib_lsp.document import Document
 from bib_lsp.document.io import decode_bib
-from bib_lsp.syntax import parse
-from bib_lsp.syntax.codes import NOT_UTF8, SYNTAX_CODES
+from bib_lsp.rules import diagnose
+from bib_lsp.syntax.codes import NOT_UTF8, CodeDoc
 
 
 def test_generated_pages_are_up_to_date() -> None:
@@ -22,16 +23,16 @@ def test_generated_pages_are_up_to_date() -> None:
 
 def test_every_code_has_a_page_linked_from_the_index() -> None:
     index = docgen.pages()["README.md"]
-    for doc in SYNTAX_CODES:
+    for doc in docgen.all_docs():
         assert f"]({doc.code}.md)" in index
 
 
-@pytest.mark.parametrize("doc", [d for d in SYNTAX_CODES if d.code != NOT_UTF8], ids=str)
-def test_documented_example_triggers_its_code(doc: object) -> None:
-    from bib_lsp.syntax.codes import CodeDoc
-
-    assert isinstance(doc, CodeDoc)
-    codes = {p.code for p in parse(doc.example).problems()}
+@pytest.mark.parametrize(
+    "doc", [d for d in docgen.all_docs() if d.code != NOT_UTF8], ids=lambda d: d.code
+)
+def test_documented_example_triggers_its_code(doc: CodeDoc) -> None:
+    # With the dialect the example is written for: biblatex if it uses biblatex.
+    codes = {p.code for p in diagnose(Document(doc.example))}
     assert doc.code in codes
 
 

@@ -11,7 +11,7 @@ past the edit; every block after that is the same object as before, caches and a
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -55,7 +55,7 @@ class TextChange:
 class _Chunk:
     """An immutable run of consecutive blocks with their relative starts."""
 
-    __slots__ = ("_problems", "blocks", "breaks", "length", "line_bases", "starts")
+    __slots__ = ("blocks", "breaks", "cache", "length", "line_bases", "starts")
 
     def __init__(self, blocks: list[Block]) -> None:
         self.blocks = blocks
@@ -70,18 +70,23 @@ class _Chunk:
             breaks += block.breaks
         self.length = pos
         self.breaks = breaks
-        self._problems: list[Problem] | None = None
+        self.cache: dict[str, list[Problem]] = {}
 
-    @property
-    def problems(self) -> list[Problem]:
-        """The blocks' problems, relative to the chunk's start (computed once)."""
-        if self._problems is None:
-            self._problems = [
+    def collect(self, key: str, per_block: Callable[[Block], list[Problem]]) -> list[Problem]:
+        """The blocks' findings, relative to the chunk's start (computed once per key:
+        a chunk is replaced, never changed, when one of its blocks changes)."""
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = [
                 p.shifted(start)
                 for start, block in zip(self.starts, self.blocks, strict=True)
-                for p in block.problems
+                for p in per_block(block)
             ]
-        return self._problems
+        return found
+
+
+def _syntax_problems(block: Block) -> list[Problem]:
+    return list(block.problems)
 
 
 def _chunked(blocks: list[Block]) -> list[_Chunk]:
@@ -129,13 +134,20 @@ class Document(LineMapping):
             base += chunk.length
 
     def problems(self) -> list[Problem]:
-        """Syntax problems of the whole text, with absolute offsets. Costs O(chunks +
-        problems): each chunk keeps its own list, rebuilt only when it changes."""
+        """Syntax problems of the whole text, with absolute offsets."""
+        return self.collect("syntax", _syntax_problems)
+
+    def collect(self, key: str, per_block: Callable[[Block], list[Problem]]) -> list[Problem]:
+        """``per_block`` findings (block-relative) of every block, with absolute
+        offsets, in text order. Costs O(chunks + findings) when few blocks changed:
+        each chunk keeps its list per ``key``. ``per_block`` must depend on the
+        block alone (and on what ``key`` names)."""
         out: list[Problem] = []
         base = 0
         for chunk in self._chunks:
-            if chunk.problems:
-                out.extend(p.shifted(base) for p in chunk.problems)
+            found = chunk.collect(key, per_block)
+            if found:
+                out.extend(p.shifted(base) for p in found)
             base += chunk.length
         return out
 

@@ -25,7 +25,7 @@ from bib_lsp import __version__
 from bib_lsp.document import Document, TextChange
 from bib_lsp.lsp import convert
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
-from bib_lsp.rules import diagnose
+from bib_lsp.rules import Checker
 from bib_lsp.text import PositionEncoding
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class BibLanguageServer(LanguageServer):
             text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
         )
         self.documents: dict[str, Document] = {}
+        self.checkers: dict[str, Checker] = {}
         self.initial_settings = Settings()
         self.settings = Settings()
         self.encoding = PositionEncoding.UTF16
@@ -132,7 +133,9 @@ class BibLanguageServer(LanguageServer):
         cached = self._reports.get(uri)
         if cached is not None and cached[0] == result_id:
             return cached
-        problems = diagnose(doc, self.settings.rule_options)
+        checker = self.checkers[uri]
+        checker.options = self.settings.rule_options
+        problems = checker.diagnose()
         items = [convert.to_diagnostic(p, doc, self.encoding) for p in problems]
         self._reports[uri] = (result_id, items)
         return result_id, items
@@ -239,7 +242,10 @@ def create_server() -> BibLanguageServer:
     @guarded(lambda: None)
     def did_open(ls: BibLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        ls.documents[item.uri] = Document(item.text, uri=item.uri, version=item.version)
+        doc = Document(item.text, uri=item.uri, version=item.version)
+        ls.documents[item.uri] = doc
+        ls.checkers[item.uri] = Checker(doc, ls.settings.rule_options)
+        ls._reports.pop(item.uri, None)
         ls.schedule(item.uri, 0)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
@@ -253,7 +259,8 @@ def create_server() -> BibLanguageServer:
             TextChange(c.text, convert.from_range(c.range) if isinstance(c, _Partial) else None)
             for c in params.content_changes
         ]
-        doc.apply_changes(changes, ls.encoding, params.text_document.version)
+        block_changes = doc.apply_changes(changes, ls.encoding, params.text_document.version)
+        ls.checkers[uri].update(block_changes)
         ls.schedule(uri, ls.settings.debounce_ms)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -261,6 +268,7 @@ def create_server() -> BibLanguageServer:
     def did_close(ls: BibLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.documents.pop(uri, None)
+        ls.checkers.pop(uri, None)
         ls._reports.pop(uri, None)
         pending = ls._pending.pop(uri, None)
         if pending is not None:

@@ -1,0 +1,1 @@
+"""Static knowledge about BibTeX and biblatex: entry types, fields, requirements."""

@@ -1,0 +1,84 @@
+"""The rule registry: each rule registers itself with a stable code, a default
+severity and its documentation, written as its docstring in fixed sections."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from bib_lsp.syntax.codes import CodeDoc
+from bib_lsp.syntax.tree import Problem, Severity
+from bib_lsp.syntax.views import Entry
+
+if TYPE_CHECKING:
+    from bib_lsp.rules.checker import Checker
+
+EntryCheck = Callable[[Entry, str], Iterable[Problem]]
+DocumentCheck = Callable[["Checker"], Iterable[Problem]]
+F = TypeVar("F", bound=Callable[..., Iterable[Problem]])
+
+_SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
+
+
+@dataclass(frozen=True)
+class Rule:
+    doc: CodeDoc
+    check: Callable[..., Iterable[Problem]]
+    per_entry: bool  # True: check(entry, dialect), cached per block; else check(checker)
+
+    @property
+    def code(self) -> str:
+        return self.doc.code
+
+
+RULES: dict[str, Rule] = {}
+
+
+def entry_rule(code: str, severity: Severity) -> Callable[[F], F]:
+    """Register a check of one entry at a time: ``check(entry, dialect)`` with the
+    entry's view relative to its block; its findings are cached per block."""
+    return _register(code, severity, per_entry=True)
+
+
+def document_rule(code: str, severity: Severity) -> Callable[[F], F]:
+    """Register a check that needs the whole document: ``check(checker)``."""
+    return _register(code, severity, per_entry=False)
+
+
+def _register(code: str, severity: Severity, per_entry: bool) -> Callable[[F], F]:
+    def decorate(check: F) -> F:
+        if code in RULES:
+            raise ValueError(f"rule code {code!r} registered twice")
+        RULES[code] = Rule(parse_doc(code, severity, check.__doc__ or ""), check, per_entry)
+        return check
+
+    return decorate
+
+
+def parse_doc(code: str, severity: Severity, docstring: str) -> CodeDoc:
+    """Split a rule's docstring into its four sections (headings ending in ``:``)."""
+    text = inspect.cleandoc(docstring)
+    pattern = "|".join(re.escape(s) for s in _SECTIONS)
+    parts = re.split(rf"^({pattern}):\s*$", text, flags=re.MULTILINE)
+    sections = {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+    missing = [s for s in _SECTIONS if not sections.get(s)]
+    if missing:
+        raise ValueError(f"rule {code}: docstring lacks the sections {missing}")
+    example = sections["Example"]
+    if example.startswith("```"):
+        example = "\n".join(example.splitlines()[1:-1]) + "\n"
+
+    def prose(s: str) -> str:
+        return " ".join(s.split())
+
+    return CodeDoc(
+        code,
+        severity,
+        prose(sections["What it checks"]),
+        prose(sections["Why it matters"]),
+        example,
+        prose(sections["How to fix"]),
+    )

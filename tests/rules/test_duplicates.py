@@ -1,0 +1,68 @@
+"""duplicate-key and duplicate-string."""
+
+from __future__ import annotations
+
+from bib_lsp.document import Document
+from bib_lsp.rules import diagnose
+from bib_lsp.syntax.tree import Severity
+
+TEXT = """\
+@book{knuth84, title = {The TeXbook}}
+@misc{other, title = {x}}
+@article{Knuth84, title = {Literate Programming}}
+@string{acm = "ACM"}
+@string{ACM = "Association for Computing Machinery"}
+"""
+
+
+def codes(text: str) -> list[tuple[str, str]]:
+    return [(p.code, text[p.start : p.end]) for p in diagnose(Document(text))]
+
+
+def test_keys_differing_only_in_case_collide_and_each_is_flagged() -> None:
+    problems = [p for p in diagnose(Document(TEXT)) if p.code == "duplicate-key"]
+    assert [TEXT[p.start : p.end] for p in problems] == ["knuth84", "Knuth84"]
+    first, second = problems
+    assert first.severity is Severity.ERROR
+    assert first.message == "`knuth84` is defined more than once: also on line 3 " + (
+        "(BibTeX ignores case in names)"
+    )
+    assert "also on line 1" in second.message
+    # Each points at the other.
+    assert [TEXT[r.start : r.end] for r in first.related] == ["Knuth84"]
+    assert [TEXT[r.start : r.end] for r in second.related] == ["knuth84"]
+
+
+def test_strings_defined_twice_have_their_own_code() -> None:
+    found = [(c, s) for c, s in codes(TEXT) if c == "duplicate-string"]
+    assert found == [("duplicate-string", "acm"), ("duplicate-string", "ACM")]
+
+
+def test_three_copies_name_the_two_other_lines() -> None:
+    text = "@misc{a}\n@misc{a}\n@misc{a}\n"
+    problems = diagnose(Document(text))
+    assert [p.message.split(": ")[1] for p in problems] == [
+        "also on lines 2, 3",
+        "also on lines 1, 3",
+        "also on lines 1, 2",
+    ]
+
+
+def test_unique_keys_and_entries_without_keys_are_quiet() -> None:
+    assert codes("@misc{a}\n@misc{b}\n@string{x = 1}\n@string{y = 2}\n") == []
+    # Two entries without keys are a missing-key problem each, not duplicates.
+    assert {c for c, _ in codes("@misc{, t = 1}\n@misc{, t = 2}\n")} == {"missing-key"}
+
+
+def test_editing_a_key_updates_the_duplicates() -> None:
+    from bib_lsp.rules import Checker
+
+    text = "@misc{a, t = 1}\n@misc{b, t = 2}\n"
+    doc = Document(text)
+    checker = Checker(doc)
+    assert checker.diagnose() == []
+    at = text.index("b,")
+    checker.update(doc.edit(at, at + 1, "A"))  # now `a` and `A`
+    assert [p.code for p in checker.diagnose()] == ["duplicate-key", "duplicate-key"]
+    checker.update(doc.edit(at, at + 1, "c"))
+    assert checker.diagnose() == []
