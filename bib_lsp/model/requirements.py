@@ -447,8 +447,17 @@ COMMON_BIBTEX_EXTRA_FIELDS: frozenset[str] = frozenset(
     }
 )
 
-# BIBLATEX_TYPES minus BIBTEX_TYPES minus the keys of BIBLATEX_TYPE_ALIASES.
-BIBLATEX_ONLY_TYPES: frozenset[str] = BIBLATEX_TYPES.difference(BIBTEX_TYPES, BIBLATEX_TYPE_ALIASES)
+# Types in the biblatex data model that BibTeX files use too: GitHub's "Cite this
+# repository" writes `@software`; IEEEtran.bst has `@patent`, `@periodical`, `@standard`.
+COMMON_BIBTEX_EXTRA_TYPES: frozenset[str] = frozenset(
+    {"patent", "periodical", "software", "standard"}
+)
+
+# BIBLATEX_TYPES minus BIBTEX_TYPES, the keys of BIBLATEX_TYPE_ALIASES and
+# COMMON_BIBTEX_EXTRA_TYPES.
+BIBLATEX_ONLY_TYPES: frozenset[str] = BIBLATEX_TYPES.difference(
+    BIBTEX_TYPES, BIBLATEX_TYPE_ALIASES, COMMON_BIBTEX_EXTRA_TYPES
+)
 
 # BIBLATEX_FIELDS minus BIBTEX_FIELDS, legacy alias keys and COMMON_BIBTEX_EXTRA_FIELDS.
 BIBLATEX_ONLY_FIELDS: frozenset[str] = BIBLATEX_FIELDS.difference(

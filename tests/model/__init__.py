@@ -1,0 +1,1 @@
+"""Tests for bib_lsp.model."""
