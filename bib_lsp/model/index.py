@@ -39,6 +39,12 @@ def strings_of(block: Block) -> list[str]:
     return [f.name_lower for f in entry.fields if f.name]
 
 
+def has_parent(block: Block) -> bool:
+    """Whether the entry has a `crossref` or `xdata` field (it inherits fields)."""
+    entry = view(block)
+    return entry is not None and any(f.name_lower in ("crossref", "xdata") for f in entry.fields)
+
+
 def uses_biblatex(block: Block) -> bool:
     """Whether the entry uses a type or field that only biblatex knows (cached)."""
     return block.cached("biblatex", _uses_biblatex)
@@ -65,6 +71,7 @@ class BibIndex:
         self.duplicate_keys: set[str] = set()
         self.duplicate_strings: set[str] = set()
         self.biblatex_markers = 0  # blocks using a biblatex-only entry type or field
+        self.children: dict[int, Block] = {}  # entries with `crossref` or `xdata`, by id
         self._add(block for _, block in document.blocks())
 
     def update(self, changes: BlockChanges) -> None:
@@ -81,10 +88,13 @@ class BibIndex:
                 _insert(self.strings, self.duplicate_strings, name, block)
             if uses_biblatex(block):
                 self.biblatex_markers += 1
+            if has_parent(block):
+                self.children[id(block)] = block
 
     def _remove_one(self, block: Block) -> None:
         if uses_biblatex(block):
             self.biblatex_markers -= 1
+        self.children.pop(id(block), None)
         key = key_of(block)
         if key is not None:
             _delete(self.keys, self.duplicate_keys, key, block)

@@ -8,7 +8,7 @@ with the same options gives the same diagnostics in both.
 from __future__ import annotations
 
 from bib_lsp.document import Document
-from bib_lsp.rules import duplicates  # noqa: F401  (registers its rules)
+from bib_lsp.rules import duplicates, required  # noqa: F401  (they register their rules)
 from bib_lsp.rules.checker import Checker
 from bib_lsp.rules.options import DIALECTS, RuleOptions
 from bib_lsp.rules.registry import RULES

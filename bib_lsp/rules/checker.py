@@ -36,13 +36,13 @@ class Checker:
         rules = [r for r in RULES.values() if r.code not in self.options.ignore]
         dialect = self.dialect
         problems = self.document.problems()
-        local = [r for r in rules if r.per_entry]
+        local = [r for r in rules if r.entry_check is not None]
         if local:
             key = "rules:" + dialect + ":" + ",".join(r.code for r in local)
             problems += self.document.collect(key, _local_checks(local, dialect))
         for rule in rules:
-            if not rule.per_entry:
-                problems.extend(rule.check(self))
+            if rule.document_check is not None:
+                problems.extend(rule.document_check(self))
         problems.sort(key=lambda p: (p.start, p.end, p.code))
         return self.options.apply(problems)
 
@@ -52,6 +52,6 @@ def _local_checks(rules: list[Rule], dialect: str) -> Callable[[Block], list[Pro
         entry = view(block)
         if entry is None:
             return []
-        return [p for rule in rules for p in rule.check(entry, dialect)]
+        return [p for rule in rules if rule.entry_check for p in rule.entry_check(entry, dialect)]
 
     return run

@@ -23,11 +23,15 @@ F = TypeVar("F", bound=Callable[..., Iterable[Problem]])
 _SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Rule:
+    """A rule: its documentation and its checks. ``entry_check(entry, dialect)`` sees
+    one entry (its view relative to its block) and is cached per block;
+    ``document_check(checker)`` sees the whole document (keys, cross references)."""
+
     doc: CodeDoc
-    check: Callable[..., Iterable[Problem]]
-    per_entry: bool  # True: check(entry, dialect), cached per block; else check(checker)
+    entry_check: EntryCheck | None = None
+    document_check: DocumentCheck | None = None
 
     @property
     def code(self) -> str:
@@ -38,24 +42,41 @@ RULES: dict[str, Rule] = {}
 
 
 def entry_rule(code: str, severity: Severity) -> Callable[[F], F]:
-    """Register a check of one entry at a time: ``check(entry, dialect)`` with the
-    entry's view relative to its block; its findings are cached per block."""
-    return _register(code, severity, per_entry=True)
+    """Register a rule that checks one entry at a time: ``check(entry, dialect)``."""
 
-
-def document_rule(code: str, severity: Severity) -> Callable[[F], F]:
-    """Register a check that needs the whole document: ``check(checker)``."""
-    return _register(code, severity, per_entry=False)
-
-
-def _register(code: str, severity: Severity, per_entry: bool) -> Callable[[F], F]:
     def decorate(check: F) -> F:
-        if code in RULES:
-            raise ValueError(f"rule code {code!r} registered twice")
-        RULES[code] = Rule(parse_doc(code, severity, check.__doc__ or ""), check, per_entry)
+        _new_rule(code, severity, check).entry_check = check
         return check
 
     return decorate
+
+
+def document_rule(code: str, severity: Severity) -> Callable[[F], F]:
+    """Register a rule that needs the whole document: ``check(checker)``."""
+
+    def decorate(check: F) -> F:
+        _new_rule(code, severity, check).document_check = check
+        return check
+
+    return decorate
+
+
+def document_part(code: str) -> Callable[[F], F]:
+    """Add a whole-document part to an entry rule (same code, same documentation):
+    for the entries whose findings depend on other entries."""
+
+    def decorate(check: F) -> F:
+        RULES[code].document_check = check
+        return check
+
+    return decorate
+
+
+def _new_rule(code: str, severity: Severity, check: Callable[..., object]) -> Rule:
+    if code in RULES:
+        raise ValueError(f"rule code {code!r} registered twice")
+    rule = RULES[code] = Rule(parse_doc(code, severity, check.__doc__ or ""))
+    return rule
 
 
 def parse_doc(code: str, severity: Severity, docstring: str) -> CodeDoc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.codes import MISSING_KEY
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.lexer import group_is_closed
 from bib_lsp.syntax.tree import Node
@@ -80,6 +81,9 @@ class Entry:
     open_delim: Span | None
     close_delim: Span | None
     span: Span
+    damaged: bool = False
+    """The parser found a problem in this entry (other than a missing key): its
+    fields may be incomplete."""
 
     @property
     def type_lower(self) -> str:
@@ -135,6 +139,7 @@ def entry_view(block: Block, start: int) -> Entry | None:
         open_delim=open_delim,
         close_delim=close_delim,
         span=Span(start, start + node.width),
+        damaged=any(p.code != MISSING_KEY for p in block.problems),
     )
 
 

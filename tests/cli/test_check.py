@@ -95,7 +95,7 @@ def test_text_columns_count_characters_not_bytes(tmp_path: Path) -> None:
 
 def test_latin1_file_is_read_with_a_located_warning(tmp_path: Path) -> None:
     path = tmp_path / "latin.bib"
-    path.write_bytes(b"@book{k,\n  author = {Stra\xdfe},\n}\n")
+    path.write_bytes(b"@misc{k,\n  author = {Stra\xdfe},\n}\n")
     result = run("check", str(path))
     # A warning only: the exit status stays 0.
     assert result.returncode == 0
@@ -211,4 +211,11 @@ def test_shipped_examples_show_the_problems_the_readme_promises() -> None:
     result = run("check", str(EXAMPLES / "sample.bib"), str(EXAMPLES / "broken.bib"))
     assert result.returncode == 1
     codes = [line.split("[")[1].split("]")[0] for line in result.stdout.splitlines()]
-    assert codes == ["unbalanced-braces", "missing-comma", "missing-value"]
+    assert codes == [
+        "duplicate-key",
+        "unbalanced-braces",
+        "missing-comma",
+        "missing-value",
+        "duplicate-key",
+        "missing-required-field",
+    ]

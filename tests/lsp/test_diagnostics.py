@@ -12,6 +12,8 @@ URI = "file:///tmp/bib-lsp-tests/refs.bib"
 BROKEN = """\
 @book{knuth84,
   title = {The {TeX book},
+  author = {Donald E. Knuth},
+  publisher = {Addison-Wesley},
   year  = 1984,
 }
 
@@ -46,9 +48,9 @@ async def test_diagnostics_move_with_edits_and_clear_when_fixed(session: Session
     # Typing the missing brace fixes it.
     assert await session.change(URI, [change((3, 18), (3, 18), "}")]) == []
     # Breaking another entry reports that one, once.
-    (d,) = await session.change(URI, [change((7, 24), (7, 25), "")])
+    (d,) = await session.change(URI, [change((9, 24), (9, 25), "")])
     assert d.code == "unbalanced-braces"
-    assert d.range.start.line == 7
+    assert d.range.start.line == 9
 
 
 async def test_several_changes_in_one_notification(session: Session) -> None:

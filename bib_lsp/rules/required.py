@@ -1,0 +1,241 @@
+"""missing-required-field: what plain.bst (BibTeX) or biblatex's data model requires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from bib_lsp.model.index import view
+from bib_lsp.model.requirements import (
+    BIBLATEX_FIELD_ALIASES,
+    BIBLATEX_REQUIRED,
+    BIBLATEX_TYPE_ALIAS_FIELDS,
+    BIBLATEX_TYPE_ALIASES,
+    BIBTEX_REQUIRED,
+    Requirement,
+)
+from bib_lsp.rules.registry import RULES, document_part, entry_rule
+from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.tree import Problem, Severity
+from bib_lsp.syntax.views import Entry
+
+if TYPE_CHECKING:
+    from bib_lsp.rules.checker import Checker
+
+CODE = "missing-required-field"
+PARENT_FIELDS = ("crossref", "xdata")
+
+# plain.bst: with a `crossref` field, these checks sit in the branch it skips (the
+# entry is printed as "In \cite{parent}" instead).
+_BIBTEX_SKIPPED_WITH_CROSSREF: dict[str, frozenset[str]] = {
+    "article": frozenset({"journal", "year"}),
+    "book": frozenset({"publisher"}),
+    "inbook": frozenset({"publisher"}),
+    "incollection": frozenset({"booktitle", "publisher", "year"}),
+    "inproceedings": frozenset({"booktitle", "year"}),
+    "conference": frozenset({"booktitle", "year"}),
+}
+# biblatex's default inheritance (biblatex.def, \DefaultInheritance and
+# \DeclareDataInheritance): fields that are never inherited, and parents whose
+# `title` becomes the child's `booktitle`, `maintitle` or `journaltitle`.
+_NOT_INHERITED = frozenset(
+    {
+        "ids",
+        "crossref",
+        "xref",
+        "xdata",
+        "entryset",
+        "entrysubtype",
+        "execute",
+        "label",
+        "options",
+        "presort",
+        "related",
+        "relatedoptions",
+        "relatedstring",
+        "relatedtype",
+        "shorthand",
+        "shorthandintro",
+        "sortkey",
+    }
+)
+_TITLE_AS = {
+    ("book", "inbook"): "booktitle",
+    ("book", "bookinbook"): "booktitle",
+    ("book", "suppbook"): "booktitle",
+    ("collection", "incollection"): "booktitle",
+    ("collection", "suppcollection"): "booktitle",
+    ("proceedings", "inproceedings"): "booktitle",
+    ("reference", "inreference"): "booktitle",
+    ("periodical", "article"): "journaltitle",
+    ("periodical", "suppperiodical"): "journaltitle",
+}
+_MV = {"mvbook", "mvcollection", "mvproceedings", "mvreference"}
+
+
+def requirements(entry: Entry, dialect: str) -> tuple[str, tuple[Requirement, ...]]:
+    """The entry's type as the dialect reads it, and what that type requires."""
+    kind = entry.type_lower
+    if dialect == "biblatex":
+        target = BIBLATEX_TYPE_ALIASES.get(kind, kind)
+        return target, BIBLATEX_REQUIRED.get(target, ())
+    return kind, BIBTEX_REQUIRED.get(kind, ())
+
+
+def present_fields(entry: Entry, dialect: str) -> set[str]:
+    """The fields the entry gives a non-empty value (legacy names mapped for biblatex,
+    and the fields a biblatex type alias sets)."""
+    names = set()
+    for f in entry.fields:
+        if f.value is None or not any(_filled(p) for p in f.value.pieces):
+            continue
+        name = f.name_lower
+        names.add(BIBLATEX_FIELD_ALIASES.get(name, name) if dialect == "biblatex" else name)
+    if dialect == "biblatex":
+        names.update(BIBLATEX_TYPE_ALIAS_FIELDS.get(entry.type_lower, {}))
+    return names
+
+
+def _filled(piece: object) -> bool:
+    from bib_lsp.syntax.views import Piece
+
+    assert isinstance(piece, Piece)
+    if piece.kind in (K.BRACED, K.QUOTED):
+        return bool(piece.content.strip(" \t\r\n{}"))
+    return True  # a number or a macro
+
+
+def parent_keys(entry: Entry) -> list[str]:
+    keys = []
+    for name in PARENT_FIELDS:
+        f = entry.field(name)
+        if f is None or f.value is None:
+            continue
+        text = "".join(p.content for p in f.value.pieces)
+        keys += [k.strip() for k in text.split(",") if k.strip()]
+    return keys
+
+
+def missing(
+    entry: Entry, dialect: str, inherited: set[str], has_crossref: bool
+) -> list[Requirement]:
+    kind, needed = requirements(entry, dialect)
+    have = present_fields(entry, dialect) | inherited
+    skipped = _BIBTEX_SKIPPED_WITH_CROSSREF.get(kind, frozenset())
+    out = []
+    for requirement in needed:
+        if any(name in have for name in requirement):
+            continue
+        if dialect == "bibtex" and has_crossref and set(requirement) <= skipped:
+            continue
+        out.append(requirement)
+    return out
+
+
+def report(entry: Entry, offset: int, dialect: str, gaps: list[Requirement]) -> list[Problem]:
+    anchor = entry.key_span or entry.type_span or entry.span
+    severity = RULES[CODE].doc.severity
+    out = []
+    for requirement in gaps:
+        first, *others = requirement
+        alternatives = "".join(f" or `{o}`" for o in others)
+        legacy = [k for k, v in BIBLATEX_FIELD_ALIASES.items() if v in requirement]
+        also = ""
+        if dialect == "biblatex" and legacy:
+            also = " (" + ", ".join(f"`{k}`" for k in legacy) + " counts too)"
+        who = "plain.bst" if dialect == "bibtex" else "biblatex"
+        message = f"`@{entry.type}` needs `{first}`{alternatives}{also} ({who})"
+        out.append(
+            Problem(
+                offset + anchor.start,
+                offset + anchor.end,
+                CODE,
+                message,
+                severity,
+                data={"fields": list(requirement)},
+            )
+        )
+    return out
+
+
+@entry_rule(CODE, Severity.WARNING)
+def missing_required_field(entry: Entry, dialect: str) -> Iterable[Problem]:
+    """
+    What it checks:
+    An entry without a field its type requires: for BibTeX, the fields whose absence
+    makes `plain.bst` warn "empty X in KEY"; for biblatex, the mandatory fields of its
+    default data model, as `biber --validate-datamodel` checks them (alternatives such
+    as `date` or `year` count once; legacy names such as `journal` for `journaltitle`
+    count). A field with an empty value counts as missing; fields inherited through
+    `crossref` (and `xdata` in biblatex) from an entry in the same file count as
+    present.
+
+    Why it matters:
+    The style prints the reference without it (an article without its journal, a
+    book without its publisher) and BibTeX or biber only say so in the log, if anyone
+    reads it.
+
+    Example:
+    ```bibtex
+    @article{doe2020,
+      author = {Jane Doe},
+      title  = {On Examples},
+      year   = 2020,
+    }
+    ```
+
+    How to fix:
+    Add the field (the quick fix inserts it), or choose the entry type that matches
+    what you cite (`@misc` requires nothing in BibTeX).
+    """
+    if entry.kind is not K.ENTRY or entry.damaged or parent_keys(entry):
+        # A damaged entry's fields may have been swallowed: fix the syntax first.
+        # Entries with parents: see `inherited_required_fields`.
+        return []
+    return report(entry, 0, dialect, missing(entry, dialect, set(), False))
+
+
+@document_part(CODE)
+def inherited_required_fields(checker: Checker) -> Iterable[Problem]:
+    """``missing-required-field`` for entries with a ``crossref`` or ``xdata``
+    field: their requirements depend on the entries they inherit from."""
+    if CODE in checker.options.ignore:
+        return
+    dialect = checker.dialect
+    for start, block in checker.index.located(checker.index.children.values()):
+        entry = view(block)
+        if entry is None or entry.damaged:
+            continue
+        inherited = _inherited(checker, entry, dialect, depth=0, seen=set())
+        has_crossref = entry.field("crossref") is not None
+        yield from report(entry, start, dialect, missing(entry, dialect, inherited, has_crossref))
+
+
+def _inherited(
+    checker: Checker, entry: Entry, dialect: str, depth: int, seen: set[str]
+) -> set[str]:
+    out: set[str] = set()
+    for key in parent_keys(entry):
+        if key.lower() in seen or depth > 8:
+            continue
+        seen.add(key.lower())
+        found = checker.index.entry(key)
+        if found is None:
+            continue
+        parent = view(found[1])
+        if parent is None:
+            continue
+        fields = present_fields(parent, dialect)
+        if dialect == "bibtex":
+            out |= fields  # BibTeX copies every missing field, one level deep
+            continue
+        out |= fields - _NOT_INHERITED
+        target, _ = requirements(parent, dialect)
+        child, _ = requirements(entry, dialect)
+        if "title" in fields:
+            if target in _MV:
+                out.add("maintitle")
+            elif (mapped := _TITLE_AS.get((target, child))) is not None:
+                out.add(mapped)
+        out |= _inherited(checker, parent, dialect, depth + 1, seen)
+    return out
