@@ -54,7 +54,15 @@ def rule_doc(code: str) -> lsp.CodeDescription | None:
     return lsp.CodeDescription(href=page.as_uri()) if page.is_file() else None
 
 
-def to_diagnostic(problem: Problem, doc: LineMapping, enc: PositionEncoding) -> lsp.Diagnostic:
+def to_diagnostic(
+    problem: Problem, doc: LineMapping, enc: PositionEncoding, uri: str
+) -> lsp.Diagnostic:
+    related = [
+        lsp.DiagnosticRelatedInformation(
+            location=lsp.Location(uri, to_range(doc, r.start, r.end, enc)), message=r.message
+        )
+        for r in problem.related
+    ]
     return lsp.Diagnostic(
         range=to_range(doc, problem.start, problem.end, enc),
         message=problem.message,
@@ -62,4 +70,6 @@ def to_diagnostic(problem: Problem, doc: LineMapping, enc: PositionEncoding) -> 
         code=problem.code,
         code_description=rule_doc(problem.code),
         source=SOURCE,
+        related_information=related or None,
+        data=problem.data,
     )

@@ -136,7 +136,7 @@ class BibLanguageServer(LanguageServer):
         checker = self.checkers[uri]
         checker.options = self.settings.rule_options
         problems = checker.diagnose()
-        items = [convert.to_diagnostic(p, doc, self.encoding) for p in problems]
+        items = [convert.to_diagnostic(p, doc, self.encoding, uri) for p in problems]
         self._reports[uri] = (result_id, items)
         return result_id, items
 
