@@ -19,7 +19,7 @@ from bib_lsp.document.fenwick import Fenwick
 from bib_lsp.syntax.block import Block, SyntaxTree
 from bib_lsp.syntax.parser import gc_paused, parse_block
 from bib_lsp.syntax.tree import Problem
-from bib_lsp.text import LineMapping, PositionEncoding, Range
+from bib_lsp.text import LineMapping, Position, PositionEncoding, Range, units_in
 
 CHUNK_SIZE = 64
 
@@ -192,6 +192,31 @@ class Document(LineMapping):
         relative = offset - self._lengths.prefix(ci) - chunk.starts[bi]
         within = bisect_right(block.line_starts, relative) if block.breaks else 0
         return self._lines.prefix(ci) + chunk.line_bases[bi] + within
+
+    def position(
+        self, offset: int, encoding: PositionEncoding = PositionEncoding.UTF16
+    ) -> Position:
+        """As ``LineMapping.position``, with a shortcut for the usual case of a line
+        that starts inside the block holding ``offset`` (one lookup, no slicing
+        across blocks)."""
+        offset = min(max(offset, 0), self.length)
+        if self._chunks:
+            ci, bi = self._locate(offset)
+            chunk = self._chunks[ci]
+            block = chunk.blocks[bi]
+            relative = offset - self._lengths.prefix(ci) - chunk.starts[bi]
+            if block.breaks:
+                within = bisect_right(block.line_starts, relative)
+                if within:
+                    text = block.text
+                    if 0 < relative < len(text) and text[relative - 1 : relative + 1] == "\r\n":
+                        relative -= 1  # between \r and \n: the end of the line's content
+                    start = block.line_starts[within - 1]
+                    line = self._lines.prefix(ci) + chunk.line_bases[bi] + within
+                    column = text[start:relative]
+                    units = len(column) if encoding is PositionEncoding.UTF32 else None
+                    return Position(line, units_in(column, encoding) if units is None else units)
+        return super().position(offset, encoding)
 
     def line_start(self, line: int) -> int:
         if not 0 <= line < self.line_count:

@@ -9,6 +9,7 @@ from bib_lsp.model.index import BibIndex, view
 from bib_lsp.rules.options import RuleOptions
 from bib_lsp.rules.registry import RULES, Rule
 from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.parser import gc_paused
 from bib_lsp.syntax.tree import Problem
 
 
@@ -20,10 +21,12 @@ class Checker:
     def __init__(self, document: Document, options: RuleOptions | None = None) -> None:
         self.document = document
         self.options = options or RuleOptions()
-        self.index = BibIndex(document)
+        with gc_paused():  # many small objects, no cycles: see parser.gc_paused
+            self.index = BibIndex(document)
 
     def update(self, changes: BlockChanges) -> None:
-        self.index.update(changes)
+        with gc_paused():
+            self.index.update(changes)
 
     @property
     def dialect(self) -> str:
@@ -33,6 +36,10 @@ class Checker:
 
     def diagnose(self) -> list[Problem]:
         """Every finding, in text order, with the user's options applied."""
+        with gc_paused():
+            return self._diagnose()
+
+    def _diagnose(self) -> list[Problem]:
         rules = [r for r in RULES.values() if r.code not in self.options.ignore]
         dialect = self.dialect
         problems = self.document.problems()

@@ -15,9 +15,10 @@ from bib_lsp.model.requirements import (
     Requirement,
 )
 from bib_lsp.rules.registry import RULES, document_part, entry_rule
+from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Severity
-from bib_lsp.syntax.views import Entry
+from bib_lsp.syntax.views import Entry, Piece
 
 if TYPE_CHECKING:
     from bib_lsp.rules.checker import Checker
@@ -82,7 +83,15 @@ def requirements(entry: Entry, dialect: str) -> tuple[str, tuple[Requirement, ..
     return kind, BIBTEX_REQUIRED.get(kind, ())
 
 
-def present_fields(entry: Entry, dialect: str) -> set[str]:
+def present_in_block(block: Block, dialect: str) -> frozenset[str]:
+    """``present_fields`` of a block's entry, computed once per block and dialect."""
+    entry = view(block)
+    if entry is None:
+        return frozenset()
+    return block.cached("present:" + dialect, lambda _: present_fields(entry, dialect))
+
+
+def present_fields(entry: Entry, dialect: str) -> frozenset[str]:
     """The fields the entry gives a non-empty value (legacy names mapped for biblatex,
     and the fields a biblatex type alias sets)."""
     names = set()
@@ -93,15 +102,12 @@ def present_fields(entry: Entry, dialect: str) -> set[str]:
         names.add(BIBLATEX_FIELD_ALIASES.get(name, name) if dialect == "biblatex" else name)
     if dialect == "biblatex":
         names.update(BIBLATEX_TYPE_ALIAS_FIELDS.get(entry.type_lower, {}))
-    return names
+    return frozenset(names)
 
 
-def _filled(piece: object) -> bool:
-    from bib_lsp.syntax.views import Piece
-
-    assert isinstance(piece, Piece)
+def _filled(piece: Piece) -> bool:
     if piece.kind in (K.BRACED, K.QUOTED):
-        return bool(piece.content.strip(" \t\r\n{}"))
+        return bool(piece.text.strip(' \t\r\n{}"'))
     return True  # a number or a macro
 
 
@@ -117,10 +123,14 @@ def parent_keys(entry: Entry) -> list[str]:
 
 
 def missing(
-    entry: Entry, dialect: str, inherited: set[str], has_crossref: bool
+    entry: Entry,
+    dialect: str,
+    inherited: set[str],
+    has_crossref: bool,
+    present: frozenset[str] | None = None,
 ) -> list[Requirement]:
     kind, needed = requirements(entry, dialect)
-    have = present_fields(entry, dialect) | inherited
+    have = (present_fields(entry, dialect) if present is None else present) | inherited
     skipped = _BIBTEX_SKIPPED_WITH_CROSSREF.get(kind, frozenset())
     out = []
     for requirement in needed:
@@ -208,7 +218,9 @@ def inherited_required_fields(checker: Checker) -> Iterable[Problem]:
             continue
         inherited = _inherited(checker, entry, dialect, depth=0, seen=set())
         has_crossref = entry.field("crossref") is not None
-        yield from report(entry, start, dialect, missing(entry, dialect, inherited, has_crossref))
+        present = present_in_block(block, dialect)
+        gaps = missing(entry, dialect, inherited, has_crossref, present)
+        yield from report(entry, start, dialect, gaps)
 
 
 def _inherited(
@@ -225,7 +237,7 @@ def _inherited(
         parent = view(found[1])
         if parent is None:
             continue
-        fields = present_fields(parent, dialect)
+        fields = present_in_block(found[1], dialect)
         if dialect == "bibtex":
             out |= fields  # BibTeX copies every missing field, one level deep
             continue

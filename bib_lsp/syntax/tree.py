@@ -119,7 +119,15 @@ class Problem:
     def shifted(self, delta: int) -> Problem:
         if not delta:
             return self
-        return replace(self, start=self.start + delta, end=self.end + delta)
+        return Problem(
+            self.start + delta,
+            self.end + delta,
+            self.code,
+            self.message,
+            self.severity,
+            self.related,
+            self.data,
+        )
 
     def with_severity(self, severity: Severity) -> Problem:
         return self if severity is self.severity else replace(self, severity=severity)

@@ -1,0 +1,176 @@
+"""The language server measured as an editor sees it, over stdio.
+
+Figures printed:
+- time from `didOpen` to the first `publishDiagnostics` for tugboat.bib and for
+  files of 5,000 and 50,000 real entries (see parse_bench.py);
+- for one-character edits in the middle of those files (debounce 0), the time from
+  sending `didChange` to receiving its `publishDiagnostics` (median, p95, max).
+
+Usage: python benchmarks/server_bench.py [--corpus DIR] [--edits N] [--sizes 5000,50000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from parse_bench import DEFAULT_CORPUS, PROBE, build_file, real_entries
+
+from bib_lsp.document.io import read_bib
+
+
+class Server:
+    """The real server process, spoken to in raw JSON-RPC (no client library in
+    the way of the timings)."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bib_lsp"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.send(
+            {
+                "id": 0,
+                "method": "initialize",
+                "params": {
+                    "capabilities": {},
+                    "initializationOptions": {"diagnostics": {"debounceMs": 0}},
+                },
+            }
+        )
+        self.wait_for(lambda m: m.get("id") == 0)
+        self.send({"method": "initialized", "params": {}})
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def receive(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        length = 0
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise EOFError("server closed its output")
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+            elif line in (b"\r\n", b"\n"):
+                break
+        message: dict[str, Any] = json.loads(self.proc.stdout.read(length))
+        return message
+
+    def wait_for(self, predicate: Any) -> dict[str, Any]:
+        while True:
+            message = self.receive()
+            if predicate(message):
+                return message
+
+    def published(self, uri: str, version: int) -> dict[str, Any]:
+        return self.wait_for(
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri
+                and m["params"].get("version") == version
+            )
+        )
+
+    def close(self) -> None:
+        self.send({"id": 99, "method": "shutdown"})
+        self.wait_for(lambda m: m.get("id") == 99)
+        self.send({"method": "exit"})
+        self.proc.wait(timeout=60)
+
+
+def probe_position(text: str) -> tuple[int, int]:
+    """Line and (UTF-16) column inside the probe entry's title."""
+    at = text.index("The {\\TUB} Production", text.index("probe:2024")) + 3
+    line = text.count("\n", 0, at)
+    column = at - (text.rfind("\n", 0, at) + 1)
+    return line, len(text[at - column : at].encode("utf-16-le")) // 2
+
+
+def measure(name: str, text: str, edits: int) -> None:
+    server = Server()
+    uri = f"file:///tmp/{name.replace(' ', '-')}.bib"
+    t0 = time.perf_counter()
+    server.send(
+        {
+            "method": "textDocument/didOpen",
+            "params": {
+                "textDocument": {"uri": uri, "languageId": "bibtex", "version": 1, "text": text}
+            },
+        }
+    )
+    opened = server.published(uri, 1)
+    open_ms = (time.perf_counter() - t0) * 1000
+    count = len(opened["params"]["diagnostics"])
+    print(
+        f"{name}: {len(text) / 1e6:.1f} MB; didOpen -> publishDiagnostics {open_ms:,.0f} ms "
+        f"({count:,} diagnostics)"
+    )
+    if PROBE.split(",")[0].split("{")[1] not in text:
+        server.close()
+        return
+    line, column = probe_position(text)
+    times = []
+    version = 1
+    for i in range(edits):
+        version += 1
+        insert = i % 2 == 0
+        end = column if insert else column + 1
+        change = {
+            "range": {
+                "start": {"line": line, "character": column},
+                "end": {"line": line, "character": end},
+            },
+            "text": "x" if insert else "",
+        }
+        t0 = time.perf_counter()
+        server.send(
+            {
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [change],
+                },
+            }
+        )
+        server.published(uri, version)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    p95 = times[int(len(times) * 0.95)]
+    print(
+        f"  1-char edit: didChange -> publishDiagnostics median {statistics.median(times):.2f} ms"
+        f"  p95 {p95:.2f} ms  max {times[-1]:.2f} ms  ({edits} edits; goal: p95 < 10 ms)"
+    )
+    server.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--edits", type=int, default=100)
+    ap.add_argument("--sizes", default="5000,50000")
+    args = ap.parse_args()
+    tugboat = read_bib(args.corpus / "texlive" / "beebe" / "tugboat.bib").text
+    measure("tugboat.bib", tugboat, 0)
+    entries = real_entries(args.corpus)
+    for size in (int(s) for s in args.sizes.split(",")):
+        measure(f"{size:,} entries", build_file(entries, size), args.edits)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
