@@ -205,18 +205,28 @@ class Document(LineMapping):
             chunk = self._chunks[ci]
             block = chunk.blocks[bi]
             relative = offset - self._lengths.prefix(ci) - chunk.starts[bi]
-            if block.breaks:
-                within = bisect_right(block.line_starts, relative)
-                if within:
-                    text = block.text
-                    if 0 < relative < len(text) and text[relative - 1 : relative + 1] == "\r\n":
-                        relative -= 1  # between \r and \n: the end of the line's content
-                    start = block.line_starts[within - 1]
-                    line = self._lines.prefix(ci) + chunk.line_bases[bi] + within
-                    column = text[start:relative]
-                    units = len(column) if encoding is PositionEncoding.UTF32 else None
-                    return Position(line, units_in(column, encoding) if units is None else units)
+            within = bisect_right(block.line_starts, relative) if block.breaks else 0
+            if within or self._starts_line(ci, bi):
+                text = block.text
+                if 0 < relative < len(text) and text[relative - 1 : relative + 1] == "\r\n":
+                    relative -= 1  # between \r and \n: the end of the line's content
+                start = block.line_starts[within - 1] if within else 0
+                line = self._lines.prefix(ci) + chunk.line_bases[bi] + within
+                column = text[start:relative]
+                if encoding is PositionEncoding.UTF32:
+                    return Position(line, len(column))
+                return Position(line, units_in(column, encoding))
         return super().position(offset, encoding)
+
+    def _starts_line(self, ci: int, bi: int) -> bool:
+        """Whether the block at (ci, bi) begins a line (blocks never split a CRLF)."""
+        if bi:
+            before = self._chunks[ci].blocks[bi - 1]
+        elif ci:
+            before = self._chunks[ci - 1].blocks[-1]
+        else:
+            return True
+        return before.text[-1] in "\r\n"
 
     def line_start(self, line: int) -> int:
         if not 0 <= line < self.line_count:
