@@ -12,32 +12,26 @@ Usage: python benchmarks/server_bench.py [--corpus DIR] [--edits N] [--sizes 500
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from parse_bench import DEFAULT_CORPUS, PROBE, build_file, real_entries
 
 from bib_lsp.document.io import read_bib
+from tools.raw_lsp import RawLspClient
 
 
-class Server:
-    """The real server process, spoken to in raw JSON-RPC (no client library in
-    the way of the timings)."""
+class Server(RawLspClient):
+    """The real server process, initialised with debounce 0."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bib_lsp"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        super().__init__()
         self.send(
             {
                 "id": 0,
@@ -48,34 +42,8 @@ class Server:
                 },
             }
         )
-        self.wait_for(lambda m: m.get("id") == 0)
+        self.response_to(0)
         self.send({"method": "initialized", "params": {}})
-
-    def send(self, message: dict[str, Any]) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        self.proc.stdin.flush()
-
-    def receive(self) -> dict[str, Any]:
-        assert self.proc.stdout is not None
-        length = 0
-        while True:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise EOFError("server closed its output")
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-            elif line in (b"\r\n", b"\n"):
-                break
-        message: dict[str, Any] = json.loads(self.proc.stdout.read(length))
-        return message
-
-    def wait_for(self, predicate: Any) -> dict[str, Any]:
-        while True:
-            message = self.receive()
-            if predicate(message):
-                return message
 
     def published(self, uri: str, version: int) -> dict[str, Any]:
         return self.wait_for(
@@ -85,12 +53,6 @@ class Server:
                 and m["params"].get("version") == version
             )
         )
-
-    def close(self) -> None:
-        self.send({"id": 99, "method": "shutdown"})
-        self.wait_for(lambda m: m.get("id") == 99)
-        self.send({"method": "exit"})
-        self.proc.wait(timeout=60)
 
 
 def probe_position(text: str) -> tuple[int, int]:

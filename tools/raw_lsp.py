@@ -1,0 +1,58 @@
+"""A minimal LSP client speaking raw JSON-RPC to `python -m bib_lsp` over stdio: for
+tests that must send what a typed client refuses to, and for benchmarks that time
+the server without a client library in the way."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+Message = dict[str, Any]
+
+
+class RawLspClient:
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bib_lsp"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def send(self, message: Message) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def receive(self) -> Message:
+        assert self.proc.stdout is not None
+        length = 0
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise EOFError("the server closed its output")
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+            elif line in (b"\r\n", b"\n"):
+                break
+        message: Message = json.loads(self.proc.stdout.read(length))
+        return message
+
+    def wait_for(self, predicate: Callable[[Message], bool]) -> Message:
+        while True:
+            message = self.receive()
+            if predicate(message):
+                return message
+
+    def response_to(self, request_id: int) -> Message:
+        return self.wait_for(lambda m: m.get("id") == request_id and "method" not in m)
+
+    def close(self) -> None:
+        self.send({"id": 999_999, "method": "shutdown"})
+        self.response_to(999_999)
+        self.send({"method": "exit"})
+        self.proc.wait(timeout=60)
