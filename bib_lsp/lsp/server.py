@@ -213,9 +213,9 @@ def settle_heap() -> None:
     left in the cyclic collector's care, every full collection walks all of them
     (0.4 s and more with a 50,000-entry file open), stalling whichever keystroke it
     lands on. Frozen objects are still freed by reference counting when a later
-    edit drops them.
+    edit drops them. No collection first: over a heap that size it takes seconds,
+    and what parsing leaves behind has no cycles to collect.
     """
-    gc.collect()
     gc.freeze()
 
 
