@@ -3,6 +3,12 @@ something the server cannot read (pytest-lsp's client would refuse to send it)."
 
 from __future__ import annotations
 
+import json
+import socket
+import subprocess
+import sys
+import time
+
 from tools.raw_lsp import RawLspClient
 
 
@@ -28,3 +34,42 @@ def test_request_with_unreadable_params_gets_an_error_and_the_server_goes_on() -
         assert [d["code"] for d in report["items"]] == ["missing-value"]
     finally:
         client.close()
+
+
+def test_tcp_server_answers_initialize() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bib_lsp", "--tcp", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)  # the server is still starting
+        with conn:
+            body = json.dumps(
+                {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+            ).encode()
+            conn.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            header, _, rest = data.partition(b"\r\n\r\n")
+            length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+            while len(rest) < length:
+                rest += conn.recv(65536)
+            reply = json.loads(rest[:length])
+        assert reply["id"] == 1
+        assert reply["result"]["serverInfo"]["name"] == "bib-lsp"
+    finally:
+        server.kill()
+        server.wait(timeout=30)
