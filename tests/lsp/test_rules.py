@@ -43,27 +43,23 @@ async def test_missing_required_field_carries_the_fields_to_add(session: Session
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-async def test_bibtex_dialect_from_initialization_options(
-    client: LanguageClient, profile: str
+@pytest.mark.parametrize(
+    ("dialect", "wanted"),
+    [
+        # plain.bst wants `year`.
+        ("bibtex", [{"fields": ["year"]}]),
+        # biblatex takes `journal` for `journaltitle` and asks for `date` or `year`.
+        ("biblatex", [{"fields": ["date", "year"]}]),
+    ],
+)
+async def test_dialect_from_initialization_options(
+    client: LanguageClient, profile: str, dialect: str, wanted: list[object]
 ) -> None:
     uri = "file:///tmp/bib-lsp-tests/dialect.bib"
     text = "@article{k, author = {A}, title = {T}, journal = {J}}\n"
-    options = {"dialect": "bibtex", "diagnostics": {"debounceMs": 0}}
+    options = {"dialect": dialect, "diagnostics": {"debounceMs": 0}}
     session = await start(client, profile, options)
-    # plain.bst wants `year`.
-    assert [d.data for d in await session.open(uri, text)] == [{"fields": ["year"]}]
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-async def test_biblatex_dialect_from_initialization_options(
-    client: LanguageClient, profile: str
-) -> None:
-    uri = "file:///tmp/bib-lsp-tests/dialect.bib"
-    text = "@article{k, author = {A}, title = {T}, journal = {J}}\n"
-    options = {"dialect": "biblatex", "diagnostics": {"debounceMs": 0}}
-    session = await start(client, profile, options)
-    # biblatex takes `journal` for `journaltitle` and asks for `date` or `year`.
-    assert [d.data for d in await session.open(uri, text)] == [{"fields": ["date", "year"]}]
+    assert [d.data for d in await session.open(uri, text)] == wanted
 
 
 async def test_cli_and_server_agree_on_every_diagnostic(session: Session) -> None:
