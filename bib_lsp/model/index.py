@@ -106,6 +106,17 @@ class BibIndex:
         found = self.located(self.keys.get(key.lower(), ()))
         return found[0] if found else None
 
+    def entry_block(self, key: str) -> Block | None:
+        """The first entry (in text order) with this key; no position lookup when the
+        key is unique, as it nearly always is."""
+        holders = self.keys.get(key.lower())
+        if not holders:
+            return None
+        if len(holders) == 1:
+            return holders[0]
+        found = self.located(holders)
+        return found[0][1] if found else None
+
     def located(self, blocks: Iterable[Block]) -> list[tuple[int, Block]]:
         """Blocks with their current starts, in text order."""
         out = []

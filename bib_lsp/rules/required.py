@@ -212,7 +212,7 @@ def inherited_required_fields(checker: Checker) -> Iterable[Problem]:
     if CODE in checker.options.ignore:
         return
     dialect = checker.dialect
-    for start, block in checker.index.located(checker.index.children.values()):
+    for block in checker.index.children.values():
         entry = view(block)
         if entry is None or entry.damaged:
             continue
@@ -220,7 +220,10 @@ def inherited_required_fields(checker: Checker) -> Iterable[Problem]:
         has_crossref = entry.field("crossref") is not None
         present = present_in_block(block, dialect)
         gaps = missing(entry, dialect, inherited, has_crossref, present)
-        yield from report(entry, start, dialect, gaps)
+        if gaps:  # positions only for the entries that need them
+            start = checker.document.start_of(block)
+            if start is not None:
+                yield from report(entry, start, dialect, gaps)
 
 
 def _inherited(
@@ -231,13 +234,13 @@ def _inherited(
         if key.lower() in seen or depth > 8:
             continue
         seen.add(key.lower())
-        found = checker.index.entry(key)
-        if found is None:
+        parent_block = checker.index.entry_block(key)
+        if parent_block is None:
             continue
-        parent = view(found[1])
+        parent = view(parent_block)
         if parent is None:
             continue
-        fields = present_in_block(found[1], dialect)
+        fields = present_in_block(parent_block, dialect)
         if dialect == "bibtex":
             out |= fields  # BibTeX copies every missing field, one level deep
             continue
