@@ -1,5 +1,5 @@
 """Incrementally re-parsed documents."""
 
-from bib_lsp.document.document import BlockChanges, Document, TextChange
+from bib_lsp.document.document import BlockChanges, ChunkFindings, Document, TextChange
 
-__all__ = ["BlockChanges", "Document", "TextChange"]
+__all__ = ["BlockChanges", "ChunkFindings", "Document", "TextChange"]

@@ -24,6 +24,16 @@ from bib_lsp.text import LineMapping, Position, PositionEncoding, Range, units_i
 CHUNK_SIZE = 64
 
 
+@dataclass(frozen=True, slots=True)
+class ChunkFindings:
+    """The findings of one chunk: ``problems`` relative to its ``start``. ``token``
+    is the same object for as long as none of the chunk's blocks changes."""
+
+    token: object
+    start: int
+    problems: list[Problem]
+
+
 class BlockChanges:
     """The blocks an edit took out of the document and the ones it put in (in text
     order), so that indexes over blocks can be updated instead of rebuilt."""
@@ -122,6 +132,10 @@ class Document(LineMapping):
         return self._lengths.total()
 
     @property
+    def chunk_count(self) -> int:
+        return len(self._chunks)
+
+    @property
     def block_count(self) -> int:
         return self._counts.total()
 
@@ -142,12 +156,23 @@ class Document(LineMapping):
         offsets, in text order. Costs O(chunks + findings) when few blocks changed:
         each chunk keeps its list per ``key``. ``per_block`` must depend on the
         block alone (and on what ``key`` names)."""
-        out: list[Problem] = []
+        return [
+            p.shifted(part.start)
+            for part in self.collect_by_chunk(key, per_block)
+            for p in part.problems
+        ]
+
+    def collect_by_chunk(
+        self, key: str, per_block: Callable[[Block], list[Problem]]
+    ) -> list[ChunkFindings]:
+        """As ``collect``, but per chunk and relative to it: a consumer can cache what
+        it derives from a chunk's findings for as long as the chunk (``token``) lives."""
+        out: list[ChunkFindings] = []
         base = 0
         for chunk in self._chunks:
             found = chunk.collect(key, per_block)
             if found:
-                out.extend(p.shifted(base) for p in found)
+                out.append(ChunkFindings(chunk, base, found))
             base += chunk.length
         return out
 

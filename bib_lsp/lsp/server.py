@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import heapq
 import logging
 import traceback
 from collections.abc import Callable, Generator
@@ -23,7 +24,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from bib_lsp import __version__
-from bib_lsp.document import Document, TextChange
+from bib_lsp.document import ChunkFindings, Document, TextChange
 from bib_lsp.lsp import convert
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
 from bib_lsp.rules import Checker
@@ -118,6 +119,7 @@ class BibLanguageServer(LanguageServer):
         self._generation = 0  # bumped when the settings change
         self._pending: dict[str, asyncio.TimerHandle] = {}
         self._reports: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+        self._chunk_items: dict[str, dict[int, _ChunkItems]] = {}
 
     @property
     def bib_protocol(self) -> BibProtocol:
@@ -161,8 +163,23 @@ class BibLanguageServer(LanguageServer):
             return cached
         checker = self.checkers[uri]
         checker.options = self.settings.rule_options
-        problems = checker.diagnose()
-        items = [convert.diagnostic_json(p, doc, self.encoding, uri) for p in problems]
+        parts, whole = checker.diagnose_parts()
+        chunk_items = self._chunk_items.setdefault(uri, {})
+        kept: dict[int, _ChunkItems] = {}
+        local: list[dict[str, Any]] = []
+        for part in parts:
+            here = doc.position(part.start, self.encoding)
+            line, column = here.line, here.character
+            chunk = chunk_items.get(id(part.token))
+            if chunk is None or not chunk.fits(part, self._generation, self.encoding, column):
+                chunk = _ChunkItems(part, self._generation, self.encoding, column, line, doc, uri)
+            kept[id(part.token)] = chunk
+            local.extend(chunk.at_line(line))
+        self._chunk_items[uri] = kept
+        items = local
+        if whole:
+            converted = [convert.diagnostic_json(p, doc, self.encoding, uri) for p in whole]
+            items = list(heapq.merge(local, converted, key=_position_order))
         self._reports[uri] = (result_id, items)
         return result_id, items
 
@@ -204,6 +221,66 @@ class BibLanguageServer(LanguageServer):
             return
         for uri in list(self.documents):
             self.schedule(uri, 0)
+
+
+class _ChunkItems:
+    """A chunk's diagnostics as LSP JSON with lines relative to the chunk's first
+    line: reused, re-based, while the chunk, the settings, the encoding and the
+    column at which the chunk starts stay the same (an edit elsewhere only moves it)."""
+
+    __slots__ = ("column", "encoding", "generation", "items", "token")
+
+    def __init__(
+        self,
+        part: ChunkFindings,
+        generation: int,
+        encoding: PositionEncoding,
+        column: int,
+        line: int,
+        doc: Document,
+        uri: str,
+    ) -> None:
+        self.token = part.token
+        self.generation = generation
+        self.encoding = encoding
+        self.column = column
+        self.items: list[dict[str, Any]] = []
+        for p in part.problems:
+            d = convert.diagnostic_json(p.shifted(part.start), doc, encoding, uri)
+            r = d["range"]
+            r["start"]["line"] -= line
+            r["end"]["line"] -= line
+            self.items.append(d)
+
+    def fits(
+        self, part: ChunkFindings, generation: int, encoding: PositionEncoding, column: int
+    ) -> bool:
+        return (
+            self.token is part.token
+            and self.generation == generation
+            and self.encoding is encoding
+            and self.column == column
+        )
+
+    def at_line(self, line: int) -> list[dict[str, Any]]:
+        if not line:
+            return self.items
+        out = []
+        for d in self.items:
+            r = d["range"]
+            s, e = r["start"], r["end"]
+            moved = dict(d)
+            moved["range"] = {
+                "start": {"line": s["line"] + line, "character": s["character"]},
+                "end": {"line": e["line"] + line, "character": e["character"]},
+            }
+            out.append(moved)
+        return out
+
+
+def _position_order(d: dict[str, Any]) -> tuple[int, int, int, int, str]:
+    s, e = d["range"]["start"], d["range"]["end"]
+    return s["line"], s["character"], e["line"], e["character"], d["code"]
 
 
 def settle_heap() -> None:
@@ -309,6 +386,7 @@ def create_server() -> BibLanguageServer:
         ls.documents.pop(uri, None)
         ls.checkers.pop(uri, None)
         ls._reports.pop(uri, None)
+        ls._chunk_items.pop(uri, None)
         pending = ls._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()

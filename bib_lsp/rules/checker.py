@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bib_lsp.document import BlockChanges, Document
+from bib_lsp.document import BlockChanges, ChunkFindings, Document
 from bib_lsp.model.index import BibIndex, view
 from bib_lsp.rules.options import RuleOptions
 from bib_lsp.rules.registry import RULES, Rule
@@ -21,6 +21,7 @@ class Checker:
     def __init__(self, document: Document, options: RuleOptions | None = None) -> None:
         self.document = document
         self.options = options or RuleOptions()
+        self._option_cache: dict[int, tuple[list[Problem], RuleOptions, list[Problem]]] = {}
         with gc_paused():  # many small objects, no cycles: see parser.gc_paused
             self.index = BibIndex(document)
 
@@ -36,29 +37,63 @@ class Checker:
 
     def diagnose(self) -> list[Problem]:
         """Every finding, in text order, with the user's options applied."""
+        parts, whole = self.diagnose_parts()
+        problems = [p.shifted(part.start) for part in parts for p in part.problems]
+        problems += whole
+        problems.sort(key=_order)
+        return problems
+
+    def diagnose_parts(self) -> tuple[list[ChunkFindings], list[Problem]]:
+        """The findings as the document's chunks hold them (each chunk's list is
+        relative to the chunk, in text order, and the same list object while the
+        chunk and the options are unchanged), plus the whole-document findings
+        (absolute, in text order)."""
         with gc_paused():
-            return self._diagnose()
+            rules = [r for r in RULES.values() if r.code not in self.options.ignore]
+            dialect = self.dialect
+            local = [r for r in rules if r.entry_check is not None]
+            key = "findings:" + dialect + ":" + ",".join(r.code for r in local)
+            parts = self.document.collect_by_chunk(key, _block_checks(local, dialect))
+            if self.options.ignore or self.options.severity:
+                parts = [
+                    ChunkFindings(part.token, part.start, self._applied(part.problems))
+                    for part in parts
+                ]
+            whole: list[Problem] = []
+            for rule in rules:
+                if rule.document_check is not None:
+                    whole.extend(rule.document_check(self))
+            whole = self.options.apply(whole)
+            whole.sort(key=_order)
+            return parts, whole
 
-    def _diagnose(self) -> list[Problem]:
-        rules = [r for r in RULES.values() if r.code not in self.options.ignore]
-        dialect = self.dialect
-        problems = self.document.problems()
-        local = [r for r in rules if r.entry_check is not None]
-        if local:
-            key = "rules:" + dialect + ":" + ",".join(r.code for r in local)
-            problems += self.document.collect(key, _local_checks(local, dialect))
-        for rule in rules:
-            if rule.document_check is not None:
-                problems.extend(rule.document_check(self))
-        problems.sort(key=lambda p: (p.start, p.end, p.code))
-        return self.options.apply(problems)
+    def _applied(self, problems: list[Problem]) -> list[Problem]:
+        """The options applied to a chunk's list, cached with the list."""
+        cached = self._option_cache.get(id(problems))
+        if cached is not None and cached[0] is problems and cached[1] == self.options:
+            return cached[2]
+        result = self.options.apply(problems)
+        self._option_cache[id(problems)] = (problems, self.options, result)
+        if len(self._option_cache) > 4 * self.document.chunk_count + 64:
+            self._option_cache.clear()
+        return result
 
 
-def _local_checks(rules: list[Rule], dialect: str) -> Callable[[Block], list[Problem]]:
+def _order(p: Problem) -> tuple[int, int, str]:
+    return p.start, p.end, p.code
+
+
+def _block_checks(rules: list[Rule], dialect: str) -> Callable[[Block], list[Problem]]:
+    """A block's findings: the parser's problems and the entry rules', in order."""
+
     def run(block: Block) -> list[Problem]:
+        found = list(block.problems)
         entry = view(block)
-        if entry is None:
-            return []
-        return [p for rule in rules if rule.entry_check for p in rule.entry_check(entry, dialect)]
+        if entry is not None:
+            for rule in rules:
+                if rule.entry_check is not None:
+                    found.extend(rule.entry_check(entry, dialect))
+        found.sort(key=_order)
+        return found
 
     return run

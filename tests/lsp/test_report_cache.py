@@ -1,0 +1,74 @@
+"""The server's diagnostics, built from per-chunk caches, equal a fresh conversion
+of a fresh check after any sequence of edits (in-process, no transport)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bib_lsp.document import Document
+from bib_lsp.document import document as document_module
+from bib_lsp.lsp import convert
+from bib_lsp.lsp.server import BibLanguageServer
+from bib_lsp.rules import Checker
+from bib_lsp.text import PositionEncoding
+from tests.document.strategies import edits
+from tests.rules.test_incremental_checker import FRAGMENTS
+
+URI = "file:///tmp/cache.bib"
+
+
+def fresh(text: str, encoding: PositionEncoding) -> list[dict[str, object]]:
+    doc = Document(text)
+    return [convert.diagnostic_json(p, doc, encoding, URI) for p in Checker(doc).diagnose()]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from([*FRAGMENTS, "% 😀 東\n", "x}"]), max_size=12).map("".join),
+    st.sampled_from(list(PositionEncoding)),
+    st.data(),
+)
+def test_cached_report_equals_a_fresh_one(
+    text: str, encoding: PositionEncoding, data: st.DataObject
+) -> None:
+    saved = document_module.CHUNK_SIZE
+    document_module.CHUNK_SIZE = 4  # many chunks: their caches are what is tested
+    try:
+        server = BibLanguageServer()
+        server.encoding = encoding
+        doc = Document(text, uri=URI, version=1)
+        server.documents[URI] = doc
+        server.checkers[URI] = Checker(doc)
+        assert server.report(URI)[1] == fresh(text, encoding)
+        for version in range(2, data.draw(st.integers(3, 8))):
+            start, end, new = data.draw(edits(doc.length))
+            if data.draw(st.booleans()):
+                new = data.draw(st.sampled_from(FRAGMENTS))
+            server.checkers[URI].update(doc.edit(start, end, new))
+            doc.version = version
+            assert server.report(URI)[1] == fresh(doc.text, encoding)
+    finally:
+        document_module.CHUNK_SIZE = saved
+
+
+def test_chunk_starting_mid_line_follows_edits_before_it_on_that_line() -> None:
+    saved = document_module.CHUNK_SIZE
+    document_module.CHUNK_SIZE = 4
+    try:
+        # One line: five blocks in two chunks; the second chunk starts mid-line and
+        # holds a stray `}` whose column depends on text in the first chunk.
+        text = "@misc{a}@misc{b}@misc{c}@misc{d} } tail\n"
+        server = BibLanguageServer()
+        doc = Document(text, uri=URI, version=1)
+        assert doc.chunk_count == 2
+        server.documents[URI] = doc
+        server.checkers[URI] = Checker(doc)
+        assert server.report(URI)[1] == fresh(text, server.encoding)
+        server.checkers[URI].update(doc.edit(0, 0, "😀 "))
+        doc.version = 2
+        (stray,) = server.report(URI)[1]
+        assert stray == fresh(doc.text, server.encoding)[0]
+        assert stray["range"]["start"]["character"] == doc.text.index("} tail") + 1  # 😀 = 2
+    finally:
+        document_module.CHUNK_SIZE = saved
