@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from hypothesis import strategies as st
 
 from bib_lsp.document import Document
@@ -78,3 +81,17 @@ def assert_matches_fresh_parse(doc: Document, expected_text: str) -> None:
         assert block.same_as(fresh_block), (start, block.text, fresh_block.text)
     assert doc.problems() == fresh.problems()
     assert doc.line_count == LineIndex(expected_text).line_count
+
+
+@contextlib.contextmanager
+def chunk_size(size: int) -> Iterator[None]:
+    """Documents made inside use chunks of ``size`` blocks (many chunks: splits,
+    merges and per-chunk caches are exercised all the time)."""
+    from bib_lsp.document import document as document_module
+
+    saved = document_module.CHUNK_SIZE
+    document_module.CHUNK_SIZE = size
+    try:
+        yield
+    finally:
+        document_module.CHUNK_SIZE = saved

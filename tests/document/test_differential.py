@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bib_lsp.document import Document
-from tests.document.strategies import assert_matches_fresh_parse, edits, small_texts
+from tests.document.strategies import assert_matches_fresh_parse, chunk_size, edits, small_texts
 from tests.syntax.helpers import XAMPL, corpus_text
 
 DIFFERENTIAL = settings(
@@ -69,17 +69,11 @@ if not XAMPL_TEXT:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), st.sampled_from([1, 2, 4, 8]))
-def test_random_edits_with_tiny_chunks(data: st.DataObject, chunk_size: int) -> None:
+def test_random_edits_with_tiny_chunks(data: st.DataObject, size: int) -> None:
     # With a handful of blocks per chunk, edits split, merge and shift chunks all
     # the time: the bookkeeping (Fenwick sums, chunk boundaries) must stay exact.
-    from bib_lsp.document import document as document_module
-
-    saved = document_module.CHUNK_SIZE
-    document_module.CHUNK_SIZE = chunk_size
-    try:
+    with chunk_size(size):
         run_edits(data, XAMPL_TEXT)
-    finally:
-        document_module.CHUNK_SIZE = saved
 
 
 def test_empty_document_has_no_block_at_any_offset() -> None:
@@ -94,11 +88,7 @@ def test_empty_document_has_no_block_at_any_offset() -> None:
 @given(st.data())
 def test_deleting_large_stretches_with_small_chunks(data: st.DataObject) -> None:
     # Deletions that empty or shrink chunks make them merge with their neighbours.
-    from bib_lsp.document import document as document_module
-
-    saved = document_module.CHUNK_SIZE
-    document_module.CHUNK_SIZE = 8
-    try:
+    with chunk_size(8):
         # Small entries: a deletion of a few dozen characters empties most of a chunk.
         text = "".join(f"@misc{{k{i}, t = {i}}}\n" for i in range(120))
         doc = Document(text)
@@ -109,18 +99,12 @@ def test_deleting_large_stretches_with_small_chunks(data: st.DataObject) -> None
             doc.edit(start, end, new)
             text = text[:start] + new + text[end:]
             assert_matches_fresh_parse(doc, text)
-    finally:
-        document_module.CHUNK_SIZE = saved
 
 
 def test_deletions_that_shrink_a_chunk_to_almost_nothing() -> None:
     # Deleting all but one block of a chunk makes it merge with a neighbour; every
     # position and length here is tried, so each chunk boundary case comes up.
-    from bib_lsp.document import document as document_module
-
-    saved = document_module.CHUNK_SIZE
-    document_module.CHUNK_SIZE = 8
-    try:
+    with chunk_size(8):
         entry = "@misc{k, t = 1}\n"  # two blocks: the entry and the line break
         text = entry * 40
         chunk = 4 * len(entry)  # eight blocks
@@ -131,5 +115,3 @@ def test_deletions_that_shrink_a_chunk_to_almost_nothing() -> None:
                 assert_matches_fresh_parse(doc, text[:start] + text[start + length :])
                 doc.edit(0, 0, entry)  # and the document keeps working afterwards
                 assert_matches_fresh_parse(doc, entry + text[:start] + text[start + length :])
-    finally:
-        document_module.CHUNK_SIZE = saved

@@ -7,12 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bib_lsp.document import Document
-from bib_lsp.document import document as document_module
 from bib_lsp.lsp import convert
 from bib_lsp.lsp.server import BibLanguageServer
 from bib_lsp.rules import Checker
 from bib_lsp.text import PositionEncoding
-from tests.document.strategies import edits
+from tests.document.strategies import chunk_size, edits
 from tests.rules.test_incremental_checker import FRAGMENTS
 
 URI = "file:///tmp/cache.bib"
@@ -32,9 +31,7 @@ def fresh(text: str, encoding: PositionEncoding) -> list[dict[str, object]]:
 def test_cached_report_equals_a_fresh_one(
     text: str, encoding: PositionEncoding, data: st.DataObject
 ) -> None:
-    saved = document_module.CHUNK_SIZE
-    document_module.CHUNK_SIZE = 4  # many chunks: their caches are what is tested
-    try:
+    with chunk_size(4):  # many chunks: their caches are what is tested
         server = BibLanguageServer()
         server.encoding = encoding
         doc = Document(text, uri=URI, version=1)
@@ -48,14 +45,10 @@ def test_cached_report_equals_a_fresh_one(
             server.checkers[URI].update(doc.edit(start, end, new))
             doc.version = version
             assert server.report(URI)[1] == fresh(doc.text, encoding)
-    finally:
-        document_module.CHUNK_SIZE = saved
 
 
 def test_chunk_starting_mid_line_follows_edits_before_it_on_that_line() -> None:
-    saved = document_module.CHUNK_SIZE
-    document_module.CHUNK_SIZE = 4
-    try:
+    with chunk_size(4):
         # One line: five blocks in two chunks; the second chunk starts mid-line and
         # holds a stray `}` whose column depends on text in the first chunk.
         text = "@misc{a}@misc{b}@misc{c}@misc{d} } tail\n"
@@ -70,5 +63,3 @@ def test_chunk_starting_mid_line_follows_edits_before_it_on_that_line() -> None:
         (stray,) = server.report(URI)[1]
         assert stray == fresh(doc.text, server.encoding)[0]
         assert stray["range"]["start"]["character"] == doc.text.index("} tail") + 1  # 😀 = 2
-    finally:
-        document_module.CHUNK_SIZE = saved
