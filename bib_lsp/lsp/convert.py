@@ -40,11 +40,11 @@ def from_range(r: lsp.Range) -> Range:
 
 
 @cache
-def rule_doc(code: str) -> lsp.CodeDescription | None:
+def rule_doc(code: str) -> str | None:
     """A link to the rule's page, when the documentation is installed beside the code
     (a source checkout or an editable install)."""
     page = _DOCS / f"{code}.md"
-    return lsp.CodeDescription(href=page.as_uri()) if page.is_file() else None
+    return page.as_uri() if page.is_file() else None
 
 
 _SEVERITY_NUMBERS = {severity: int(value) for severity, value in _SEVERITIES.items()}
@@ -65,7 +65,7 @@ def diagnostic_json(
     }
     doc_link = rule_doc(problem.code)
     if doc_link is not None:
-        out["codeDescription"] = {"href": doc_link.href}
+        out["codeDescription"] = {"href": doc_link}
     if problem.related:
         out["relatedInformation"] = [
             {
