@@ -225,10 +225,11 @@ class BibLanguageServer(LanguageServer):
 
 class _ChunkItems:
     """A chunk's diagnostics as LSP JSON with lines relative to the chunk's first
-    line: reused, re-based, while the chunk, the settings, the encoding and the
-    column at which the chunk starts stay the same (an edit elsewhere only moves it)."""
+    line: reused, re-based, while the chunk, its findings (they change with the
+    dialect), the settings, the encoding and the column at which the chunk starts
+    stay the same (an edit elsewhere only moves it)."""
 
-    __slots__ = ("column", "encoding", "generation", "items", "token")
+    __slots__ = ("column", "encoding", "generation", "items", "problems", "token")
 
     def __init__(
         self,
@@ -241,6 +242,7 @@ class _ChunkItems:
         uri: str,
     ) -> None:
         self.token = part.token
+        self.problems = part.problems  # a new list when the dialect or options change
         self.generation = generation
         self.encoding = encoding
         self.column = column
@@ -257,6 +259,7 @@ class _ChunkItems:
     ) -> bool:
         return (
             self.token is part.token
+            and self.problems is part.problems
             and self.generation == generation
             and self.encoding is encoding
             and self.column == column

@@ -63,3 +63,24 @@ def test_chunk_starting_mid_line_follows_edits_before_it_on_that_line() -> None:
         (stray,) = server.report(URI)[1]
         assert stray == fresh(doc.text, server.encoding)[0]
         assert stray["range"]["start"]["character"] == doc.text.index("} tail") + 1  # 😀 = 2
+
+
+def test_cached_chunks_follow_a_change_of_dialect() -> None:
+    # Found by the property above: adding a biblatex-only entry switches the `auto`
+    # dialect, so an untouched chunk's findings change although the chunk did not.
+    # The article sits in the first chunk; the edit lands in the last one.
+    article = "@article{a, author = {A}, title = {T}, journal = {J}}\n"
+    text = article + "".join(f"@misc{{m{i}}}\n" for i in range(8))
+    server = BibLanguageServer()
+    with chunk_size(4):
+        doc = Document(text, uri=URI, version=1)
+    assert doc.chunk_count > 1
+    server.documents[URI] = doc
+    server.checkers[URI] = Checker(doc)
+    (before,) = server.report(URI)[1]
+    assert before["data"] == {"fields": ["year"]}  # plain.bst
+    server.checkers[URI].update(doc.edit(len(text), len(text), "@online{c, date = {2020}}\n"))
+    doc.version = 2
+    report = server.report(URI)[1]
+    assert report == fresh(doc.text, server.encoding)
+    assert report[0]["data"] == {"fields": ["date", "year"]}  # biblatex, same chunk
