@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ class RawLspClient:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
+        self.last_read = 0.0  # perf_counter() when the last message's bytes were in
 
     def send(self, message: Message) -> None:
         body = json.dumps({"jsonrpc": "2.0", **message}).encode()
@@ -39,7 +41,9 @@ class RawLspClient:
                 length = int(line.split(b":")[1])
             elif line in (b"\r\n", b"\n"):
                 break
-        message: Message = json.loads(self.proc.stdout.read(length))
+        body = self.proc.stdout.read(length)
+        self.last_read = time.perf_counter()
+        message: Message = json.loads(body)
         return message
 
     def wait_for(self, predicate: Callable[[Message], bool]) -> Message:

@@ -32,6 +32,8 @@ class ChunkFindings:
     token: object
     start: int
     problems: list[Problem]
+    line: int = 0  # the line the chunk starts on
+    starts_line: bool = True  # whether it starts at the beginning of that line
 
 
 class BlockChanges:
@@ -155,7 +157,8 @@ class Document(LineMapping):
         """``per_block`` findings (block-relative) of every block, with absolute
         offsets, in text order. Costs O(chunks + findings) when few blocks changed:
         each chunk keeps its list per ``key``. ``per_block`` must depend on the
-        block alone (and on what ``key`` names)."""
+        block alone (and on what ``key`` names), or the caller must ``forget`` the
+        block when what else it depends on changes."""
         return [
             p.shifted(part.start)
             for part in self.collect_by_chunk(key, per_block)
@@ -168,13 +171,24 @@ class Document(LineMapping):
         """As ``collect``, but per chunk and relative to it: a consumer can cache what
         it derives from a chunk's findings for as long as the chunk (``token``) lives."""
         out: list[ChunkFindings] = []
-        base = 0
+        base = line = 0
+        starts_line = True
         for chunk in self._chunks:
             found = chunk.collect(key, per_block)
             if found:
-                out.append(ChunkFindings(chunk, base, found))
+                out.append(ChunkFindings(chunk, base, found, line, starts_line))
             base += chunk.length
+            line += chunk.breaks
+            starts_line = chunk.blocks[-1].text.endswith(("\n", "\r"))
         return out
+
+    def forget(self, block: Block, prefix: str) -> None:
+        """Drop what ``collect`` cached under keys starting with ``prefix`` for the
+        chunk holding ``block``: the block's findings are to be computed again."""
+        chunk = block.home
+        if isinstance(chunk, _Chunk):
+            for key in [k for k in chunk.cache if k.startswith(prefix)]:
+                del chunk.cache[key]
 
     def block_at(self, offset: int) -> tuple[int, Block] | None:
         """The block containing ``offset`` (the last block for the end of the text);

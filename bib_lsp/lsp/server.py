@@ -12,6 +12,8 @@ import asyncio
 import functools
 import gc
 import heapq
+import inspect
+import json
 import logging
 import traceback
 from collections.abc import Callable, Generator
@@ -28,6 +30,7 @@ from bib_lsp.document import ChunkFindings, Document, TextChange
 from bib_lsp.lsp import convert
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
 from bib_lsp.rules import Checker
+from bib_lsp.syntax.parser import gc_paused
 from bib_lsp.text import PositionEncoding
 
 logger = logging.getLogger(__name__)
@@ -41,26 +44,52 @@ class _Unreadable:
 
 
 class RawJson:
-    """A result that is already plain JSON data: sent as it is, without lsprotocol's
-    classes and cattrs (ten times slower for thousands of diagnostics)."""
+    """A result that is already JSON text: sent as it is, without lsprotocol's
+    classes and cattrs (ten times slower for thousands of diagnostics) and without
+    encoding again what is cached as text."""
 
-    __slots__ = ("data",)
+    __slots__ = ("text",)
 
-    def __init__(self, data: Any) -> None:
-        self.data = data
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @classmethod
+    def of(cls, data: Any) -> RawJson:
+        return cls(json.dumps(data))
+
+
+_WRITES: set[asyncio.Future[Any]] = set()
 
 
 class BibProtocol(LanguageServerProtocol):
     """pygls's protocol without its own copy of open documents, with an answer to
-    every request whose parameters cannot be read, and a fast path for JSON data."""
+    every request whose parameters cannot be read, and a fast path for JSON text."""
 
-    def notify_json(self, method: str, params: Any) -> None:
-        self._send_data({"jsonrpc": "2.0", "method": method, "params": params})
+    def notify_json(self, method: str, params_text: str) -> None:
+        """Send a notification whose parameters are already JSON text."""
+        self.send_text(f'{{"jsonrpc":"2.0","method":{json.dumps(method)},"params":{params_text}}}')
+
+    def send_text(self, body: str) -> None:
+        """Send one JSON-RPC message given as JSON text (as pygls's ``_send_data``
+        does for data, with the length counted in bytes)."""
+        if self.writer is None:
+            logger.error("bib-lsp: no transport to send to")
+            return
+        data = body.encode("utf-8")
+        header = (
+            f"Content-Length: {len(data)}\r\n"
+            f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+        )
+        written = self.writer.write(header.encode("ascii") + data)
+        if inspect.isawaitable(written):  # a writer that must be awaited
+            task = asyncio.ensure_future(written)
+            _WRITES.add(task)  # kept alive until done
+            task.add_done_callback(_WRITES.discard)
 
     def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
         if error is None and isinstance(result, RawJson):
             self._result_types.pop(msg_id, None)
-            self._send_data({"jsonrpc": "2.0", "id": msg_id, "result": result.data})
+            self.send_text(f'{{"jsonrpc":"2.0","id":{json.dumps(msg_id)},"result":{result.text}}}')
             return
         super()._send_response(msg_id, result, error)
 
@@ -118,7 +147,7 @@ class BibLanguageServer(LanguageServer):
         self.can_refresh_diagnostics = False
         self._generation = 0  # bumped when the settings change
         self._pending: dict[str, asyncio.TimerHandle] = {}
-        self._reports: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+        self._reports: dict[str, tuple[str, str]] = {}
         self._chunk_items: dict[str, dict[int, _ChunkItems]] = {}
 
     @property
@@ -154,8 +183,15 @@ class BibLanguageServer(LanguageServer):
             self.apply_settings(result[0], self.initial_settings)
 
     # -- diagnostics -----------------------------------------------------------------
-    def report(self, uri: str) -> tuple[str, list[dict[str, Any]]]:
-        """The diagnostics of an open document and their result id (cached)."""
+    def report(self, uri: str) -> tuple[str, str]:
+        """The diagnostics of an open document as the text of a JSON array, in text
+        order, and their result id (cached).
+
+        Costs about the number of chunks with findings: each chunk's diagnostics
+        are kept as JSON text for the line the chunk starts on (an edit that adds
+        no line break before a chunk reuses its text as it is); only the edited
+        chunks and the whole-document findings (duplicate keys) are converted.
+        """
         doc = self.documents[uri]
         result_id = f"{self._generation}:{doc.version}"
         cached = self._reports.get(uri)
@@ -163,25 +199,49 @@ class BibLanguageServer(LanguageServer):
             return cached
         checker = self.checkers[uri]
         checker.options = self.settings.rule_options
+        with gc_paused():
+            text = self._report_text(uri, doc, checker)
+        self._reports[uri] = (result_id, text)
+        return result_id, text
+
+    def _report_text(self, uri: str, doc: Document, checker: Checker) -> str:
         parts, whole = checker.diagnose_parts()
-        chunk_items = self._chunk_items.setdefault(uri, {})
+        encoding = self.encoding
+        spread = [(p.start, convert.diagnostic_json(p, doc, encoding, uri)) for p in whole]
+        chunk_items = self._chunk_items.get(uri, {})
         kept: dict[int, _ChunkItems] = {}
-        local: list[dict[str, Any]] = []
-        for part in parts:
-            here = doc.position(part.start, self.encoding)
-            line, column = here.line, here.character
+        fragments: list[str] = []
+        w = 0  # the next whole-document finding to place
+        for i, part in enumerate(parts):
+            line = part.line
             chunk = chunk_items.get(id(part.token))
-            if chunk is None or not chunk.fits(part, self._generation, self.encoding, column):
-                chunk = _ChunkItems(part, self._generation, self.encoding, column, line, doc, uri)
+            if chunk is not None and chunk.fits(part, self._generation, encoding):
+                # Columns on the chunk's first line count from a line start that
+                # may lie before the chunk: look it up only when it matters.
+                if chunk.first_line_used and chunk.column != _column(doc, part, encoding):
+                    chunk = None
+            else:
+                chunk = None
+            if chunk is None:
+                column = _column(doc, part, encoding)
+                chunk = _ChunkItems(part, self._generation, encoding, column, doc, uri)
             kept[id(part.token)] = chunk
-            local.extend(chunk.at_line(line))
+            while w < len(spread) and spread[w][0] < part.start:
+                fragments.append(json.dumps(spread[w][1]))
+                w += 1
+            stop = parts[i + 1].start if i + 1 < len(parts) else None
+            among = []
+            while w < len(spread) and (stop is None or spread[w][0] < stop):
+                among.append(spread[w][1])
+                w += 1
+            if among:
+                merged = heapq.merge(chunk.at_line(line), among, key=_position_order)
+                fragments.append(json.dumps(list(merged))[1:-1])
+            else:
+                fragments.append(chunk.fragment(line))
+        fragments += [json.dumps(d) for _, d in spread[w:]]
         self._chunk_items[uri] = kept
-        items = local
-        if whole:
-            converted = [convert.diagnostic_json(p, doc, self.encoding, uri) for p in whole]
-            items = list(heapq.merge(local, converted, key=_position_order))
-        self._reports[uri] = (result_id, items)
-        return result_id, items
+        return "[" + ",".join(f for f in fragments if f) + "]"
 
     def schedule(self, uri: str, delay_ms: int) -> None:
         """Publish the document's diagnostics after ``delay_ms`` (debounce); a later
@@ -209,8 +269,8 @@ class BibLanguageServer(LanguageServer):
             _, items = self.report(uri)
         except Exception:
             self.log_failure(f"diagnostics for {uri}")
-            items = []
-        params = {"uri": uri, "version": version, "diagnostics": items}
+            items = "[]"
+        params = f'{{"uri":{json.dumps(uri)},"version":{version},"diagnostics":{items}}}'
         self.bib_protocol.notify_json(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
 
     def refresh_all(self) -> None:
@@ -225,11 +285,22 @@ class BibLanguageServer(LanguageServer):
 
 class _ChunkItems:
     """A chunk's diagnostics as LSP JSON with lines relative to the chunk's first
-    line: reused, re-based, while the chunk, its findings (they change with the
-    dialect), the settings, the encoding and the column at which the chunk starts
-    stay the same (an edit elsewhere only moves it)."""
+    line, and as JSON text for the line the chunk last started on: reused while the
+    chunk, its findings (they change with the dialect), the settings, the encoding
+    and the column at which the chunk starts stay the same (an edit elsewhere only
+    moves it)."""
 
-    __slots__ = ("column", "encoding", "generation", "items", "problems", "token")
+    __slots__ = (
+        "column",
+        "encoding",
+        "first_line_used",
+        "generation",
+        "items",
+        "line",
+        "problems",
+        "text",
+        "token",
+    )
 
     def __init__(
         self,
@@ -237,7 +308,6 @@ class _ChunkItems:
         generation: int,
         encoding: PositionEncoding,
         column: int,
-        line: int,
         doc: Document,
         uri: str,
     ) -> None:
@@ -246,39 +316,68 @@ class _ChunkItems:
         self.generation = generation
         self.encoding = encoding
         self.column = column
-        self.items: list[dict[str, Any]] = []
-        for p in part.problems:
-            d = convert.diagnostic_json(p.shifted(part.start), doc, encoding, uri)
-            r = d["range"]
-            r["start"]["line"] -= line
-            r["end"]["line"] -= line
-            self.items.append(d)
+        self.items = [
+            _moved(convert.diagnostic_json(p.shifted(part.start), doc, encoding, uri), -part.line)
+            for p in part.problems
+        ]
+        # Whether any range lies on the chunk's first line (its columns depend on
+        # the text before the chunk on that line).
+        self.first_line_used = any(r["start"]["line"] == 0 for d in self.items for r in _ranges(d))
+        self.line = -1
+        self.text = ""
 
-    def fits(
-        self, part: ChunkFindings, generation: int, encoding: PositionEncoding, column: int
-    ) -> bool:
+    def fits(self, part: ChunkFindings, generation: int, encoding: PositionEncoding) -> bool:
         return (
             self.token is part.token
             and self.problems is part.problems
             and self.generation == generation
             and self.encoding is encoding
-            and self.column == column
         )
+
+    def fragment(self, line: int) -> str:
+        """The diagnostics for the chunk starting on ``line``, as JSON text without
+        the enclosing brackets."""
+        if line != self.line:
+            self.text = json.dumps(self.at_line(line))[1:-1]
+            self.line = line
+        return self.text
 
     def at_line(self, line: int) -> list[dict[str, Any]]:
         if not line:
             return self.items
-        out = []
-        for d in self.items:
-            r = d["range"]
-            s, e = r["start"], r["end"]
-            moved = dict(d)
-            moved["range"] = {
-                "start": {"line": s["line"] + line, "character": s["character"]},
-                "end": {"line": e["line"] + line, "character": e["character"]},
-            }
-            out.append(moved)
-        return out
+        return [_moved(d, line) for d in self.items]
+
+
+def _column(doc: Document, part: ChunkFindings, encoding: PositionEncoding) -> int:
+    """The column at which a chunk starts."""
+    return 0 if part.starts_line else doc.position(part.start, encoding).character
+
+
+def _ranges(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """A diagnostic's range and its related places' ranges (in this document: a
+    chunk's findings point only inside their own entry)."""
+    return [d["range"], *(r["location"]["range"] for r in d.get("relatedInformation", ()))]
+
+
+def _moved(d: dict[str, Any], lines: int) -> dict[str, Any]:
+    """A copy of the diagnostic ``lines`` lines further down (or up)."""
+    moved = dict(d)
+    moved["range"] = _moved_range(d["range"], lines)
+    if "relatedInformation" in d:
+        moved["relatedInformation"] = [
+            {**r, "location": {**place, "range": _moved_range(place["range"], lines)}}
+            for r in d["relatedInformation"]
+            for place in (r["location"],)
+        ]
+    return moved
+
+
+def _moved_range(r: dict[str, Any], lines: int) -> dict[str, Any]:
+    s, e = r["start"], r["end"]
+    return {
+        "start": {"line": s["line"] + lines, "character": s["character"]},
+        "end": {"line": e["line"] + lines, "character": e["character"]},
+    }
 
 
 def _position_order(d: dict[str, Any]) -> tuple[int, int, int, int, str]:
@@ -409,9 +508,9 @@ def create_server() -> BibLanguageServer:
             return _empty_report()
         result_id, items = ls.report(uri)
         if params.previous_result_id == result_id:
-            return RawJson({"kind": "unchanged", "resultId": result_id})
-        # Plain JSON data, like publishDiagnostics: see convert.diagnostic_json.
-        return RawJson({"kind": "full", "resultId": result_id, "items": items})
+            return RawJson.of({"kind": "unchanged", "resultId": result_id})
+        # JSON text, like publishDiagnostics: see BibLanguageServer.report.
+        return RawJson(f'{{"kind":"full","resultId":{json.dumps(result_id)},"items":{items}}}')
 
     return server
 
@@ -420,4 +519,4 @@ _Partial = lsp.TextDocumentContentChangePartial
 
 
 def _empty_report() -> Any:
-    return RawJson({"kind": "full", "items": []})
+    return RawJson.of({"kind": "full", "items": []})

@@ -72,7 +72,10 @@ class BibIndex:
         self.duplicate_strings: set[str] = set()
         self.biblatex_markers = 0  # blocks using a biblatex-only entry type or field
         self.children: dict[int, Block] = {}  # entries with `crossref` or `xdata`, by id
+        # Names whose holders changed since the last ``take_changed()``.
+        self.changed: set[tuple[str, str]] = set()
         self._add(block for _, block in document.blocks())
+        self.changed.clear()
 
     def update(self, changes: BlockChanges) -> None:
         for block in changes.removed:
@@ -84,8 +87,10 @@ class BibIndex:
             key = key_of(block)
             if key is not None:
                 _insert(self.keys, self.duplicate_keys, key, block)
+                self.changed.add(("key", key))
             for name in strings_of(block):
                 _insert(self.strings, self.duplicate_strings, name, block)
+                self.changed.add(("string", name))
             if uses_biblatex(block):
                 self.biblatex_markers += 1
             if has_parent(block):
@@ -98,8 +103,16 @@ class BibIndex:
         key = key_of(block)
         if key is not None:
             _delete(self.keys, self.duplicate_keys, key, block)
+            self.changed.add(("key", key))
         for name in strings_of(block):
             _delete(self.strings, self.duplicate_strings, name, block)
+            self.changed.add(("string", name))
+
+    def take_changed(self) -> set[tuple[str, str]]:
+        """The names (``("key", k)``, ``("string", s)``) whose holders changed since
+        the last call."""
+        changed, self.changed = self.changed, set()
+        return changed
 
     def entry(self, key: str) -> tuple[int, Block] | None:
         """The first entry (in text order) with this key, and its start."""

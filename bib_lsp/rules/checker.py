@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bib_lsp.document import BlockChanges, ChunkFindings, Document
 from bib_lsp.model.index import BibIndex, view
+from bib_lsp.rules.context import Context
 from bib_lsp.rules.options import RuleOptions
 from bib_lsp.rules.registry import RULES, Rule
 from bib_lsp.syntax.block import Block
@@ -24,10 +25,17 @@ class Checker:
         self._option_cache: dict[int, tuple[list[Problem], RuleOptions, list[Problem]]] = {}
         with gc_paused():  # many small objects, no cycles: see parser.gc_paused
             self.index = BibIndex(document)
+        self.context = Context(self.index)
 
     def update(self, changes: BlockChanges) -> None:
         with gc_paused():
             self.index.update(changes)
+            for block in changes.removed:
+                self.context.forget(block)
+            # Entries whose findings looked at a key or macro whose holders changed
+            # (a crossref parent edited, added or removed) are checked again.
+            for block in self.context.askers(self.index.take_changed()):
+                self.document.forget(block, _FINDINGS)
 
     @property
     def dialect(self) -> str:
@@ -52,11 +60,18 @@ class Checker:
             rules = [r for r in RULES.values() if r.code not in self.options.ignore]
             dialect = self.dialect
             local = [r for r in rules if r.entry_check is not None]
-            key = "findings:" + dialect + ":" + ",".join(r.code for r in local)
-            parts = self.document.collect_by_chunk(key, _block_checks(local, dialect))
+            key = _FINDINGS + dialect + ":" + ",".join(r.code for r in local)
+            self.context.dialect = dialect
+            parts = self.document.collect_by_chunk(key, _block_checks(local, self.context))
             if self.options.ignore or self.options.severity:
                 parts = [
-                    ChunkFindings(part.token, part.start, self._applied(part.problems))
+                    ChunkFindings(
+                        part.token,
+                        part.start,
+                        self._applied(part.problems),
+                        part.line,
+                        part.starts_line,
+                    )
                     for part in parts
                 ]
             whole: list[Problem] = []
@@ -83,16 +98,21 @@ def _order(p: Problem) -> tuple[int, int, str]:
     return p.start, p.end, p.code
 
 
-def _block_checks(rules: list[Rule], dialect: str) -> Callable[[Block], list[Problem]]:
+_FINDINGS = "findings:"  # the prefix of the chunk cache keys of our findings
+
+
+def _block_checks(rules: list[Rule], context: Context) -> Callable[[Block], list[Problem]]:
     """A block's findings: the parser's problems and the entry rules', in order."""
 
     def run(block: Block) -> list[Problem]:
         found = list(block.problems)
         entry = view(block)
         if entry is not None:
+            context.block = block
             for rule in rules:
                 if rule.entry_check is not None:
-                    found.extend(rule.entry_check(entry, dialect))
+                    found.extend(rule.entry_check(entry, context))
+            context.block = None
         found.sort(key=_order)
         return found
 

@@ -15,8 +15,9 @@ from bib_lsp.syntax.views import Entry
 
 if TYPE_CHECKING:
     from bib_lsp.rules.checker import Checker
+    from bib_lsp.rules.context import Context
 
-EntryCheck = Callable[[Entry, str], Iterable[Problem]]
+EntryCheck = Callable[[Entry, "Context"], Iterable[Problem]]
 DocumentCheck = Callable[["Checker"], Iterable[Problem]]
 F = TypeVar("F", bound=Callable[..., Iterable[Problem]])
 
@@ -25,9 +26,11 @@ _SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
 
 @dataclass
 class Rule:
-    """A rule: its documentation and its checks. ``entry_check(entry, dialect)`` sees
-    one entry (its view relative to its block) and is cached per block;
-    ``document_check(checker)`` sees the whole document (keys, cross references)."""
+    """A rule: its documentation and its checks. ``entry_check(entry, context)`` sees
+    one entry (its view relative to its block) and whatever it asks the ``Context``
+    (the dialect, other entries by key); its findings are cached until the entry or
+    an answer it got changes. ``document_check(checker)`` sees the whole document
+    and runs on every report (for findings about several entries at once)."""
 
     doc: CodeDoc
     entry_check: EntryCheck | None = None
@@ -42,7 +45,7 @@ RULES: dict[str, Rule] = {}
 
 
 def entry_rule(code: str, severity: Severity) -> Callable[[F], F]:
-    """Register a rule that checks one entry at a time: ``check(entry, dialect)``."""
+    """Register a rule that checks one entry at a time: ``check(entry, context)``."""
 
     def decorate(check: F) -> F:
         _new_rule(code, severity, check).entry_check = check
@@ -56,17 +59,6 @@ def document_rule(code: str, severity: Severity) -> Callable[[F], F]:
 
     def decorate(check: F) -> F:
         _new_rule(code, severity, check).document_check = check
-        return check
-
-    return decorate
-
-
-def document_part(code: str) -> Callable[[F], F]:
-    """Add a whole-document part to an entry rule (same code, same documentation):
-    for the entries whose findings depend on other entries."""
-
-    def decorate(check: F) -> F:
-        RULES[code].document_check = check
         return check
 
     return decorate

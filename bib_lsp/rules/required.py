@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from bib_lsp.model.index import view
 from bib_lsp.model.requirements import (
@@ -14,14 +13,12 @@ from bib_lsp.model.requirements import (
     BIBTEX_REQUIRED,
     Requirement,
 )
-from bib_lsp.rules.registry import RULES, document_part, entry_rule
+from bib_lsp.rules.context import Context
+from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.syntax.views import Entry, Piece
-
-if TYPE_CHECKING:
-    from bib_lsp.rules.checker import Checker
 
 CODE = "missing-required-field"
 PARENT_FIELDS = ("crossref", "xdata")
@@ -169,7 +166,7 @@ def report(entry: Entry, offset: int, dialect: str, gaps: list[Requirement]) -> 
 
 
 @entry_rule(CODE, Severity.WARNING)
-def missing_required_field(entry: Entry, dialect: str) -> Iterable[Problem]:
+def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
     """
     What it checks:
     An entry without a field its type requires: for BibTeX, the fields whose absence
@@ -198,43 +195,29 @@ def missing_required_field(entry: Entry, dialect: str) -> Iterable[Problem]:
     Add the field (the quick fix inserts it), or choose the entry type that matches
     what you cite (`@misc` requires nothing in BibTeX).
     """
-    if entry.kind is not K.ENTRY or entry.damaged or parent_keys(entry):
+    if entry.kind is not K.ENTRY or entry.damaged:
         # A damaged entry's fields may have been swallowed: fix the syntax first.
-        # Entries with parents: see `inherited_required_fields`.
         return []
-    return report(entry, 0, dialect, missing(entry, dialect, set(), False))
-
-
-@document_part(CODE)
-def inherited_required_fields(checker: Checker) -> Iterable[Problem]:
-    """``missing-required-field`` for entries with a ``crossref`` or ``xdata``
-    field: their requirements depend on the entries they inherit from."""
-    if CODE in checker.options.ignore:
-        return
-    dialect = checker.dialect
-    for block in checker.index.children.values():
-        entry = view(block)
-        if entry is None or entry.damaged:
-            continue
-        inherited = _inherited(checker, entry, dialect, depth=0, seen=set())
-        has_crossref = entry.field("crossref") is not None
-        present = present_in_block(block, dialect)
-        gaps = missing(entry, dialect, inherited, has_crossref, present)
-        if gaps:  # positions only for the entries that need them
-            start = checker.document.start_of(block)
-            if start is not None:
-                yield from report(entry, start, dialect, gaps)
+    dialect = context.dialect
+    present = present_in_block(context.block, dialect) if context.block is not None else None
+    inherited: set[str] = set()
+    if parent_keys(entry):
+        inherited = _inherited(context, entry, dialect, depth=0, seen=set())
+    has_crossref = entry.field("crossref") is not None
+    return report(entry, 0, dialect, missing(entry, dialect, inherited, has_crossref, present))
 
 
 def _inherited(
-    checker: Checker, entry: Entry, dialect: str, depth: int, seen: set[str]
+    context: Context, entry: Entry, dialect: str, depth: int, seen: set[str]
 ) -> set[str]:
+    """The fields the entry inherits from its parents in the document (the
+    ``context`` notes each parent asked for, so that a change in one re-checks it)."""
     out: set[str] = set()
     for key in parent_keys(entry):
         if key.lower() in seen or depth > 8:
             continue
         seen.add(key.lower())
-        parent_block = checker.index.entry_block(key)
+        parent_block = context.entry_block(key)
         if parent_block is None:
             continue
         parent = view(parent_block)
@@ -252,5 +235,5 @@ def _inherited(
                 out.add("maintitle")
             elif (mapped := _TITLE_AS.get((target, child))) is not None:
                 out.add(mapped)
-        out |= _inherited(checker, parent, dialect, depth + 1, seen)
+        out |= _inherited(context, parent, dialect, depth + 1, seen)
     return out

@@ -3,6 +3,8 @@ of a fresh check after any sequence of edits (in-process, no transport)."""
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +24,12 @@ def fresh(text: str, encoding: PositionEncoding) -> list[dict[str, object]]:
     return [convert.diagnostic_json(p, doc, encoding, URI) for p in Checker(doc).diagnose()]
 
 
+def served(server: BibLanguageServer) -> list[dict[str, object]]:
+    """The document's diagnostics as the server would send them."""
+    items: list[dict[str, object]] = json.loads(server.report(URI)[1])
+    return items
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.sampled_from([*FRAGMENTS, "% 😀 東\n", "x}"]), max_size=12).map("".join),
@@ -37,14 +45,14 @@ def test_cached_report_equals_a_fresh_one(
         doc = Document(text, uri=URI, version=1)
         server.documents[URI] = doc
         server.checkers[URI] = Checker(doc)
-        assert server.report(URI)[1] == fresh(text, encoding)
+        assert served(server) == fresh(text, encoding)
         for version in range(2, data.draw(st.integers(3, 8))):
             start, end, new = data.draw(edits(doc.length))
             if data.draw(st.booleans()):
                 new = data.draw(st.sampled_from(FRAGMENTS))
             server.checkers[URI].update(doc.edit(start, end, new))
             doc.version = version
-            assert server.report(URI)[1] == fresh(doc.text, encoding)
+            assert served(server) == fresh(doc.text, encoding)
 
 
 def test_chunk_starting_mid_line_follows_edits_before_it_on_that_line() -> None:
@@ -57,10 +65,10 @@ def test_chunk_starting_mid_line_follows_edits_before_it_on_that_line() -> None:
         assert doc.chunk_count == 2
         server.documents[URI] = doc
         server.checkers[URI] = Checker(doc)
-        assert server.report(URI)[1] == fresh(text, server.encoding)
+        assert served(server) == fresh(text, server.encoding)
         server.checkers[URI].update(doc.edit(0, 0, "😀 "))
         doc.version = 2
-        (stray,) = server.report(URI)[1]
+        (stray,) = served(server)
         assert stray == fresh(doc.text, server.encoding)[0]
         assert stray["range"]["start"]["character"] == doc.text.index("} tail") + 1  # 😀 = 2
 
@@ -77,10 +85,10 @@ def test_cached_chunks_follow_a_change_of_dialect() -> None:
     assert doc.chunk_count > 1
     server.documents[URI] = doc
     server.checkers[URI] = Checker(doc)
-    (before,) = server.report(URI)[1]
+    (before,) = served(server)
     assert before["data"] == {"fields": ["year"]}  # plain.bst
     server.checkers[URI].update(doc.edit(len(text), len(text), "@online{c, date = {2020}}\n"))
     doc.version = 2
-    report = server.report(URI)[1]
+    report = served(server)
     assert report == fresh(doc.text, server.encoding)
     assert report[0]["data"] == {"fields": ["date", "year"]}  # biblatex, same chunk

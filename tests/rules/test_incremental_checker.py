@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from bib_lsp.document import Document
 from bib_lsp.rules import Checker
-from tests.document.strategies import edits
+from tests.document.strategies import chunk_size, edits
 
 FRAGMENTS = [
     "@misc{a, title = {x}}\n",
@@ -16,6 +16,9 @@ FRAGMENTS = [
     '@string{s = "S"}\n',
     '@String{S = "T"}\n',
     "@online{c, date = {2020}}\n",
+    "@inbook{e, crossref = {d}, chapter = 1, author = {A}}\n",
+    "@book{D, title = {T}, publisher = {P}, year = 1990}\n",
+    "@incollection{f, xdata = {b,e}, crossref = {b}}\n",
     "@book{d, title = {T}\n",
     "free text\n",
     "}",
@@ -27,6 +30,11 @@ FRAGMENTS = [
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=10).map("".join), st.data())
 def test_checker_follows_edits(text: str, data: st.DataObject) -> None:
+    with chunk_size(2):  # parents and children in different chunks
+        follow_edits(text, data)
+
+
+def follow_edits(text: str, data: st.DataObject) -> None:
     doc = Document(text)
     checker = Checker(doc)
     for _ in range(data.draw(st.integers(1, 8))):
@@ -37,3 +45,31 @@ def test_checker_follows_edits(text: str, data: st.DataObject) -> None:
         fresh = Checker(Document(doc.text))
         assert checker.diagnose() == fresh.diagnose()
         assert checker.dialect == fresh.dialect
+
+
+def test_editing_a_parent_rechecks_its_children_elsewhere() -> None:
+    # The child's findings are cached with its chunk, far from the parent's: an edit
+    # of the parent alone must still change them, both ways.
+    parent = "@book{p, author = {B}, title = {T}, publisher = {P}, year = 1990}\n"
+    filler = "".join(f"@misc{{m{i}}}\n" for i in range(20))
+    child = "@inbook{c, crossref = {p}, author = {A}, chapter = 2}\n"
+    with chunk_size(4):
+        doc = Document(parent + filler + child, uri="file:///t.bib")
+        checker = Checker(doc)
+        assert doc.chunk_count > 3
+        assert checker.diagnose() == []
+        year = parent.index("year")
+        checker.update(doc.edit(year, year + len("year = 1990"), "note = {}"))
+        at_child = doc.text.index("{c,") + 1
+        (gap,) = [p for p in checker.diagnose() if p.start == at_child]  # and the parent's
+        assert gap.code == "missing-required-field"
+        assert "`year`" in gap.message
+        checker.update(doc.edit(year, year + len("note = {}"), "year = 1991"))
+        assert checker.diagnose() == []
+        # The parent's key renamed: the child has nothing to inherit from.
+        checker.update(doc.edit(len("@book{"), len("@book{p"), "q"))
+        at_child = doc.text.index("{c,") + 1
+        found = [p.message for p in checker.diagnose() if p.start == at_child]
+        assert any("`title`" in m for m in found)
+        checker.update(doc.edit(len("@book{"), len("@book{q"), "p"))
+        assert checker.diagnose() == []

@@ -1,0 +1,61 @@
+"""What an entry rule may know beyond its own entry, with every lookup recorded.
+
+An entry's findings are cached with its document chunk. Most depend on the entry
+alone; some depend on other entries (a `crossref` parent's fields) or, later, on
+`@string` definitions. Such a rule asks the ``Context``, which notes the name it
+asked about; when an edit changes who holds that name, the ``Checker`` drops the
+cached findings of exactly the entries that asked, and nothing else is redone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from bib_lsp.model.index import BibIndex
+from bib_lsp.syntax.block import Block
+
+Name = tuple[str, str]  # ("key", "knuth84") or ("string", "acm"), lower-case
+
+
+class Context:
+    __slots__ = ("_asked_by", "_asks", "block", "dialect", "index")
+
+    def __init__(self, index: BibIndex) -> None:
+        self.index = index
+        self.dialect = "bibtex"
+        self.block: Block | None = None  # the entry being checked
+        # Who asked about which name, both ways round, so that a removed block can
+        # be forgotten and a changed name can find its askers.
+        self._asked_by: dict[Name, dict[int, Block]] = defaultdict(dict)
+        self._asks: dict[int, set[Name]] = {}
+
+    def entry_block(self, key: str) -> Block | None:
+        """The entry holding ``key`` (the first in text order if several do)."""
+        self._note(("key", key.lower()))
+        return self.index.entry_block(key)
+
+    def _note(self, name: Name) -> None:
+        block = self.block
+        if block is None:
+            return
+        self._asked_by[name][id(block)] = block
+        asks = self._asks.get(id(block))
+        if asks is None:
+            asks = self._asks[id(block)] = set()
+        asks.add(name)
+
+    def forget(self, block: Block) -> None:
+        """``block`` left the document: it asks nothing any more."""
+        for name in self._asks.pop(id(block), ()):
+            askers = self._asked_by.get(name)
+            if askers is not None:
+                askers.pop(id(block), None)
+                if not askers:
+                    del self._asked_by[name]
+
+    def askers(self, names: set[Name]) -> list[Block]:
+        """The blocks whose findings looked at any of ``names``."""
+        found: dict[int, Block] = {}
+        for name in names:
+            found.update(self._asked_by.get(name, {}))
+        return list(found.values())
