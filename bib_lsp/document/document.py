@@ -22,6 +22,7 @@ from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import LineMapping, Position, PositionEncoding, Range, units_in
 
 CHUNK_SIZE = 64
+_JOURNAL_LIMIT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,17 @@ def _chunked(blocks: list[Block]) -> list[_Chunk]:
 class Document(LineMapping):
     """A ``.bib`` text with its syntax, updated incrementally by edits."""
 
-    __slots__ = ("_chunk_index", "_chunks", "_counts", "_lengths", "_lines", "uri", "version")
+    __slots__ = (
+        "_chunk_index",
+        "_chunks",
+        "_counts",
+        "_epoch",
+        "_journal",
+        "_lengths",
+        "_lines",
+        "uri",
+        "version",
+    )
 
     def __init__(self, text: str = "", *, uri: str = "", version: int = 0) -> None:
         self.uri = uri
@@ -122,6 +133,10 @@ class Document(LineMapping):
         self._chunks: list[_Chunk] = []
         self._chunk_index: dict[int, int] = {}  # id(chunk) -> its index
         self._lengths = self._lines = self._counts = Fenwick([])
+        # Which chunks were replaced in place (index, change in line breaks) since
+        # the chunk list was last rebuilt (``_epoch``): see ``chunk_changes``.
+        self._epoch = 0
+        self._journal: list[tuple[int, int]] = []
         self._replace_all(text)
 
     # -- reading -------------------------------------------------------------------
@@ -184,11 +199,65 @@ class Document(LineMapping):
 
     def forget(self, block: Block, prefix: str) -> None:
         """Drop what ``collect`` cached under keys starting with ``prefix`` for the
-        chunk holding ``block``: the block's findings are to be computed again."""
+        chunk holding ``block``: the block's findings are to be computed again (and
+        ``chunk_changes`` reports the chunk as changed)."""
         chunk = block.home
         if isinstance(chunk, _Chunk):
             for key in [k for k in chunk.cache if k.startswith(prefix)]:
                 del chunk.cache[key]
+            ci = self._chunk_index.get(id(chunk))
+            if ci is not None:
+                self._note_change(ci, 0)
+
+    def chunk_changes(
+        self, since: tuple[int, int] | None
+    ) -> tuple[list[tuple[int, int]] | None, tuple[int, int]]:
+        """The chunks changed since cursor ``since``, as ``(chunk index, change in
+        its line breaks)`` in order, and the cursor to ask with next time. ``None``
+        instead of the list: take every chunk as new (the chunk list was rebuilt,
+        or ``since`` is ``None``). A chunk is changed when it was replaced or when
+        ``forget`` was called for one of its blocks."""
+        cursor = (self._epoch, len(self._journal))
+        if since is None or since[0] != self._epoch:
+            return None, cursor
+        return self._journal[since[1] :], cursor
+
+    def chunk_part(
+        self, ci: int, key: str, per_block: Callable[[Block], list[Problem]]
+    ) -> ChunkFindings:
+        """As one item of ``collect_by_chunk`` (possibly with no problems), for the
+        chunk at index ``ci``; O(log chunks)."""
+        chunk = self._chunks[ci]
+        starts_line = ci == 0 or self.chunk_ends_line(ci - 1)
+        return ChunkFindings(
+            chunk,
+            self._lengths.prefix(ci),
+            chunk.collect(key, per_block),
+            self._lines.prefix(ci),
+            starts_line,
+        )
+
+    def chunk_line(self, ci: int) -> int:
+        """The line on which chunk ``ci`` starts."""
+        return self._lines.prefix(ci)
+
+    def chunk_breaks(self, ci: int) -> int:
+        """The number of line breaks in chunk ``ci``."""
+        return self._chunks[ci].breaks
+
+    def chunk_ends_line(self, ci: int) -> bool:
+        """Whether chunk ``ci`` ends with a line break (the next starts a line)."""
+        return self._chunks[ci].blocks[-1].text.endswith(("\n", "\r"))
+
+    def chunk_at(self, offset: int) -> int:
+        """The index of the chunk holding ``offset`` (the last for the end)."""
+        return self._locate(min(max(offset, 0), self.length))[0]
+
+    def _note_change(self, ci: int, line_delta: int) -> None:
+        if len(self._journal) >= _JOURNAL_LIMIT:
+            self._epoch += 1  # readers that far behind start over
+            self._journal = []
+        self._journal.append((ci, line_delta))
 
     def block_at(self, offset: int) -> tuple[int, Block] | None:
         """The block containing ``offset`` (the last block for the end of the text);
@@ -389,6 +458,8 @@ class Document(LineMapping):
         self._lengths = Fenwick([chunk.length for chunk in self._chunks])
         self._lines = Fenwick([chunk.breaks for chunk in self._chunks])
         self._counts = Fenwick([len(chunk.blocks) for chunk in self._chunks])
+        self._epoch += 1
+        self._journal = []
 
     def _locate(self, offset: int) -> tuple[int, int]:
         """(chunk index, block index) of the block holding ``offset``; the last
@@ -436,6 +507,7 @@ class Document(LineMapping):
             self._lengths.add(c0, new.length - old.length)
             self._lines.add(c0, new.breaks - old.breaks)
             self._counts.add(c0, len(new.blocks) - len(old.blocks))
+            self._note_change(c0, new.breaks - old.breaks)
             return
         if small:
             # Keep chunks from withering after deletions: merge with a neighbour.

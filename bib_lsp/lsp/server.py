@@ -31,6 +31,7 @@ from bib_lsp.lsp import convert
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.parser import gc_paused
+from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import PositionEncoding
 
 logger = logging.getLogger(__name__)
@@ -43,19 +44,27 @@ class _Unreadable:
     jsonrpc = "unreadable"
 
 
+JsonPieces = list[bytes]  # consecutive pieces of one JSON text, sent without joining
+
+
+def dumps(data: Any) -> bytes:
+    """Compact JSON, ASCII only."""
+    return json.dumps(data, separators=(",", ":")).encode("ascii")
+
+
 class RawJson:
-    """A result that is already JSON text: sent as it is, without lsprotocol's
+    """A result that is already JSON (in pieces): sent as it is, without lsprotocol's
     classes and cattrs (ten times slower for thousands of diagnostics) and without
-    encoding again what is cached as text."""
+    encoding again what is cached as JSON."""
 
-    __slots__ = ("text",)
+    __slots__ = ("pieces",)
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, pieces: JsonPieces) -> None:
+        self.pieces = pieces
 
     @classmethod
     def of(cls, data: Any) -> RawJson:
-        return cls(json.dumps(data))
+        return cls([dumps(data)])
 
 
 _WRITES: set[asyncio.Future[Any]] = set()
@@ -65,22 +74,22 @@ class BibProtocol(LanguageServerProtocol):
     """pygls's protocol without its own copy of open documents, with an answer to
     every request whose parameters cannot be read, and a fast path for JSON text."""
 
-    def notify_json(self, method: str, params_text: str) -> None:
-        """Send a notification whose parameters are already JSON text."""
-        self.send_text(f'{{"jsonrpc":"2.0","method":{json.dumps(method)},"params":{params_text}}}')
+    def notify_json(self, method: str, params: JsonPieces) -> None:
+        """Send a notification whose parameters are already JSON."""
+        head = b'{"jsonrpc":"2.0","method":' + dumps(method) + b',"params":'
+        self.send_pieces([head, *params, b"}"])
 
-    def send_text(self, body: str) -> None:
-        """Send one JSON-RPC message given as JSON text (as pygls's ``_send_data``
-        does for data, with the length counted in bytes)."""
+    def send_pieces(self, body: JsonPieces) -> None:
+        """Send one JSON-RPC message given as pieces of JSON (as pygls's
+        ``_send_data`` does for data), copying them once, into the message."""
         if self.writer is None:
             logger.error("bib-lsp: no transport to send to")
             return
-        data = body.encode("utf-8")
         header = (
-            f"Content-Length: {len(data)}\r\n"
+            f"Content-Length: {sum(map(len, body))}\r\n"
             f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
-        )
-        written = self.writer.write(header.encode("ascii") + data)
+        ).encode("ascii")
+        written = self.writer.write(b"".join([header, *body]))
         if inspect.isawaitable(written):  # a writer that must be awaited
             task = asyncio.ensure_future(written)
             _WRITES.add(task)  # kept alive until done
@@ -89,7 +98,8 @@ class BibProtocol(LanguageServerProtocol):
     def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
         if error is None and isinstance(result, RawJson):
             self._result_types.pop(msg_id, None)
-            self.send_text(f'{{"jsonrpc":"2.0","id":{json.dumps(msg_id)},"result":{result.text}}}')
+            head = b'{"jsonrpc":"2.0","id":' + dumps(msg_id) + b',"result":'
+            self.send_pieces([head, *result.pieces, b"}"])
             return
         super()._send_response(msg_id, result, error)
 
@@ -147,8 +157,8 @@ class BibLanguageServer(LanguageServer):
         self.can_refresh_diagnostics = False
         self._generation = 0  # bumped when the settings change
         self._pending: dict[str, asyncio.TimerHandle] = {}
-        self._reports: dict[str, tuple[str, str]] = {}
-        self._chunk_items: dict[str, dict[int, _ChunkItems]] = {}
+        self._reports: dict[str, tuple[str, JsonPieces]] = {}
+        self._sent: dict[str, _Sent] = {}
 
     @property
     def bib_protocol(self) -> BibProtocol:
@@ -183,14 +193,12 @@ class BibLanguageServer(LanguageServer):
             self.apply_settings(result[0], self.initial_settings)
 
     # -- diagnostics -----------------------------------------------------------------
-    def report(self, uri: str) -> tuple[str, str]:
-        """The diagnostics of an open document as the text of a JSON array, in text
+    def report(self, uri: str) -> tuple[str, JsonPieces]:
+        """The diagnostics of an open document as a JSON array (in pieces), in text
         order, and their result id (cached).
 
-        Costs about the number of chunks with findings: each chunk's diagnostics
-        are kept as JSON text for the line the chunk starts on (an edit that adds
-        no line break before a chunk reuses its text as it is); only the edited
-        chunks and the whole-document findings (duplicate keys) are converted.
+        Costs about the chunks an edit changed, not the size of the document or
+        its number of diagnostics: see ``_Sent``.
         """
         doc = self.documents[uri]
         result_id = f"{self._generation}:{doc.version}"
@@ -200,48 +208,12 @@ class BibLanguageServer(LanguageServer):
         checker = self.checkers[uri]
         checker.options = self.settings.rule_options
         with gc_paused():
-            text = self._report_text(uri, doc, checker)
-        self._reports[uri] = (result_id, text)
-        return result_id, text
-
-    def _report_text(self, uri: str, doc: Document, checker: Checker) -> str:
-        parts, whole = checker.diagnose_parts()
-        encoding = self.encoding
-        spread = [(p.start, convert.diagnostic_json(p, doc, encoding, uri)) for p in whole]
-        chunk_items = self._chunk_items.get(uri, {})
-        kept: dict[int, _ChunkItems] = {}
-        fragments: list[str] = []
-        w = 0  # the next whole-document finding to place
-        for i, part in enumerate(parts):
-            line = part.line
-            chunk = chunk_items.get(id(part.token))
-            if chunk is not None and chunk.fits(part, self._generation, encoding):
-                # Columns on the chunk's first line count from a line start that
-                # may lie before the chunk: look it up only when it matters.
-                if chunk.first_line_used and chunk.column != _column(doc, part, encoding):
-                    chunk = None
-            else:
-                chunk = None
-            if chunk is None:
-                column = _column(doc, part, encoding)
-                chunk = _ChunkItems(part, self._generation, encoding, column, doc, uri)
-            kept[id(part.token)] = chunk
-            while w < len(spread) and spread[w][0] < part.start:
-                fragments.append(json.dumps(spread[w][1]))
-                w += 1
-            stop = parts[i + 1].start if i + 1 < len(parts) else None
-            among = []
-            while w < len(spread) and (stop is None or spread[w][0] < stop):
-                among.append(spread[w][1])
-                w += 1
-            if among:
-                merged = heapq.merge(chunk.at_line(line), among, key=_position_order)
-                fragments.append(json.dumps(list(merged))[1:-1])
-            else:
-                fragments.append(chunk.fragment(line))
-        fragments += [json.dumps(d) for _, d in spread[w:]]
-        self._chunk_items[uri] = kept
-        return "[" + ",".join(f for f in fragments if f) + "]"
+            sent = self._sent.get(uri)
+            if sent is None:
+                sent = self._sent[uri] = _Sent(uri)
+            pieces = sent.update(doc, checker, (self._generation, self.encoding))
+        self._reports[uri] = (result_id, pieces)
+        return result_id, pieces
 
     def schedule(self, uri: str, delay_ms: int) -> None:
         """Publish the document's diagnostics after ``delay_ms`` (debounce); a later
@@ -269,9 +241,9 @@ class BibLanguageServer(LanguageServer):
             _, items = self.report(uri)
         except Exception:
             self.log_failure(f"diagnostics for {uri}")
-            items = "[]"
-        params = f'{{"uri":{json.dumps(uri)},"version":{version},"diagnostics":{items}}}'
-        self.bib_protocol.notify_json(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+            items = [b"[]"]
+        head = b'{"uri":' + dumps(uri) + b',"version":%d,"diagnostics":' % version
+        self.bib_protocol.notify_json(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, [head, *items, b"}"])
 
     def refresh_all(self) -> None:
         self._reports.clear()
@@ -283,64 +255,139 @@ class BibLanguageServer(LanguageServer):
             self.schedule(uri, 0)
 
 
+class _Sent:
+    """A document's diagnostics as JSON, kept parallel to its chunks.
+
+    Each chunk's diagnostics are converted once, with lines relative to the chunk
+    (``_ChunkItems``), and kept as JSON text for the line the chunk starts on. On
+    each report only what ``Document.chunk_changes`` names is converted again; the
+    chunks after an edit that added or removed line breaks are re-based; chunks
+    that start mid-line just after an edit have their first-line columns checked;
+    the whole-document findings (duplicate keys) are converted and merged in. The
+    report is the chunks' texts as they are, so an edit inside a line of a
+    50,000-entry file costs the same as in a small one.
+    """
+
+    __slots__ = ("chunks", "config", "cursor", "uri")
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+        self.chunks: list[_ChunkItems] = []
+        self.config: tuple[object, ...] = ()
+        self.cursor: tuple[int, int] | None = None
+
+    def update(self, doc: Document, checker: Checker, settings: tuple[object, ...]) -> JsonPieces:
+        encoding = settings[1]
+        assert isinstance(encoding, PositionEncoding)
+        config = (checker.findings_key(), *settings)
+        changes, self.cursor = doc.chunk_changes(self.cursor)
+        count = doc.chunk_count
+        if changes is None or config != self.config or len(self.chunks) != count:
+            self.config = config
+            self.chunks = [self._convert(doc, checker, ci, encoding) for ci in range(count)]
+        else:
+            self._follow(doc, checker, changes, encoding)
+        texts = [chunk.text for chunk in self.chunks]
+        whole = checker.whole_findings()
+        if whole:
+            self._merge(doc, whole, encoding, texts)
+        return _json_array([t for t in texts if t])
+
+    def _convert(
+        self, doc: Document, checker: Checker, ci: int, encoding: PositionEncoding
+    ) -> _ChunkItems:
+        part = checker.chunk_findings(ci)
+        return _ChunkItems(part, _column(doc, part, encoding), doc, encoding, self.uri)
+
+    def _follow(
+        self,
+        doc: Document,
+        checker: Checker,
+        changes: list[tuple[int, int]],
+        encoding: PositionEncoding,
+    ) -> None:
+        count = len(self.chunks)
+        shift_from = count  # the first chunk whose start line may have moved
+        changed = set()
+        for ci, line_delta in changes:
+            changed.add(ci)
+            if line_delta:
+                shift_from = min(shift_from, ci + 1)
+        for ci in sorted(changed):
+            self.chunks[ci] = self._convert(doc, checker, ci, encoding)
+        # A chunk that starts in the middle of a line an edit touched: its columns on
+        # that line count from a line start before it.
+        for ci in changed:
+            j = ci
+            while j + 1 < count and not doc.chunk_ends_line(j):
+                j += 1
+                chunk = self.chunks[j]
+                if chunk.first_line_used and j not in changed:
+                    part = checker.chunk_findings(j)
+                    if _column(doc, part, encoding) != chunk.column:
+                        self.chunks[j] = self._convert(doc, checker, j, encoding)
+                if doc.chunk_breaks(j):
+                    break
+        if shift_from < count:
+            line = doc.chunk_line(shift_from)
+            for j in range(shift_from, count):
+                self.chunks[j].rebase(line)
+                line += doc.chunk_breaks(j)
+
+    def _merge(
+        self, doc: Document, whole: list[Problem], encoding: PositionEncoding, texts: list[bytes]
+    ) -> None:
+        """Put the whole-document findings into ``texts`` at their chunks, in order."""
+        by_chunk: dict[int, list[dict[str, Any]]] = {}
+        for p in whole:
+            item = convert.diagnostic_json(p, doc, encoding, self.uri)
+            by_chunk.setdefault(doc.chunk_at(p.start), []).append(item)
+        for ci, items in by_chunk.items():
+            chunk = self.chunks[ci]
+            merged = heapq.merge(chunk.at_line(chunk.line), items, key=_position_order)
+            texts[ci] = dumps(list(merged))[1:-1]
+
+
+def _json_array(fragments: list[bytes]) -> JsonPieces:
+    """``[`` the fragments separated by commas ``]``, without copying them."""
+    if not fragments:
+        return [b"[]"]
+    pieces = [b","] * (2 * len(fragments) - 1)
+    pieces[::2] = fragments
+    return [b"[", *pieces, b"]"]
+
+
 class _ChunkItems:
     """A chunk's diagnostics as LSP JSON with lines relative to the chunk's first
-    line, and as JSON text for the line the chunk last started on: reused while the
-    chunk, its findings (they change with the dialect), the settings, the encoding
-    and the column at which the chunk starts stay the same (an edit elsewhere only
-    moves it)."""
+    line, and as JSON text (without brackets) for the line the chunk starts on."""
 
-    __slots__ = (
-        "column",
-        "encoding",
-        "first_line_used",
-        "generation",
-        "items",
-        "line",
-        "problems",
-        "text",
-        "token",
-    )
+    __slots__ = ("column", "first_line_used", "items", "line", "text")
 
     def __init__(
         self,
         part: ChunkFindings,
-        generation: int,
-        encoding: PositionEncoding,
         column: int,
         doc: Document,
+        encoding: PositionEncoding,
         uri: str,
     ) -> None:
-        self.token = part.token
-        self.problems = part.problems  # a new list when the dialect or options change
-        self.generation = generation
-        self.encoding = encoding
-        self.column = column
+        self.column = column  # the column at which the chunk starts
         self.items = [
             _moved(convert.diagnostic_json(p.shifted(part.start), doc, encoding, uri), -part.line)
             for p in part.problems
         ]
-        # Whether any range lies on the chunk's first line (its columns depend on
+        # Whether any range starts on the chunk's first line (its columns depend on
         # the text before the chunk on that line).
         self.first_line_used = any(r["start"]["line"] == 0 for d in self.items for r in _ranges(d))
-        self.line = -1
-        self.text = ""
+        self.line = part.line
+        self.text = dumps(self.at_line(part.line))[1:-1] if self.items else b""
 
-    def fits(self, part: ChunkFindings, generation: int, encoding: PositionEncoding) -> bool:
-        return (
-            self.token is part.token
-            and self.problems is part.problems
-            and self.generation == generation
-            and self.encoding is encoding
-        )
-
-    def fragment(self, line: int) -> str:
-        """The diagnostics for the chunk starting on ``line``, as JSON text without
-        the enclosing brackets."""
+    def rebase(self, line: int) -> None:
+        """The chunk now starts on ``line``."""
         if line != self.line:
-            self.text = json.dumps(self.at_line(line))[1:-1]
             self.line = line
-        return self.text
+            if self.items:
+                self.text = dumps(self.at_line(line))[1:-1]
 
     def at_line(self, line: int) -> list[dict[str, Any]]:
         if not line:
@@ -488,7 +535,7 @@ def create_server() -> BibLanguageServer:
         ls.documents.pop(uri, None)
         ls.checkers.pop(uri, None)
         ls._reports.pop(uri, None)
-        ls._chunk_items.pop(uri, None)
+        ls._sent.pop(uri, None)
         pending = ls._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
@@ -510,7 +557,8 @@ def create_server() -> BibLanguageServer:
         if params.previous_result_id == result_id:
             return RawJson.of({"kind": "unchanged", "resultId": result_id})
         # JSON text, like publishDiagnostics: see BibLanguageServer.report.
-        return RawJson(f'{{"kind":"full","resultId":{json.dumps(result_id)},"items":{items}}}')
+        head = b'{"kind":"full","resultId":' + dumps(result_id) + b',"items":'
+        return RawJson([head, *items, b"}"])
 
     return server
 

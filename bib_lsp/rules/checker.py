@@ -57,30 +57,53 @@ class Checker:
         chunk and the options are unchanged), plus the whole-document findings
         (absolute, in text order)."""
         with gc_paused():
-            rules = [r for r in RULES.values() if r.code not in self.options.ignore]
-            dialect = self.dialect
-            local = [r for r in rules if r.entry_check is not None]
-            key = _FINDINGS + dialect + ":" + ",".join(r.code for r in local)
-            self.context.dialect = dialect
-            parts = self.document.collect_by_chunk(key, _block_checks(local, self.context))
-            if self.options.ignore or self.options.severity:
-                parts = [
-                    ChunkFindings(
-                        part.token,
-                        part.start,
-                        self._applied(part.problems),
-                        part.line,
-                        part.starts_line,
-                    )
-                    for part in parts
-                ]
-            whole: list[Problem] = []
-            for rule in rules:
-                if rule.document_check is not None:
-                    whole.extend(rule.document_check(self))
-            whole = self.options.apply(whole)
-            whole.sort(key=_order)
-            return parts, whole
+            key, per_block = self._entry_checks()
+            parts = self.document.collect_by_chunk(key, per_block)
+            return [self._with_options(part) for part in parts], self._whole()
+
+    def findings_key(self) -> str:
+        """Names what the chunk findings depend on besides the chunk (dialect, rules,
+        options): while it stays the same, so do the findings of an unchanged chunk
+        (``Document.chunk_changes`` tells which chunks changed)."""
+        key, _ = self._entry_checks()
+        return f"{key}|{sorted(self.options.ignore)}|{sorted(self.options.severity.items())}"
+
+    def chunk_findings(self, ci: int) -> ChunkFindings:
+        """The findings of the document's chunk ``ci`` (relative to it; perhaps none)."""
+        with gc_paused():
+            key, per_block = self._entry_checks()
+            return self._with_options(self.document.chunk_part(ci, key, per_block))
+
+    def whole_findings(self) -> list[Problem]:
+        """The findings about several entries at once (absolute, in text order)."""
+        with gc_paused():
+            return self._whole()
+
+    def _entry_checks(self) -> tuple[str, Callable[[Block], list[Problem]]]:
+        local = [
+            r
+            for r in RULES.values()
+            if r.entry_check is not None and r.code not in self.options.ignore
+        ]
+        dialect = self.dialect
+        self.context.dialect = dialect
+        key = _FINDINGS + dialect + ":" + ",".join(r.code for r in local)
+        return key, _block_checks(local, self.context)
+
+    def _whole(self) -> list[Problem]:
+        whole: list[Problem] = []
+        for rule in RULES.values():
+            if rule.document_check is not None and rule.code not in self.options.ignore:
+                whole.extend(rule.document_check(self))
+        whole = self.options.apply(whole)
+        whole.sort(key=_order)
+        return whole
+
+    def _with_options(self, part: ChunkFindings) -> ChunkFindings:
+        if not (self.options.ignore or self.options.severity):
+            return part
+        problems = self._applied(part.problems)
+        return ChunkFindings(part.token, part.start, problems, part.line, part.starts_line)
 
     def _applied(self, problems: list[Problem]) -> list[Problem]:
         """The options applied to a chunk's list, cached with the list."""
