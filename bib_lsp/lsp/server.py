@@ -15,6 +15,7 @@ import heapq
 import inspect
 import json
 import logging
+import re
 import traceback
 from collections.abc import Callable, Generator
 from typing import Any, TypeVar
@@ -359,9 +360,13 @@ def _json_array(fragments: list[bytes]) -> JsonPieces:
 
 class _ChunkItems:
     """A chunk's diagnostics as LSP JSON with lines relative to the chunk's first
-    line, and as JSON text (without brackets) for the line the chunk starts on."""
+    line, and as JSON text (without brackets) for the line the chunk starts on.
 
-    __slots__ = ("column", "first_line_used", "items", "line", "text")
+    The text is kept split around its line numbers, so that moving the chunk to
+    another line (a line break typed above it) formats numbers instead of
+    encoding every diagnostic again."""
+
+    __slots__ = ("column", "first_line_used", "items", "line", "lines", "pieces", "text")
 
     def __init__(
         self,
@@ -379,20 +384,40 @@ class _ChunkItems:
         # Whether any range starts on the chunk's first line (its columns depend on
         # the text before the chunk on that line).
         self.first_line_used = any(r["start"]["line"] == 0 for d in self.items for r in _ranges(d))
-        self.line = part.line
-        self.text = dumps(self.at_line(part.line))[1:-1] if self.items else b""
+        # The relative text split at its line numbers: text, number, text, ...
+        # (None if other numbers look like lines, say a position in `data`).
+        self.pieces: list[bytes] | None = [b""]
+        self.lines: list[int] = []
+        if self.items:
+            self.pieces = _LINE_NUMBER.split(dumps(self.items)[1:-1])
+            self.lines = [int(n) for n in self.pieces[1::2]]
+            if len(self.lines) != 2 * sum(len(_ranges(d)) for d in self.items):
+                self.pieces = None
+        self.line = -1
+        self.text = b""
+        self.rebase(part.line)
 
     def rebase(self, line: int) -> None:
         """The chunk now starts on ``line``."""
-        if line != self.line:
-            self.line = line
-            if self.items:
-                self.text = dumps(self.at_line(line))[1:-1]
+        if line == self.line:
+            return
+        self.line = line
+        if self.pieces is None:
+            self.text = dumps(self.at_line(line))[1:-1]
+            return
+        if self.lines:
+            self.pieces[1::2] = [b"%d" % (n + line) for n in self.lines]
+        self.text = b"".join(self.pieces)
 
     def at_line(self, line: int) -> list[dict[str, Any]]:
         if not line:
             return self.items
         return [_moved(d, line) for d in self.items]
+
+
+# A line number in a position of our JSON (compact, as `dumps` writes it; a
+# message's quotes are escaped, so this never matches inside a string).
+_LINE_NUMBER = re.compile(rb'(?<=\{"line":)(-?\d+)(?=,"character":)')
 
 
 def _column(doc: Document, part: ChunkFindings, encoding: PositionEncoding) -> int:
