@@ -10,6 +10,7 @@ past the edit; every block after that is the same object as before, caches and a
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from bib_lsp.text import LineMapping, Position, PositionEncoding, Range, units_i
 
 CHUNK_SIZE = 64
 _JOURNAL_LIMIT = 4096
+# Journal epochs, unique across documents: a cursor never fits another document.
+_EPOCHS = itertools.count(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +258,7 @@ class Document(LineMapping):
 
     def _note_change(self, ci: int, line_delta: int) -> None:
         if len(self._journal) >= _JOURNAL_LIMIT:
-            self._epoch += 1  # readers that far behind start over
+            self._epoch = next(_EPOCHS)  # readers that far behind start over
             self._journal = []
         self._journal.append((ci, line_delta))
 
@@ -458,7 +461,7 @@ class Document(LineMapping):
         self._lengths = Fenwick([chunk.length for chunk in self._chunks])
         self._lines = Fenwick([chunk.breaks for chunk in self._chunks])
         self._counts = Fenwick([len(chunk.blocks) for chunk in self._chunks])
-        self._epoch += 1
+        self._epoch = next(_EPOCHS)
         self._journal = []
 
     def _locate(self, offset: int) -> tuple[int, int]:

@@ -531,12 +531,16 @@ def create_server() -> BibLanguageServer:
     @guarded(lambda: None)
     def did_open(ls: BibLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        doc = Document(item.text, uri=item.uri, version=item.version)
-        ls.documents[item.uri] = doc
-        ls.checkers[item.uri] = Checker(doc, ls.settings.rule_options)
-        ls._reports.pop(item.uri, None)
-        ls.schedule(item.uri, 0)
-        settle_heap()
+        # One pause for the whole opening: each re-enabling of the collector after
+        # a large step would set off a full collection over the new heap.
+        with gc_paused():
+            doc = Document(item.text, uri=item.uri, version=item.version)
+            ls.documents[item.uri] = doc
+            ls.checkers[item.uri] = Checker(doc, ls.settings.rule_options)
+            ls._reports.pop(item.uri, None)
+            ls._sent.pop(item.uri, None)
+            ls.schedule(item.uri, 0)
+            settle_heap()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     @guarded(lambda: None)
