@@ -260,8 +260,10 @@ class _BlockParser:
         self.trivia(children)
         key_re = KEY_IN_BRACES_RE if close == "}" else KEY_IN_PARENS_RE
         m = key_re.match(self.text, self.pos)
-        if m is not None:
+        if m is not None and NAME_RE.fullmatch(m.group()) is not None:
             # `@article{title = ...`: the word is a field name and the key is missing.
+            # (Only a word that can be a field name: the look past it must stay
+            # inside the block, or the block would depend on text after its end.)
             probe = m.end()
             t = TRIVIA_RE.match(self.text, probe)
             while t is not None:
@@ -270,6 +272,9 @@ class _BlockParser:
             if self.peek(probe) != "=":
                 self.token(children, K.KEY, m.end() - self.pos)
                 return self.comma(children)
+        elif m is not None:
+            self.token(children, K.KEY, m.end() - self.pos)
+            return self.comma(children)
         self.report(open_at, open_at + 1, codes.MISSING_KEY, "this entry has no citation key")
         if m is None and self.peek() == ",":
             self.token(children, K.COMMA, 1)

@@ -58,3 +58,16 @@ def test_comment_cut_off_by_an_entry_takes_the_blank_lines_before_it() -> None:
     fresh = parse(doc.text)
     assert [(s, b.text) for s, b in doc.blocks()] == [(s, b.text) for s, b in fresh]
     assert doc.problems() == fresh.problems()
+
+
+def test_a_key_that_cannot_be_a_field_name_is_not_looked_past() -> None:
+    # Found by a reviewer's fuzzing: `a(@title` was read as a possible field name
+    # (a missing key) by looking for `=` past it, while the block itself ended at
+    # the `@`; typing `{` after that `@` then left a stale block.
+    text = "@misc{a(@title = {x}}"
+    assert_local(text, [*SUFFIXES, "{", "{title = {x}}"])
+    doc = Document(text)
+    doc.edit(9, 9, "{")
+    fresh = parse(doc.text)
+    assert [(s, b.text) for s, b in doc.blocks()] == [(s, b.text) for s, b in fresh]
+    assert doc.problems() == fresh.problems()
