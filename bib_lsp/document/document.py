@@ -33,7 +33,7 @@ class ChunkFindings:
     """The findings of one chunk: ``problems`` relative to its ``start``. ``token``
     is the same object for as long as none of the chunk's blocks changes."""
 
-    token: object
+    token: object  # the chunk itself
     start: int
     problems: list[Problem]
     line: int = 0  # the line the chunk starts on
@@ -205,12 +205,16 @@ class Document(LineMapping):
         chunk holding ``block``: the block's findings are to be computed again (and
         ``chunk_changes`` reports the chunk as changed)."""
         chunk = block.home
-        if isinstance(chunk, _Chunk):
-            for key in [k for k in chunk.cache if k.startswith(prefix)]:
-                del chunk.cache[key]
-            ci = self._chunk_index.get(id(chunk))
-            if ci is not None:
-                self._note_change(ci, 0)
+        if not isinstance(chunk, _Chunk):
+            return
+        dropped = [k for k in chunk.cache if k.startswith(prefix)]
+        for key in dropped:
+            del chunk.cache[key]
+        ci = self._chunk_index.get(id(chunk))
+        if dropped and ci is not None:
+            # Once per chunk: a chunk with nothing cached has nothing stale anywhere
+            # (whatever was derived from it came through ``collect``).
+            self._note_change(ci, 0)
 
     def chunk_changes(
         self, since: tuple[int, int] | None
@@ -225,7 +229,7 @@ class Document(LineMapping):
             return None, cursor
         return self._journal[since[1] :], cursor
 
-    def chunk_part(
+    def collect_chunk(
         self, ci: int, key: str, per_block: Callable[[Block], list[Problem]]
     ) -> ChunkFindings:
         """As one item of ``collect_by_chunk`` (possibly with no problems), for the

@@ -13,6 +13,7 @@ import functools
 import gc
 import heapq
 import inspect
+import itertools
 import json
 import logging
 import re
@@ -22,7 +23,7 @@ from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.capabilities import ServerCapabilitiesBuilder
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -82,15 +83,26 @@ class BibProtocol(LanguageServerProtocol):
 
     def send_pieces(self, body: JsonPieces) -> None:
         """Send one JSON-RPC message given as pieces of JSON (as pygls's
-        ``_send_data`` does for data), copying them once, into the message."""
+        ``_send_data`` does for data), copying them once, into the message (not
+        into a joined text first)."""
         if self.writer is None:
             logger.error("bib-lsp: no transport to send to")
             return
-        header = (
-            f"Content-Length: {sum(map(len, body))}\r\n"
-            f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
-        ).encode("ascii")
-        written = self.writer.write(b"".join([header, *body]))
+        if self._include_headers:
+            header = (
+                f"Content-Length: {sum(map(len, body))}\r\n"
+                f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            ).encode("ascii")
+            body = [header, *body]
+        try:
+            written = self.writer.write(b"".join(body))
+        except BrokenPipeError:
+            logger.exception("bib-lsp: the client went away")
+            raise
+        except Exception as error:
+            logger.exception("bib-lsp: could not send a message")
+            self._server._report_server_error(error, JsonRpcInternalError)
+            return
         if inspect.isawaitable(written):  # a writer that must be awaited
             task = asyncio.ensure_future(written)
             _WRITES.add(task)  # kept alive until done
@@ -158,8 +170,10 @@ class BibLanguageServer(LanguageServer):
         self.can_refresh_diagnostics = False
         self._generation = 0  # bumped when the settings change
         self._pending: dict[str, asyncio.TimerHandle] = {}
-        self._reports: dict[str, tuple[str, JsonPieces]] = {}
-        self._sent: dict[str, _Sent] = {}
+        # Per document: what the last report was for, its result id, its JSON.
+        self._reports: dict[str, tuple[tuple[int, int, int], str, JsonPieces]] = {}
+        self._result_ids = itertools.count(1)  # never repeated, even across re-opens
+        self._caches: dict[str, _DiagnosticsCache] = {}
 
     @property
     def bib_protocol(self) -> BibProtocol:
@@ -199,21 +213,22 @@ class BibLanguageServer(LanguageServer):
         order, and their result id (cached).
 
         Costs about the chunks an edit changed, not the size of the document or
-        its number of diagnostics: see ``_Sent``.
+        its number of diagnostics: see ``_DiagnosticsCache``.
         """
         doc = self.documents[uri]
-        result_id = f"{self._generation}:{doc.version}"
+        state = (self._generation, doc.version, id(doc))
         cached = self._reports.get(uri)
-        if cached is not None and cached[0] == result_id:
-            return cached
+        if cached is not None and cached[0] == state:
+            return cached[1], cached[2]
         checker = self.checkers[uri]
         checker.options = self.settings.rule_options
         with gc_paused():
-            sent = self._sent.get(uri)
-            if sent is None:
-                sent = self._sent[uri] = _Sent(uri)
-            pieces = sent.update(doc, checker, (self._generation, self.encoding))
-        self._reports[uri] = (result_id, pieces)
+            cache = self._caches.get(uri)
+            if cache is None:
+                cache = self._caches[uri] = _DiagnosticsCache(uri)
+            pieces = cache.update(doc, checker, self._generation, self.encoding)
+        result_id = str(next(self._result_ids))
+        self._reports[uri] = (state, result_id, pieces)
         return result_id, pieces
 
     def schedule(self, uri: str, delay_ms: int) -> None:
@@ -256,8 +271,9 @@ class BibLanguageServer(LanguageServer):
             self.schedule(uri, 0)
 
 
-class _Sent:
-    """A document's diagnostics as JSON, kept parallel to its chunks.
+class _DiagnosticsCache:
+    """A document's diagnostics as JSON, kept parallel to its chunks: what the
+    server sent last, ready to be updated for the next report.
 
     Each chunk's diagnostics are converted once, with lines relative to the chunk
     (``_ChunkItems``), and kept as JSON text for the line the chunk starts on. On
@@ -277,17 +293,20 @@ class _Sent:
         self.config: tuple[object, ...] = ()
         self.cursor: tuple[int, int] | None = None
 
-    def update(self, doc: Document, checker: Checker, settings: tuple[object, ...]) -> JsonPieces:
-        encoding = settings[1]
-        assert isinstance(encoding, PositionEncoding)
-        config = (checker.findings_key(), *settings)
-        changes, self.cursor = doc.chunk_changes(self.cursor)
+    def update(
+        self, doc: Document, checker: Checker, generation: int, encoding: PositionEncoding
+    ) -> JsonPieces:
+        config = (checker.findings_key(), generation, encoding)
+        changes, cursor = doc.chunk_changes(self.cursor)
+        # Should converting fail half-way, the next report starts over.
+        self.cursor = None
         count = doc.chunk_count
         if changes is None or config != self.config or len(self.chunks) != count:
-            self.config = config
             self.chunks = [self._convert(doc, checker, ci, encoding) for ci in range(count)]
+            self.config = config
         else:
             self._follow(doc, checker, changes, encoding)
+        self.cursor = cursor
         texts = [chunk.text for chunk in self.chunks]
         whole = checker.whole_findings()
         if whole:
@@ -538,7 +557,7 @@ def create_server() -> BibLanguageServer:
             ls.documents[item.uri] = doc
             ls.checkers[item.uri] = Checker(doc, ls.settings.rule_options)
             ls._reports.pop(item.uri, None)
-            ls._sent.pop(item.uri, None)
+            ls._caches.pop(item.uri, None)
             ls.schedule(item.uri, 0)
             settle_heap()
 
@@ -564,7 +583,7 @@ def create_server() -> BibLanguageServer:
         ls.documents.pop(uri, None)
         ls.checkers.pop(uri, None)
         ls._reports.pop(uri, None)
-        ls._sent.pop(uri, None)
+        ls._caches.pop(uri, None)
         pending = ls._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()

@@ -39,12 +39,6 @@ def strings_of(block: Block) -> list[str]:
     return [f.name_lower for f in entry.fields if f.name]
 
 
-def has_parent(block: Block) -> bool:
-    """Whether the entry has a `crossref` or `xdata` field (it inherits fields)."""
-    entry = view(block)
-    return entry is not None and any(f.name_lower in ("crossref", "xdata") for f in entry.fields)
-
-
 def uses_biblatex(block: Block) -> bool:
     """Whether the entry uses a type or field that only biblatex knows (cached)."""
     return block.cached("biblatex", _uses_biblatex)
@@ -71,7 +65,6 @@ class BibIndex:
         self.duplicate_keys: set[str] = set()
         self.duplicate_strings: set[str] = set()
         self.biblatex_markers = 0  # blocks using a biblatex-only entry type or field
-        self.children: dict[int, Block] = {}  # entries with `crossref` or `xdata`, by id
         # Names whose holders changed since the last ``take_changed()``.
         self.changed: set[tuple[str, str]] = set()
         self._add(block for _, block in document.blocks())
@@ -93,13 +86,10 @@ class BibIndex:
                 self.changed.add(("string", name))
             if uses_biblatex(block):
                 self.biblatex_markers += 1
-            if has_parent(block):
-                self.children[id(block)] = block
 
     def _remove_one(self, block: Block) -> None:
         if uses_biblatex(block):
             self.biblatex_markers -= 1
-        self.children.pop(id(block), None)
         key = key_of(block)
         if key is not None:
             _delete(self.keys, self.duplicate_keys, key, block)

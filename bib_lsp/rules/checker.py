@@ -72,7 +72,7 @@ class Checker:
         """The findings of the document's chunk ``ci`` (relative to it; perhaps none)."""
         with gc_paused():
             key, per_block = self._entry_checks()
-            return self._with_options(self.document.chunk_part(ci, key, per_block))
+            return self._with_options(self.document.collect_chunk(ci, key, per_block))
 
     def whole_findings(self) -> list[Problem]:
         """The findings about several entries at once (absolute, in text order)."""
@@ -132,10 +132,12 @@ def _block_checks(rules: list[Rule], context: Context) -> Callable[[Block], list
         entry = view(block)
         if entry is not None:
             context.block = block
-            for rule in rules:
-                if rule.entry_check is not None:
-                    found.extend(rule.entry_check(entry, context))
-            context.block = None
+            try:
+                for rule in rules:
+                    if rule.entry_check is not None:
+                        found.extend(rule.entry_check(entry, context))
+            finally:
+                context.block = None
         found.sort(key=_order)
         return found
 

@@ -124,10 +124,10 @@ def missing(
     dialect: str,
     inherited: set[str],
     has_crossref: bool,
-    present: frozenset[str] | None = None,
+    present: frozenset[str],
 ) -> list[Requirement]:
     kind, needed = requirements(entry, dialect)
-    have = (present_fields(entry, dialect) if present is None else present) | inherited
+    have = present | inherited
     skipped = _BIBTEX_SKIPPED_WITH_CROSSREF.get(kind, frozenset())
     out = []
     for requirement in needed:
@@ -139,7 +139,7 @@ def missing(
     return out
 
 
-def report(entry: Entry, offset: int, dialect: str, gaps: list[Requirement]) -> list[Problem]:
+def report(entry: Entry, dialect: str, gaps: list[Requirement]) -> list[Problem]:
     anchor = entry.key_span or entry.type_span or entry.span
     severity = RULES[CODE].doc.severity
     out = []
@@ -154,8 +154,8 @@ def report(entry: Entry, offset: int, dialect: str, gaps: list[Requirement]) -> 
         message = f"`@{entry.type}` needs `{first}`{alternatives}{also} ({who})"
         out.append(
             Problem(
-                offset + anchor.start,
-                offset + anchor.end,
+                anchor.start,
+                anchor.end,
                 CODE,
                 message,
                 severity,
@@ -199,12 +199,13 @@ def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
         # A damaged entry's fields may have been swallowed: fix the syntax first.
         return []
     dialect = context.dialect
-    present = present_in_block(context.block, dialect) if context.block is not None else None
+    block = context.block
+    present = present_fields(entry, dialect) if block is None else present_in_block(block, dialect)
     inherited: set[str] = set()
     if parent_keys(entry):
         inherited = _inherited(context, entry, dialect, depth=0, seen=set())
     has_crossref = entry.field("crossref") is not None
-    return report(entry, 0, dialect, missing(entry, dialect, inherited, has_crossref, present))
+    return report(entry, dialect, missing(entry, dialect, inherited, has_crossref, present))
 
 
 def _inherited(

@@ -4,7 +4,9 @@ of a fresh check after any sequence of edits (in-process, no transport)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,12 +40,13 @@ def served(server: BibLanguageServer) -> list[dict[str, object]]:
 @given(
     st.lists(st.sampled_from(PIECES), max_size=14).map("".join),
     st.sampled_from(list(PositionEncoding)),
+    st.sampled_from([2, 4, 8]),  # 4 and 8: chunks also merge with neighbours
     st.data(),
 )
 def test_cached_report_equals_a_fresh_one(
-    text: str, encoding: PositionEncoding, data: st.DataObject
+    text: str, encoding: PositionEncoding, size: int, data: st.DataObject
 ) -> None:
-    with chunk_size(2):  # many chunks: their caches are what is tested
+    with chunk_size(size):  # many chunks: their caches are what is tested
         server = BibLanguageServer()
         server.encoding = encoding
         doc = Document(text, uri=URI, version=1)
@@ -51,10 +54,11 @@ def test_cached_report_equals_a_fresh_one(
         server.checkers[URI] = Checker(doc)
         assert served(server) == fresh(text, encoding)
         for version in range(2, data.draw(st.integers(3, 8))):
-            start, end, new = data.draw(edits(doc.length))
-            if data.draw(st.booleans()):
-                new = data.draw(st.sampled_from(FRAGMENTS))
-            server.checkers[URI].update(doc.edit(start, end, new))
+            for _ in range(data.draw(st.integers(1, 3))):  # several edits per report
+                start, end, new = data.draw(edits(doc.length))
+                if data.draw(st.booleans()):
+                    new = data.draw(st.sampled_from(FRAGMENTS))
+                server.checkers[URI].update(doc.edit(start, end, new))
             doc.version = version
             assert served(server) == fresh(doc.text, encoding)
 
@@ -96,3 +100,37 @@ def test_cached_chunks_follow_a_change_of_dialect() -> None:
     report = served(server)
     assert report == fresh(doc.text, server.encoding)
     assert report[0]["data"] == {"fields": ["date", "year"]}  # biblatex, same chunk
+
+
+def test_a_report_that_failed_half_way_does_not_leave_the_next_one_stale(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Found in review: the cache took the journal before converting; a conversion
+    # that raised (the server then publishes nothing) left the changed chunks
+    # unconverted for good.
+    text = "".join(f"@misc{{m{i}}}\n" for i in range(12))
+    with chunk_size(4):
+        server = BibLanguageServer()
+        doc = Document(text, uri=URI, version=1)
+        server.documents[URI] = doc
+        server.checkers[URI] = Checker(doc)
+        assert served(server) == []
+        server.checkers[URI].update(doc.edit(1, 5, "article"))  # @misc{m0} -> @article
+        doc.version = 2
+        real = convert.diagnostic_json
+        calls = []
+
+        def fail_once(*args: Any) -> dict[str, Any]:
+            calls.append(args)
+            if len(calls) == 1:
+                raise RuntimeError("boom")
+            return real(*args)
+
+        monkeypatch.setattr(convert, "diagnostic_json", fail_once)
+        with pytest.raises(RuntimeError):
+            server.report(URI)
+        at = doc.text.index("m11")
+        server.checkers[URI].update(doc.edit(at, at, "x"))  # another chunk
+        doc.version = 3
+        assert served(server) == fresh(doc.text, server.encoding)
+        assert len(served(server)) == 4  # the article's four missing fields
