@@ -417,6 +417,21 @@ class Document(LineMapping):
                 return self._lengths.prefix(ci) + chunk.starts[bi]
         return None  # pragma: no cover - a chunk always holds the blocks it homes
 
+    def precedes(self, block: Block, other: Block) -> bool:
+        """Whether ``block`` comes before ``other`` (both of this document); O(1)
+        across chunks, O(chunk size) within one."""
+        a, b = block.home, other.home
+        if a is b and isinstance(a, _Chunk):
+            for candidate in a.blocks:
+                if candidate is block:
+                    return candidate is not other
+                if candidate is other:
+                    return False
+            return False  # pragma: no cover - a chunk holds the blocks it homes
+        ca = self._chunk_index.get(id(a), -1)
+        cb = self._chunk_index.get(id(b), -1)
+        return ca < cb
+
     def _edit(self, start: int, end: int, new_text: str) -> BlockChanges:
         # First touched block: the one holding `start`, or the one ending there (a
         # block's extent may depend on the one character after it).

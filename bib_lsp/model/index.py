@@ -39,6 +39,53 @@ def strings_of(block: Block) -> list[str]:
     return [f.name_lower for f in entry.fields if f.name]
 
 
+def macros_used(entry: Entry) -> list[str]:
+    """The macro names the entry's values use (lower-cased, in order)."""
+    return [
+        p.text.lower()
+        for f in entry.fields
+        if f.value is not None
+        for p in f.value.pieces
+        if p.kind is K.MACRO
+    ]
+
+
+def names_of(block: Block) -> dict[str, list[str]]:
+    """What the block holds, per table of the index (cached): its key, the macros
+    it defines and uses, its DOI, and the signature of the work it cites."""
+    return block.cached("names", _names_of)
+
+
+def _names_of(block: Block) -> dict[str, list[str]]:
+    from bib_lsp.model.works import doi_of, work_of
+
+    entry = view(block)
+    if entry is None:
+        return _NO_NAMES
+    names: dict[str, list[str]] = {}
+    key = key_of(block)
+    if key is not None:
+        names["key"] = [key]
+    if entry.kind is K.STRING:
+        names["string"] = strings_of(block)
+    if entry.kind in (K.ENTRY, K.STRING):
+        used = macros_used(entry)
+        if used:
+            names["use"] = list(dict.fromkeys(used))
+    if entry.kind is K.ENTRY and not entry.damaged:
+        doi = doi_of(entry)
+        if doi:
+            names["doi"] = [doi]
+        work = work_of(entry)
+        if work:
+            names["work"] = [work]
+    return names
+
+
+_NO_NAMES: dict[str, list[str]] = {}
+TABLES = ("key", "string", "use", "doi", "work")
+
+
 def uses_biblatex(block: Block) -> bool:
     """Whether the entry uses a type or field that only biblatex knows (cached)."""
     return block.cached("biblatex", _uses_biblatex)
@@ -56,16 +103,24 @@ def _uses_biblatex(block: Block) -> bool:
 
 
 class BibIndex:
-    """Who defines which key and which macro, and which names are defined twice."""
+    """Who holds which name, per table: entries by key, ``@string``s by the macros
+    they define, blocks by the macros they use, entries by DOI and by the work
+    they cite (normalised title, year and first author); the names held twice;
+    and whether the file has any regular entries."""
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.keys: dict[str, list[Block]] = defaultdict(list)
-        self.strings: dict[str, list[Block]] = defaultdict(list)
-        self.duplicate_keys: set[str] = set()
-        self.duplicate_strings: set[str] = set()
+        self.holders: dict[str, dict[str, list[Block]]] = {t: defaultdict(list) for t in TABLES}
+        self.twice: dict[str, set[str]] = {t: set() for t in TABLES}
+        self.keys = self.holders["key"]
+        self.strings = self.holders["string"]
+        self.duplicate_keys = self.twice["key"]
+        self.duplicate_strings = self.twice["string"]
+        self.entry_count = 0  # regular entries
         self.biblatex_markers = 0  # blocks using a biblatex-only entry type or field
-        # Names whose holders changed since the last ``take_changed()``.
+        # Names whose holders changed since the last ``take_changed()``, as
+        # (table, name); ("file", "entries") when the file gains its first regular
+        # entry or loses its last.
         self.changed: set[tuple[str, str]] = set()
         self._add(block for _, block in document.blocks())
         self.changed.clear()
@@ -76,31 +131,35 @@ class BibIndex:
         self._add(changes.added)
 
     def _add(self, blocks: Iterable[Block]) -> None:
+        changed = self.changed
         for block in blocks:
-            key = key_of(block)
-            if key is not None:
-                _insert(self.keys, self.duplicate_keys, key, block)
-                self.changed.add(("key", key))
-            for name in strings_of(block):
-                _insert(self.strings, self.duplicate_strings, name, block)
-                self.changed.add(("string", name))
+            for table, names in names_of(block).items():
+                holders, twice = self.holders[table], self.twice[table]
+                for name in names:
+                    _insert(holders, twice, name, block)
+                    changed.add((table, name))
+            if key_of(block) is not None:
+                self.entry_count += 1
+                if self.entry_count == 1:
+                    changed.add(_ENTRIES)
             if uses_biblatex(block):
                 self.biblatex_markers += 1
 
     def _remove_one(self, block: Block) -> None:
         if uses_biblatex(block):
             self.biblatex_markers -= 1
-        key = key_of(block)
-        if key is not None:
-            _delete(self.keys, self.duplicate_keys, key, block)
-            self.changed.add(("key", key))
-        for name in strings_of(block):
-            _delete(self.strings, self.duplicate_strings, name, block)
-            self.changed.add(("string", name))
+        if key_of(block) is not None:
+            self.entry_count -= 1
+            if self.entry_count == 0:
+                self.changed.add(_ENTRIES)
+        for table, names in names_of(block).items():
+            holders, twice = self.holders[table], self.twice[table]
+            for name in names:
+                _delete(holders, twice, name, block)
+                self.changed.add((table, name))
 
     def take_changed(self) -> set[tuple[str, str]]:
-        """The names (``("key", k)``, ``("string", s)``) whose holders changed since
-        the last call."""
+        """The (table, name) pairs whose holders changed since the last call."""
         changed, self.changed = self.changed, set()
         return changed
 
@@ -129,6 +188,9 @@ class BibIndex:
                 out.append((start, block))
         out.sort(key=lambda pair: pair[0])
         return out
+
+
+_ENTRIES = ("file", "entries")
 
 
 def _insert(table: dict[str, list[Block]], twice: set[str], name: str, block: Block) -> None:

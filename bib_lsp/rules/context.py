@@ -14,7 +14,7 @@ from collections import defaultdict
 from bib_lsp.model.index import BibIndex
 from bib_lsp.syntax.block import Block
 
-Name = tuple[str, str]  # ("key", "knuth84") or ("string", "acm"), lower-case
+Name = tuple[str, str]  # (table, name), e.g. ("key", "knuth84"); see BibIndex
 
 
 class Context:
@@ -33,6 +33,28 @@ class Context:
         """The entry holding ``key`` (the first in text order if several do)."""
         self._note(("key", key.lower()))
         return self.index.entry_block(key)
+
+    def string_blocks(self, name: str) -> list[Block]:
+        """The ``@string`` blocks defining macro ``name``."""
+        self._note(("string", name.lower()))
+        return self.index.strings.get(name.lower(), [])
+
+    def macro_users(self, name: str) -> list[Block]:
+        """The blocks whose values use macro ``name``."""
+        self._note(("use", name.lower()))
+        return self.index.holders["use"].get(name.lower(), [])
+
+    def has_entries(self) -> bool:
+        """Whether the file has any regular entry (a file of only ``@string``s is a
+        macro library for other files)."""
+        self._note(("file", "entries"))
+        return self.index.entry_count > 0
+
+    def precedes(self, block: Block, other: Block) -> bool:
+        """Whether ``block`` comes before ``other`` in the file. (No need to note:
+        their order changes only when one of them is removed or added, and the
+        asker asked about one of them by name.)"""
+        return self.index.document.precedes(block, other)
 
     def _note(self, name: Name) -> None:
         block = self.block

@@ -1,20 +1,25 @@
-"""Keys and ``@string`` names defined more than once."""
+"""Keys and ``@string`` names defined more than once, and the same work entered
+twice under different keys (same DOI; same title, year and first author)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bib_lsp.model.index import view
+from bib_lsp.model.index import names_of, view
+from bib_lsp.model.works import literal
 from bib_lsp.rules.registry import RULES, document_rule
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.tree import Problem, Related, Severity
+from bib_lsp.syntax.views import Entry
 
 if TYPE_CHECKING:
     from bib_lsp.rules.checker import Checker
 
 DUPLICATE_KEY = "duplicate-key"
 DUPLICATE_STRING = "duplicate-string"
+DUPLICATE_DOI = "duplicate-doi"
+DUPLICATE_ENTRY = "duplicate-entry"
 
 
 @document_rule(DUPLICATE_KEY, Severity.ERROR)
@@ -96,4 +101,108 @@ def _report(
             case_note = " (BibTeX ignores case in names)"
         message = f"`{spelled}` is defined more than once: also on {also}{lines}{case_note}"
         related = tuple(Related(o[0], o[1], f"`{o[2]}` is also defined here") for o in others)
+        yield Problem(s, e, code, message, RULES[code].doc.severity, related)
+
+
+@document_rule(DUPLICATE_DOI, Severity.WARNING)
+def duplicate_doi(checker: Checker) -> Iterable[Problem]:
+    """
+    What it checks:
+    Two or more entries with the same DOI (compared without regard to case, with
+    or without a `https://doi.org/` prefix) under different keys.
+
+    Why it matters:
+    It is one work entered twice: citing one key here and the other there prints
+    the same reference twice in the bibliography.
+
+    Example:
+    ```bibtex
+    @article{knuth84, author = {Donald E. Knuth}, title = {Literate Programming},
+      doi = {10.1093/comjnl/27.2.97}}
+    @article{knuth-lp, author = {Knuth, D. E.}, title = {Literate programming},
+      doi = {https://doi.org/10.1093/COMJNL/27.2.97}}
+    ```
+
+    How to fix:
+    Keep one entry and cite its key everywhere.
+    """
+    for doi in sorted(checker.index.twice["doi"]):
+        yield from _same_work(checker, checker.index.holders["doi"].get(doi, ()), DUPLICATE_DOI)
+
+
+@document_rule(DUPLICATE_ENTRY, Severity.WARNING)
+def duplicate_entry(checker: Checker) -> Iterable[Problem]:
+    """
+    What it checks:
+    Two or more entries with the same title, year and first author's family name
+    (compared as letters and digits only, ignoring case, braces and LaTeX
+    commands), of the same type, under different keys, unless a `volume`,
+    `number`, `pages`, `edition`, `chapter`, `part`, `issue`, `isbn` or `publisher`
+    given in both tells them apart. Entries that share a DOI are reported as
+    `duplicate-doi` instead.
+
+    Why it matters:
+    It is most likely one work entered twice, perhaps from two sources: the
+    bibliography can print it twice, with small differences.
+
+    Example:
+    ```bibtex
+    @book{knuth84, author = {Donald E. Knuth}, title = {The {\\TeX}book}, year = 1984}
+    @book{texbook, author = {Knuth, Donald}, title = {The TeXbook}, year = 1984}
+    ```
+
+    How to fix:
+    Keep one entry and cite its key everywhere; if they are different works (two
+    editions, say), tell them apart (`edition`, a different year).
+    """
+    for work in sorted(checker.index.twice["work"]):
+        blocks = checker.index.holders["work"].get(work, [])
+        dois = {tuple(names_of(b).get("doi", ())) for b in blocks}
+        if len(dois) == 1 and dois != {()}:
+            continue  # they all share one DOI: reported as `duplicate-doi`
+        yield from _same_work(checker, blocks, DUPLICATE_ENTRY)
+
+
+# Fields that tell apart works with the same title, year and author (the
+# "Editorial" of each issue of a journal, two volumes of a book).
+_DISTINGUISHING = (
+    "volume", "number", "pages", "edition", "chapter", "part", "issue", "isbn", "publisher"
+)
+
+
+def _particulars(entry: Entry) -> dict[str, str]:
+    out = {"@type": entry.type_lower}  # a thesis and the report made of it differ
+    for name in _DISTINGUISHING:
+        text = literal(entry.field(name))
+        if text and text.strip():
+            out[name] = "".join(ch for ch in text.lower() if ch.isalnum())
+    return out
+
+
+def _conflict(a: dict[str, str], b: dict[str, str]) -> bool:
+    return any(a[name] != b[name] for name in a.keys() & b.keys())
+
+
+def _same_work(checker: Checker, blocks: Iterable[Block], code: str) -> Iterable[Problem]:
+    """One problem per entry (on its key), naming the others it may duplicate:
+    those with another key and no differing volume, number, pages, ..."""
+    places = []
+    for start, block in checker.index.located(blocks):
+        entry = view(block)
+        if entry is None or entry.key_span is None or not entry.key:
+            continue
+        span = (start + entry.key_span.start, start + entry.key_span.end)
+        places.append((*span, entry.key, _particulars(entry)))
+    what = "DOI" if code == DUPLICATE_DOI else "title, year and first author"
+    for i, (s, e, key, mine) in enumerate(places):
+        others = [
+            p
+            for j, p in enumerate(places)
+            if j != i and p[2].lower() != key.lower() and not _conflict(mine, p[3])
+        ]
+        if not others:
+            continue  # the same key twice is `duplicate-key`
+        names = ", ".join(f"`{o[2]}`" for o in others)
+        message = f"`{key}` has the same {what} as {names}: the same work entered twice?"
+        related = tuple(Related(o[0], o[1], f"`{o[2]}` has the same {what}") for o in others)
         yield Problem(s, e, code, message, RULES[code].doc.severity, related)

@@ -16,7 +16,12 @@ TEXT = """\
 
 
 def codes(text: str) -> list[tuple[str, str]]:
-    return [(p.code, text[p.start : p.end]) for p in diagnose(Document(text))]
+    """The duplicate-* findings: (code, flagged text)."""
+    return [
+        (p.code, text[p.start : p.end])
+        for p in diagnose(Document(text))
+        if p.code.startswith("duplicate-")
+    ]
 
 
 def test_keys_differing_only_in_case_collide_and_each_is_flagged() -> None:
@@ -51,7 +56,7 @@ def test_three_copies_name_the_two_other_lines() -> None:
 def test_unique_keys_and_entries_without_keys_are_quiet() -> None:
     assert codes("@misc{a}\n@misc{b}\n@string{x = 1}\n@string{y = 2}\n") == []
     # Two entries without keys are a missing-key problem each, not duplicates.
-    assert {c for c, _ in codes("@misc{, t = 1}\n@misc{, t = 2}\n")} == {"missing-key"}
+    assert codes("@misc{, t = 1}\n@misc{, t = 2}\n") == []
 
 
 def test_editing_a_key_updates_the_duplicates() -> None:
@@ -60,9 +65,51 @@ def test_editing_a_key_updates_the_duplicates() -> None:
     text = "@misc{a, t = 1}\n@misc{b, t = 2}\n"
     doc = Document(text)
     checker = Checker(doc)
-    assert checker.diagnose() == []
+    assert [p for p in checker.diagnose() if p.code == "duplicate-key"] == []
     at = text.index("b,")
     checker.update(doc.edit(at, at + 1, "A"))  # now `a` and `A`
-    assert [p.code for p in checker.diagnose()] == ["duplicate-key", "duplicate-key"]
+    found = [p.code for p in checker.diagnose() if p.code == "duplicate-key"]
+    assert found == ["duplicate-key", "duplicate-key"]
     checker.update(doc.edit(at, at + 1, "c"))
-    assert checker.diagnose() == []
+    assert [p for p in checker.diagnose() if p.code == "duplicate-key"] == []
+
+
+def test_the_same_doi_under_two_keys_points_each_at_the_other() -> None:
+    text = (
+        "@article{knuth84, title = {Literate Programming}, doi = {10.1093/comjnl/27.2.97}}\n"
+        "@article{lp, title = {LP}, doi = {https://doi.org/10.1093/COMJNL/27.2.97}}\n"
+        "@article{other, title = {Other}, doi = {10.1000/other}}\n"
+    )
+    problems = [p for p in diagnose(Document(text)) if p.code == "duplicate-doi"]
+    assert [text[p.start : p.end] for p in problems] == ["knuth84", "lp"]
+    assert "`lp`" in problems[0].message
+    assert [text[r.start : r.end] for r in problems[0].related] == ["lp"]
+
+
+def test_the_same_title_year_and_first_author_is_a_duplicate_entry() -> None:
+    text = (
+        "@book{tb, author = {Donald E. Knuth}, title = {The {\\TeX}book}, year = 1984}\n"
+        "@book{texbook, author = {Knuth, Donald}, title = {The TeXbook}, year = 1984}\n"
+    )
+    assert [c for c in codes(text) if c[0] == "duplicate-entry"] == [
+        ("duplicate-entry", "tb"),
+        ("duplicate-entry", "texbook"),
+    ]
+
+
+def test_works_told_apart_by_type_or_particulars_are_not_duplicates() -> None:
+    text = (
+        "@article{e1, author = {Anon}, title = {Editorial}, year = 2000, number = 1}\n"
+        "@article{e2, author = {Anon}, title = {Editorial}, year = 2000, number = 2}\n"
+        "@mastersthesis{t, author = {W}, title = {Fonts}, year = 1985}\n"
+        "@techreport{r, author = {W}, title = {Fonts}, year = 1985}\n"
+    )
+    assert [c for c in codes(text) if c[0] == "duplicate-entry"] == []
+
+
+def test_entries_sharing_a_doi_are_not_reported_twice() -> None:
+    text = (
+        "@book{a, author = {K}, title = {T}, year = 1, doi = {10.1/x}}\n"
+        "@book{b, author = {K}, title = {T}, year = 1, doi = {10.1/X}}\n"
+    )
+    assert {c for c, _ in codes(text)} == {"duplicate-doi"}
