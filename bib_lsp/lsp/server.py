@@ -29,7 +29,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from bib_lsp import __version__
 from bib_lsp.document import ChunkFindings, Document, TextChange
-from bib_lsp.lsp import convert
+from bib_lsp.lsp import actions, convert
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.parser import gc_paused
@@ -591,6 +591,20 @@ def create_server() -> BibLanguageServer:
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri, []))
 
     @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=actions.KINDS, resolve_provider=False),
+    )
+    @guarded(_no_actions)
+    def code_action(ls: BibLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        uri = params.text_document.uri
+        doc = ls.documents.get(uri)
+        if doc is None:
+            return []
+        checker = ls.checkers[uri]
+        checker.options = ls.settings.rule_options
+        return actions.code_actions(params, doc, checker, ls.encoding)
+
+    @server.feature(
         lsp.TEXT_DOCUMENT_DIAGNOSTIC,
         lsp.DiagnosticOptions(
             identifier="bib-lsp", inter_file_dependencies=False, workspace_diagnostics=False
@@ -612,6 +626,10 @@ def create_server() -> BibLanguageServer:
 
 
 _Partial = lsp.TextDocumentContentChangePartial
+
+
+def _no_actions() -> list[lsp.CodeAction]:
+    return []
 
 
 def _empty_report() -> Any:

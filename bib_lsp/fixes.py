@@ -1,0 +1,197 @@
+"""Quick fixes: the edits that repair a finding, computed from the document as it
+is now and the finding's code, place and ``data``.
+
+Each fix is a short list of minimal edits (code-point offsets) that never delete
+text the user wrote beyond what the fix names (a duplicate field it removes).
+``safe`` fixes are those that cannot change what the user meant (a missing
+comma, `--` for `-` in a page range, a bare DOI for a DOI link); they are the
+ones ``fix_all`` applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bib_lsp.document import Document
+from bib_lsp.model.index import BibIndex, view
+from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.views import Entry, Field
+
+SAFE_REPLACEMENTS = frozenset({"page-range-hyphen", "doi-as-url"})
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    title: str
+    edits: tuple[Edit, ...]
+    safe: bool = False
+    preferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a fix needs of a diagnostic: its code, its place now, its data."""
+
+    code: str
+    start: int
+    end: int
+    data: Any = None
+
+
+def fixes_for(finding: Finding, doc: Document, index: BibIndex | None = None) -> list[Fix]:
+    """The fixes for one finding (none if there is nothing sure to offer)."""
+    data = finding.data if isinstance(finding.data, dict) else {}
+    code = finding.code
+    if isinstance(data.get("replace"), str):
+        new = data["replace"]
+        safe = code in SAFE_REPLACEMENTS
+        edit = Edit(finding.start, finding.end, new)
+        return [Fix(f"Replace with `{new}`", (edit,), safe=safe, preferred=True)]
+    if code == "missing-comma":
+        comma = Edit(finding.start, finding.start, ",")
+        return [Fix("Insert the missing `,`", (comma,), safe=True, preferred=True)]
+    located = _entry_at(doc, finding.start)
+    if located is None:
+        return []
+    base, entry = located
+    if code == "missing-required-field" and isinstance(data.get("fields"), list):
+        return _add_fields(doc, base, entry, [str(f) for f in data["fields"]])
+    if code == "duplicate-field" and isinstance(data.get("field"), str):
+        return _duplicate_field(doc, base, entry, data["field"], finding.start)
+    if code == "duplicate-key" and entry.key and index is not None:
+        return [_rename_key(entry, base, index)]
+    if code == "undefined-macro" and isinstance(data.get("macro"), str):
+        return [_define_macro(doc, data["macro"])]
+    return []
+
+
+def fix_all(findings: Iterable[Finding], doc: Document) -> list[Edit]:
+    """The safe fixes of every finding, as edits that do not overlap, in text
+    order (the first fix wins where two would touch the same text)."""
+    edits: list[Edit] = []
+    for finding in findings:
+        for fix in fixes_for(finding, doc):
+            if fix.safe:
+                edits.extend(fix.edits)
+                break
+    edits.sort(key=lambda e: (e.start, e.end))
+    out: list[Edit] = []
+    for edit in edits:
+        if out and edit.start < out[-1].end:
+            continue
+        if out and edit.start == out[-1].end == out[-1].start == edit.end:
+            continue  # two insertions at one place: keep the first
+        out.append(edit)
+    return out
+
+
+def apply(text: str, edits: Iterable[Edit]) -> str:
+    """The text after non-overlapping ``edits`` (for tests and the CLI)."""
+    out = []
+    pos = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        out.append(text[pos : edit.start])
+        out.append(edit.text)
+        pos = edit.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# -- the fixes ------------------------------------------------------------------------
+def _entry_at(doc: Document, offset: int) -> tuple[int, Entry] | None:
+    located = doc.block_at(offset)
+    if located is None:
+        return None
+    start, block = located
+    entry = view(block)
+    if entry is None or entry.kind is not K.ENTRY:
+        return None
+    return start, entry
+
+
+def _indent_of(doc: Document, offset: int) -> str:
+    """The whitespace that starts the line holding ``offset``."""
+    line_start = doc.line_start(doc.line_of(offset))
+    line = doc.slice(line_start, offset)
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _add_fields(doc: Document, base: int, entry: Entry, names: list[str]) -> list[Fix]:
+    """Add ``name = {}`` for the first of the alternatives, after the last field."""
+    name = names[0]
+    if entry.fields:
+        last = entry.fields[-1]
+        indent = _indent_of(doc, base + last.span.start)
+        if doc.line_of(base + last.span.start) == doc.line_of(base):
+            indent = "  "  # a one-line entry: the new field goes on a line of its own
+        at = base + last.span.end
+        if last.has_comma:
+            text = f"\n{indent}{name} = {{}},"
+        else:
+            at = base + (last.value.span.end if last.value is not None else last.name_span.end)
+            text = f",\n{indent}{name} = {{}}"
+    else:
+        anchor = entry.key_span or entry.type_span
+        if anchor is None:
+            return []
+        at = base + anchor.end
+        has_comma = doc.slice(at, at + 1) == ","
+        at += has_comma
+        text = f"{'' if has_comma else ','}\n  {name} = {{}},"
+    title = f"Add `{name}`" + ("".join(f" (or `{n}`)" for n in names[1:]) if names[1:] else "")
+    return [Fix(title, (Edit(at, at, text),), preferred=True)]
+
+
+def _field_removal(doc: Document, base: int, field: Field) -> Edit:
+    """Remove a field with its comma, and its line when it has one to itself."""
+    start, end = base + field.span.start, base + field.span.end
+    before = doc.slice(doc.line_start(doc.line_of(start)), start)
+    after_end = doc.line_end(doc.line_of(end), include_break=True)
+    after = doc.slice(end, after_end)
+    if not before.strip() and not after.strip():
+        return Edit(start - len(before), after_end, "")
+    trailing = len(after) - len(after.lstrip(" \t"))
+    return Edit(start, end + trailing, "")
+
+
+def _duplicate_field(doc: Document, base: int, entry: Entry, name: str, at: int) -> list[Fix]:
+    same = [f for f in entry.fields if f.name_lower == name]
+    here = next((f for f in same if base + f.name_span.start == at), None)
+    if here is None or len(same) < 2:
+        return []
+    others = [f for f in same if f is not here]
+    remove_this = Fix(f"Remove this `{here.name}`", (_field_removal(doc, base, here),))
+    keep_this = Fix(
+        f"Keep this `{here.name}`, remove the other" + ("s" if len(others) > 1 else ""),
+        tuple(_field_removal(doc, base, f) for f in others),
+    )
+    return [remove_this, keep_this]
+
+
+def _rename_key(entry: Entry, base: int, index: BibIndex) -> Fix:
+    assert entry.key is not None and entry.key_span is not None
+    n = 2
+    while f"{entry.key}-{n}".lower() in index.keys:
+        n += 1
+    new = f"{entry.key}-{n}"
+    span = entry.key_span
+    return Fix(f"Rename the key to `{new}`", (Edit(base + span.start, base + span.end, new),))
+
+
+def _define_macro(doc: Document, name: str) -> Fix:
+    """``@string{name = {}}`` above the first entry (after a leading comment)."""
+    at = 0
+    for start, block in doc.blocks():
+        if view(block) is not None:
+            at = start
+            break
+    return Fix(f"Define `{name}` at the top", (Edit(at, at, f"@string{{{name} = {{}}}}\n"),))

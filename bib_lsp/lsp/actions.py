@@ -1,0 +1,64 @@
+"""Code actions: a quick fix per fixable diagnostic, and ``source.fixAll.bib-lsp``
+for every safe fix at once. The fixes themselves live in ``bib_lsp.fixes``."""
+
+from __future__ import annotations
+
+from lsprotocol import types as lsp
+
+from bib_lsp.document import Document
+from bib_lsp.fixes import Edit, Finding, fix_all, fixes_for
+from bib_lsp.lsp import convert
+from bib_lsp.rules import Checker
+from bib_lsp.text import PositionEncoding
+
+FIX_ALL = "source.fixAll.bib-lsp"
+KINDS = [lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll, FIX_ALL]
+
+
+def code_actions(
+    params: lsp.CodeActionParams, doc: Document, checker: Checker, encoding: PositionEncoding
+) -> list[lsp.CodeAction]:
+    uri = params.text_document.uri
+    only = params.context.only
+    wanted = {str(kind) for kind in only} if only else None
+    out: list[lsp.CodeAction] = []
+    if wanted is None or any(_covers(kind, lsp.CodeActionKind.QuickFix) for kind in wanted):
+        for diagnostic in params.context.diagnostics:
+            if diagnostic.source != convert.SOURCE or not isinstance(diagnostic.code, str):
+                continue
+            start, end = doc.offset_range(convert.from_range(diagnostic.range), encoding)
+            finding = Finding(diagnostic.code, start, end, diagnostic.data)
+            for fix in fixes_for(finding, doc, checker.index):
+                out.append(
+                    lsp.CodeAction(
+                        title=fix.title,
+                        kind=lsp.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        is_preferred=fix.preferred or None,
+                        edit=_workspace_edit(uri, fix.edits, doc, encoding),
+                    )
+                )
+    if wanted is not None and any(_covers(kind, FIX_ALL) for kind in wanted):
+        findings = [Finding(p.code, p.start, p.end, p.data) for p in checker.diagnose()]
+        edits = fix_all(findings, doc)
+        if edits:
+            title = "Fix all safely fixable problems (bib-lsp)"
+            edit = _workspace_edit(uri, edits, doc, encoding)
+            out.append(lsp.CodeAction(title=title, kind=FIX_ALL, edit=edit))
+    return out
+
+
+def _covers(asked: str, kind: str) -> bool:
+    """Whether a requested kind (``source.fixAll``) covers ``kind`` (its prefix)."""
+    return kind == asked or kind.startswith(asked + ".")
+
+
+def _workspace_edit(
+    uri: str, edits: tuple[Edit, ...] | list[Edit], doc: Document, encoding: PositionEncoding
+) -> lsp.WorkspaceEdit:
+    text_edits = []
+    for edit in edits:
+        a, b = doc.position(edit.start, encoding), doc.position(edit.end, encoding)
+        r = lsp.Range(lsp.Position(a.line, a.character), lsp.Position(b.line, b.character))
+        text_edits.append(lsp.TextEdit(range=r, new_text=edit.text))
+    return lsp.WorkspaceEdit(changes={uri: text_edits})
