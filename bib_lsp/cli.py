@@ -16,6 +16,7 @@ from bib_lsp import __version__
 from bib_lsp.document import Document
 from bib_lsp.document.io import read_bib
 from bib_lsp.rules import DIALECTS, RuleOptions, diagnose
+from bib_lsp.rules.suppression import known_codes
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.text import LineIndex, PositionEncoding
 
@@ -70,7 +71,30 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="BibTeX or biblatex rules; auto decides per file (syntax checks are the same)",
     )
+    check.add_argument(
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="report only these codes (comma-separated; see docs/rules/)",
+    )
+    check.add_argument(
+        "--ignore",
+        type=_codes,
+        metavar="CODES",
+        default=frozenset(),
+        help="do not report these codes (comma-separated)",
+    )
     return parser
+
+
+def _codes(text: str) -> frozenset[str]:
+    codes = frozenset(c.strip() for c in text.split(",") if c.strip())
+    unknown = sorted(codes - known_codes())
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            "unknown code" + ("s " if len(unknown) > 1 else " ") + ", ".join(unknown)
+        )
+    return codes
 
 
 def _add_serve_options(parser: argparse.ArgumentParser) -> None:
@@ -116,7 +140,10 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "check":
-        return run_check(args.paths, args.format, sys.stdout, sys.stderr, args.dialect)
+        ignore = args.ignore
+        if args.select is not None:
+            ignore |= known_codes() - args.select
+        return run_check(args.paths, args.format, sys.stdout, sys.stderr, args.dialect, ignore)
     return serve(args.tcp)
 
 
@@ -143,9 +170,14 @@ def check_text(text: str, options: RuleOptions | None = None) -> list[Problem]:
 
 
 def run_check(
-    paths: Sequence[str], fmt: str, out: TextIO, err: TextIO, dialect: str = "auto"
+    paths: Sequence[str],
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+    dialect: str = "auto",
+    ignore: frozenset[str] = frozenset(),
 ) -> int:
-    options = RuleOptions(dialect=dialect)
+    options = RuleOptions(dialect=dialect, ignore=ignore)
     reports: list[FileReport] = []
     io_failed = False
     for path in _expand(paths, err):

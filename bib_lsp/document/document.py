@@ -23,6 +23,8 @@ from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import LineMapping, Position, PositionEncoding, Range, units_in
 
 CHUNK_SIZE = 64
+# A block's findings, given the block and the one before it (None for the first).
+PerBlock = Callable[[Block, Block | None], list[Problem]]
 _JOURNAL_LIMIT = 4096
 # Journal epochs, unique across documents: a cursor never fits another document.
 _EPOCHS = itertools.count(1)
@@ -88,20 +90,22 @@ class _Chunk:
         self.breaks = breaks
         self.cache: dict[str, list[Problem]] = {}
 
-    def collect(self, key: str, per_block: Callable[[Block], list[Problem]]) -> list[Problem]:
+    def collect(self, key: str, per_block: PerBlock, before: Block | None) -> list[Problem]:
         """The blocks' findings, relative to the chunk's start (computed once per key:
-        a chunk is replaced, never changed, when one of its blocks changes)."""
+        a chunk is replaced, never changed, when one of its blocks changes).
+        ``before`` is the block before the chunk's first."""
         found = self.cache.get(key)
         if found is None:
-            found = self.cache[key] = [
-                p.shifted(start)
-                for start, block in zip(self.starts, self.blocks, strict=True)
-                for p in per_block(block)
-            ]
+            found = []
+            previous = before
+            for start, block in zip(self.starts, self.blocks, strict=True):
+                found += [p.shifted(start) for p in per_block(block, previous)]
+                previous = block
+            self.cache[key] = found
         return found
 
 
-def _syntax_problems(block: Block) -> list[Problem]:
+def _syntax_problems(block: Block, previous: Block | None) -> list[Problem]:
     return list(block.problems)
 
 
@@ -171,11 +175,12 @@ class Document(LineMapping):
         """Syntax problems of the whole text, with absolute offsets."""
         return self.collect("syntax", _syntax_problems)
 
-    def collect(self, key: str, per_block: Callable[[Block], list[Problem]]) -> list[Problem]:
+    def collect(self, key: str, per_block: PerBlock) -> list[Problem]:
         """``per_block`` findings (block-relative) of every block, with absolute
         offsets, in text order. Costs O(chunks + findings) when few blocks changed:
-        each chunk keeps its list per ``key``. ``per_block`` must depend on the
-        block alone (and on what ``key`` names), or the caller must ``forget`` the
+        each chunk keeps its list per ``key``. ``per_block(block, previous)`` must
+        depend on the block, on what ``key`` names and on the block before it (only
+        on how that one ends: see ``_splice``), or the caller must ``forget`` the
         block when what else it depends on changes."""
         return [
             p.shifted(part.start)
@@ -183,16 +188,16 @@ class Document(LineMapping):
             for p in part.problems
         ]
 
-    def collect_by_chunk(
-        self, key: str, per_block: Callable[[Block], list[Problem]]
-    ) -> list[ChunkFindings]:
+    def collect_by_chunk(self, key: str, per_block: PerBlock) -> list[ChunkFindings]:
         """As ``collect``, but per chunk and relative to it: a consumer can cache what
         it derives from a chunk's findings for as long as the chunk (``token``) lives."""
         out: list[ChunkFindings] = []
         base = line = 0
         starts_line = True
+        before: Block | None = None
         for chunk in self._chunks:
-            found = chunk.collect(key, per_block)
+            found = chunk.collect(key, per_block, before)
+            before = chunk.blocks[-1]
             if found:
                 out.append(ChunkFindings(chunk, base, found, line, starts_line))
             base += chunk.length
@@ -229,9 +234,7 @@ class Document(LineMapping):
             return None, cursor
         return self._journal[since[1] :], cursor
 
-    def collect_chunk(
-        self, ci: int, key: str, per_block: Callable[[Block], list[Problem]]
-    ) -> ChunkFindings:
+    def collect_chunk(self, ci: int, key: str, per_block: PerBlock) -> ChunkFindings:
         """As one item of ``collect_by_chunk`` (possibly with no problems), for the
         chunk at index ``ci``; O(log chunks)."""
         chunk = self._chunks[ci]
@@ -239,7 +242,7 @@ class Document(LineMapping):
         return ChunkFindings(
             chunk,
             self._lengths.prefix(ci),
-            chunk.collect(key, per_block),
+            chunk.collect(key, per_block, self._chunks[ci - 1].blocks[-1] if ci else None),
             self._lines.prefix(ci),
             starts_line,
         )
@@ -530,6 +533,8 @@ class Document(LineMapping):
             self._lines.add(c0, new.breaks - old.breaks)
             self._counts.add(c0, len(new.blocks) - len(old.blocks))
             self._note_change(c0, new.breaks - old.breaks)
+            if old.blocks[-1] is not new.blocks[-1] and c0 + 1 < len(self._chunks):
+                self._refresh(c0 + 1)
             return
         if small:
             # Keep chunks from withering after deletions: merge with a neighbour.
@@ -539,5 +544,14 @@ class Document(LineMapping):
             elif c0 > 0:
                 c0 -= 1
                 merged = self._chunks[c0].blocks + merged
-        self._chunks[c0 : c1 + 1] = _chunked(merged)
+        rebuilt = _chunked(merged)
+        self._chunks[c0 : c1 + 1] = rebuilt
         self._reindex()
+        if c0 + len(rebuilt) < len(self._chunks):
+            self._refresh(c0 + len(rebuilt))
+
+    def _refresh(self, ci: int) -> None:
+        """The block before chunk ``ci`` changed: what was collected for its first
+        block (which may depend on the one before) is collected again."""
+        self._chunks[ci].cache.clear()
+        self._note_change(ci, 0)

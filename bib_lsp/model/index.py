@@ -7,10 +7,11 @@ computed once and cached on the block, relative to the block's start.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from bib_lsp.document import BlockChanges, Document
+from bib_lsp.model.comments import file_ignores
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import Entry, entry_view
@@ -117,6 +118,7 @@ class BibIndex:
         self.duplicate_keys = self.twice["key"]
         self.duplicate_strings = self.twice["string"]
         self.entry_count = 0  # regular entries
+        self.file_ignores: Counter[str] = Counter()  # codes `ignore-file` comments name
         self.biblatex_markers = 0  # blocks using a biblatex-only entry type or field
         # Names whose holders changed since the last ``take_changed()``, as
         # (table, name); ("file", "entries") when the file gains its first regular
@@ -144,10 +146,13 @@ class BibIndex:
                     changed.add(_ENTRIES)
             if uses_biblatex(block):
                 self.biblatex_markers += 1
+            self.file_ignores.update(file_ignores(block))
 
     def _remove_one(self, block: Block) -> None:
         if uses_biblatex(block):
             self.biblatex_markers -= 1
+        self.file_ignores.subtract(file_ignores(block))
+        self.file_ignores += Counter()  # drop the codes no comment names any more
         if key_of(block) is not None:
             self.entry_count -= 1
             if self.entry_count == 0:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import replace
 
 from bib_lsp.document import BlockChanges, ChunkFindings, Document
+from bib_lsp.document.document import PerBlock
 from bib_lsp.model.index import BibIndex, view
+from bib_lsp.rules import suppression
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.options import RuleOptions
 from bib_lsp.rules.registry import RULES, Rule
@@ -66,7 +68,8 @@ class Checker:
         options): while it stays the same, so do the findings of an unchanged chunk
         (``Document.chunk_changes`` tells which chunks changed)."""
         key, _ = self._entry_checks()
-        return f"{key}|{sorted(self.options.ignore)}|{sorted(self.options.severity.items())}"
+        options = self.effective_options
+        return f"{key}|{sorted(options.ignore)}|{sorted(options.severity.items())}"
 
     def chunk_findings(self, ci: int) -> ChunkFindings:
         """The findings of the document's chunk ``ci`` (relative to it; perhaps none)."""
@@ -79,28 +82,35 @@ class Checker:
         with gc_paused():
             return self._whole()
 
-    def _entry_checks(self) -> tuple[str, Callable[[Block], list[Problem]]]:
-        local = [
-            r
-            for r in RULES.values()
-            if r.entry_check is not None and r.code not in self.options.ignore
-        ]
+    @property
+    def effective_options(self) -> RuleOptions:
+        """The user's options plus the codes `% bib-lsp: ignore-file[...]` names."""
+        extra = self.index.file_ignores
+        if not extra or extra.keys() <= self.options.ignore:
+            return self.options
+        return replace(self.options, ignore=self.options.ignore | frozenset(extra))
+
+    def _entry_checks(self) -> tuple[str, PerBlock]:
+        ignore = self.effective_options.ignore
+        local = [r for r in RULES.values() if r.entry_check is not None and r.code not in ignore]
         dialect = self.dialect
         self.context.dialect = dialect
         key = _FINDINGS + dialect + ":" + ",".join(r.code for r in local)
         return key, _block_checks(local, self.context)
 
     def _whole(self) -> list[Problem]:
+        options = self.effective_options
         whole: list[Problem] = []
         for rule in RULES.values():
-            if rule.document_check is not None and rule.code not in self.options.ignore:
+            if rule.document_check is not None and rule.code not in options.ignore:
                 whole.extend(rule.document_check(self))
-        whole = self.options.apply(whole)
+        whole = options.apply(whole)
         whole.sort(key=_order)
         return whole
 
     def _with_options(self, part: ChunkFindings) -> ChunkFindings:
-        if not (self.options.ignore or self.options.severity):
+        options = self.effective_options
+        if not (options.ignore or options.severity):
             return part
         problems = self._applied(part.problems)
         return ChunkFindings(part.token, part.start, problems, part.line, part.starts_line)
@@ -108,10 +118,11 @@ class Checker:
     def _applied(self, problems: list[Problem]) -> list[Problem]:
         """The options applied to a chunk's list, cached with the list."""
         cached = self._option_cache.get(id(problems))
-        if cached is not None and cached[0] is problems and cached[1] == self.options:
+        options = self.effective_options
+        if cached is not None and cached[0] is problems and cached[1] == options:
             return cached[2]
-        result = self.options.apply(problems)
-        self._option_cache[id(problems)] = (problems, self.options, result)
+        result = options.apply(problems)
+        self._option_cache[id(problems)] = (problems, options, result)
         if len(self._option_cache) > 4 * self.document.chunk_count + 64:
             self._option_cache.clear()
         return result
@@ -124,10 +135,11 @@ def _order(p: Problem) -> tuple[int, int, str]:
 _FINDINGS = "findings:"  # the prefix of the chunk cache keys of our findings
 
 
-def _block_checks(rules: list[Rule], context: Context) -> Callable[[Block], list[Problem]]:
-    """A block's findings: the parser's problems and the entry rules', in order."""
+def _block_checks(rules: list[Rule], context: Context) -> PerBlock:
+    """A block's findings: the parser's problems and the entry rules', less what
+    comments silence, in order."""
 
-    def run(block: Block) -> list[Problem]:
+    def run(block: Block, previous: Block | None) -> list[Problem]:
         found = list(block.problems)
         entry = view(block)
         if entry is not None:
@@ -138,6 +150,7 @@ def _block_checks(rules: list[Rule], context: Context) -> Callable[[Block], list
                         found.extend(rule.entry_check(entry, context))
             finally:
                 context.block = None
+        found = suppression.apply(found, block, previous, entry)
         found.sort(key=_order)
         return found
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 EntryCheck = Callable[[Entry, "Context"], Iterable[Problem]]
 DocumentCheck = Callable[["Checker"], Iterable[Problem]]
 F = TypeVar("F", bound=Callable[..., Iterable[Problem]])
+D = TypeVar("D", bound=Callable[..., object])
 
 _SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
 
@@ -59,6 +60,17 @@ def document_rule(code: str, severity: Severity) -> Callable[[F], F]:
 
     def decorate(check: F) -> F:
         _new_rule(code, severity, check).document_check = check
+        return check
+
+    return decorate
+
+
+def documented(code: str, severity: Severity) -> Callable[[D], D]:
+    """Register a code that the ``Checker`` itself reports (no check of its own),
+    documented by the decorated function's docstring."""
+
+    def decorate(check: D) -> D:
+        _new_rule(code, severity, check)
         return check
 
     return decorate

@@ -189,6 +189,21 @@ def test_dialect_option_is_validated() -> None:
     assert "invalid choice" in result.stderr
 
 
+def test_select_and_ignore_choose_the_codes_reported(tmp_path: Path) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_text(BROKEN, encoding="utf-8")
+    result = run("check", "--select", "missing-comma", "refs.bib", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "refs.bib:7:28: error[missing-comma] missing `,` between fields"
+    ]
+    result = run("check", "--ignore", "missing-comma,unbalanced-braces", "refs.bib", cwd=tmp_path)
+    assert "missing-comma" not in result.stdout
+    assert "unbalanced-braces" not in result.stdout
+    result = run("check", "--ignore", "missing-coma", "refs.bib", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "unknown code missing-coma" in result.stderr
+
+
 def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0

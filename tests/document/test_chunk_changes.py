@@ -15,7 +15,7 @@ def _snapshot(doc: Document) -> list[tuple[object, int]]:
     """Each chunk's identity and start line."""
     out = []
     for ci in range(doc.chunk_count):
-        part = doc.collect_chunk(ci, "none", lambda block: [])
+        part = doc.collect_chunk(ci, "none", lambda block, previous: [])
         out.append((part.token, doc.chunk_line(ci)))
     return out
 
@@ -68,7 +68,7 @@ def test_forgetting_a_block_names_its_chunk_once() -> None:
     text = "".join(f"@misc{{k{i}}}\n" for i in range(40))
     with chunk_size(4):
         doc = Document(text)
-        doc.collect("findings:test", lambda block: [])  # something cached per chunk
+        doc.collect("findings:test", lambda block, previous: [])  # something cached per chunk
         _, cursor = doc.chunk_changes(None)
         start, block = doc.block_at(text.index("k30"))  # type: ignore[misc]
         doc.forget(block, "findings:")

@@ -1,0 +1,76 @@
+"""`% bib-lsp: ignore[...]` before an entry or a field, `ignore-file[...]`, and
+the report of codes that do not exist."""
+
+from __future__ import annotations
+
+from bib_lsp.document import Document
+from bib_lsp.rules import Checker, RuleOptions
+from tests.document.strategies import chunk_size
+
+ARTICLE = "@article{a, author = {A}, title = {T}}\n"  # needs journal and year
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    doc = Document(text)
+    return [
+        (p.code, text[p.start : p.end])
+        for p in Checker(doc, RuleOptions(dialect="bibtex")).diagnose()
+    ]
+
+
+def test_a_comment_just_before_an_entry_silences_its_codes_there() -> None:
+    assert found(ARTICLE) == [("missing-required-field", "a")] * 2
+    assert found("% bib-lsp: ignore[missing-required-field]\n" + ARTICLE) == []
+    # Only that entry.
+    silenced = "% bib-lsp: ignore[missing-required-field]\n" + ARTICLE + ARTICLE
+    assert [code for code, _ in found(silenced)].count("missing-required-field") == 2
+
+
+def test_a_comment_not_directly_before_the_entry_does_nothing() -> None:
+    assert len(found("% bib-lsp: ignore[missing-required-field]\n\n" + ARTICLE)) == 2
+    assert len(found("% note % bib-lsp: ignore[missing-required-field] x\n" + ARTICLE)) == 2
+
+
+def test_a_comment_just_before_a_field_silences_it_in_that_field() -> None:
+    text = "@misc{k,\n  % bib-lsp: ignore[undefined-macro]\n  note = jx,\n  howpublished = jy,\n}\n"
+    assert found(text) == [("undefined-macro", "jy")]
+
+
+def test_ignore_file_silences_the_codes_everywhere() -> None:
+    text = (
+        ARTICLE
+        + "@misc{k, note = jx}\n% bib-lsp: ignore-file[undefined-macro, missing-required-field]\n"
+    )
+    assert found(text) == []
+
+
+def test_unknown_codes_in_these_comments_are_reported_where_they_are_written() -> None:
+    text = "% bib-lsp: ignore[missing-required-fields]\n" + ARTICLE
+    assert ("bad-suppression", "missing-required-fields") in found(text)
+    text = "@misc{k,\n  % bib-lsp: ignore-file[nonsense]\n  title = {T}}\n"
+    assert found(text) == [("bad-suppression", "nonsense")]
+
+
+def test_editing_the_comment_in_another_chunk_rechecks_the_entry() -> None:
+    # The comment ends one chunk and the entry starts the next: the entry's
+    # findings depend on the block before it.
+    with chunk_size(4):
+        layouts = [(n, k) for n in range(8) for k in range(8)]
+        for n, k in layouts:  # entries before and after, for a chunk to start at it
+            before = "".join(f"@misc{{m{i}}}\n" for i in range(n))
+            after = "".join(f"@misc{{z{i}}}\n" for i in range(k))
+            text = before + "% bib-lsp: ignore[missing-required-field]\n" + ARTICLE + after
+            doc = Document(text)
+            chunks = range(doc.chunk_count)
+            starts = [doc.collect_chunk(ci, "", lambda b, p: []).start for ci in chunks]
+            if text.index("@article") in starts:
+                break
+        else:
+            raise AssertionError("no layout with the entry starting a chunk")
+        checker = Checker(doc, RuleOptions(dialect="bibtex"))
+        assert checker.diagnose() == []
+        at = text.index("ignore[")
+        checker.update(doc.edit(at, at + len("ignore"), "ignorX"))
+        assert [p.code for p in checker.diagnose()] == ["missing-required-field"] * 2
+        checker.update(doc.edit(at, at + len("ignorX"), "ignore"))
+        assert checker.diagnose() == []
