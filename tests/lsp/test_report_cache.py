@@ -76,8 +76,9 @@ def test_chunk_starting_mid_line_follows_edits_before_it_on_that_line() -> None:
         assert served(server) == fresh(text, server.encoding)
         server.checkers[URI].update(doc.edit(0, 0, "😀 "))
         doc.version = 2
-        (stray,) = served(server)
-        assert stray == fresh(doc.text, server.encoding)[0]
+        # (Four entries on one last line are also `entries-on-last-line`.)
+        (stray,) = [d for d in served(server) if d["code"] == "unbalanced-braces"]
+        assert stray in fresh(doc.text, server.encoding)
         assert stray["range"]["start"]["character"] == doc.text.index("} tail") + 1  # 😀 = 2
 
 

@@ -1,0 +1,252 @@
+"""Syntax the parser accepts but BibTeX, biber or LaTeX do not: characters in keys
+and field names, and entries that BibTeX never reads because of where the file ends.
+
+What the tools do was established by running BibTeX 0.99d (TeX Live 2022), biber
+2.18 and pdfLaTeX (``\\cite`` with the standard ``thebibliography``) on small files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from bib_lsp.model.index import view
+from bib_lsp.rules.context import Context
+from bib_lsp.rules.registry import RULES, document_rule, entry_rule
+from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.tree import Problem, Severity
+from bib_lsp.syntax.views import Entry
+
+if TYPE_CHECKING:
+    from bib_lsp.rules.checker import Checker
+
+BAD_KEY = "bad-key"
+BAD_FIELD_NAME = "bad-field-name"
+ENTRIES_ON_LAST_LINE = "entries-on-last-line"
+
+# What goes wrong with each character in a key: (biber cannot read it, `\cite`
+# fails on it). The parser already ends a key at white space and at `,{}=#"%` (and
+# at `()` in an `@type(...)` entry) and reports what follows, so only these and
+# control characters can be in a key it has read.
+_KEY_TROUBLE = {
+    "\\": (True, True),
+    "'": (True, False),
+    "(": (True, False),
+    ")": (True, False),
+    "~": (False, True),
+}
+_CONTROL_TROUBLE = (True, False)
+_BIBER_DROPS = "biber cannot read it"
+_CITE_FAILS = "`\\cite` fails on it"
+
+
+def _is_control(ch: str) -> bool:
+    """A control character (white space aside, which the parser never puts in a
+    key or a name)."""
+    return ch < " " or ch == "\x7f"
+
+
+def _show(ch: str) -> str:
+    return f"the control character U+{ord(ch):04X}" if _is_control(ch) else f"`{ch}`"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@entry_rule(BAD_KEY, Severity.ERROR)
+def bad_key(entry: Entry, context: Context) -> Iterable[Problem]:
+    r"""
+    What it checks:
+    A citation key that contains `\`, `'`, `(`, `)`, `~` or a control character.
+
+    Why it matters:
+    biber cannot read a key with `\`, `'`, `(`, `)` or a control character: it cuts
+    the key short there, or reports a syntax error and drops the entry (BibTeX 0.99
+    accepts them all). LaTeX's `\cite` stops with "Missing \endcsname inserted" on
+    `\` and `~`. So the entry cannot be cited. (White space, `,`, `{`, `}`, `=`, `#`,
+    `%` and `"` end a key and are reported as syntax errors; letters outside ASCII
+    and punctuation such as `:-_./+@` work with both tools.)
+
+    Example:
+    ```bibtex
+    @book{o'neil2020,
+      title = {Untitled},
+    }
+    ```
+
+    How to fix:
+    Rename the key with letters, digits and `:-_./` only (`oneil2020`), and update
+    the citations.
+    """
+    del context
+    key = entry.key
+    if entry.kind is not K.ENTRY or not key or entry.key_span is None:
+        return
+    if key.isalnum():  # the usual case, decided without looking at each character
+        return
+    found: dict[str, tuple[bool, bool]] = {}
+    for ch in key:
+        trouble = _KEY_TROUBLE.get(ch)
+        if trouble is None and _is_control(ch):
+            trouble = _CONTROL_TROUBLE
+        if trouble is not None:
+            found.setdefault(ch, trouble)
+    if not found:
+        return
+    chars = _join([_show(ch) for ch in found])
+    reasons = []
+    if any(biber for biber, _ in found.values()):
+        reasons.append(_BIBER_DROPS)
+    if any(cite for _, cite in found.values()):
+        reasons.append(_CITE_FAILS)
+    span = entry.key_span
+    message = f"key `{_printable(key)}` contains {chars}: {' and '.join(reasons)}"
+    yield Problem(span.start, span.end, BAD_KEY, message, RULES[BAD_KEY].doc.severity)
+
+
+@entry_rule(BAD_FIELD_NAME, Severity.ERROR)
+def bad_field_name(entry: Entry, context: Context) -> Iterable[Problem]:
+    r"""
+    What it checks:
+    A field name or `@string` macro name that starts with a digit, or that contains
+    `\` or a control character.
+
+    Why it matters:
+    BibTeX rejects a name that starts with a digit ("You're missing a field name")
+    or contains a control character, and drops the rest of the entry; biber rejects
+    all three with a syntax error and drops the whole entry. (Other punctuation and
+    letters outside ASCII are accepted by both.)
+
+    Example:
+    ```bibtex
+    @book{doe2020,
+      title = {Untitled},
+      2ndauthor = {Jane Roe},
+    }
+    ```
+
+    How to fix:
+    Rename the field (`secondauthor`), or remove it.
+    """
+    del context
+    if entry.kind not in (K.ENTRY, K.STRING):
+        return
+    what = "macro name" if entry.kind is K.STRING else "field name"
+    for field in entry.fields:
+        name = field.name
+        if not name or name.isalpha() or field.value is None:
+            continue  # the usual case, or a field the parser has already reported
+        if "0" <= name[0] <= "9":
+            reason = "cannot start with a digit"
+        elif "\\" in name:
+            reason = f"contains `\\`: {_BIBER_DROPS}"
+        else:
+            bad = next((ch for ch in name if _is_control(ch)), None)
+            if bad is None:
+                continue
+            reason = f"contains {_show(bad)}"
+        span = field.name_span
+        message = f"{what} `{_printable(name)}` {reason}"
+        yield Problem(
+            span.start, span.end, BAD_FIELD_NAME, message, RULES[BAD_FIELD_NAME].doc.severity
+        )
+
+
+def _printable(text: str) -> str:
+    """``text`` for a message, its control characters shown as ``?``."""
+    return "".join("?" if _is_control(ch) else ch for ch in text)
+
+
+# At most this many blocks are looked at on the last line: the check runs on every
+# report, and a file on a single line should not make it cost its size.
+_LAST_LINE_BLOCKS = 64
+
+
+@document_rule(ENTRIES_ON_LAST_LINE, Severity.WARNING)
+def entries_on_last_line(checker: Checker) -> Iterable[Problem]:
+    r"""
+    What it checks:
+    In the `bibtex` dialect, an entry that follows another entry on the last line
+    of the file.
+
+    Why it matters:
+    BibTeX 0.99 reads the file line by line and, after each entry, stops if nothing
+    is left to read, so it silently ignores whatever follows the first entry that
+    ends on the last line: no error, only "Citation undefined" from LaTeX. A final
+    line break does not help (the line before it is then the last one), except a
+    Windows one (CR LF). biber reads all the entries.
+
+    Example:
+    ```bibtex
+    @misc{first, title = {One}} @misc{second, title = {Two}}
+    ```
+
+    How to fix:
+    Put each entry on a line of its own.
+    """
+    doc = checker.document
+    n = doc.length
+    if n == 0 or checker.dialect != "bibtex":
+        return
+    tail = doc.slice(n - 2, n)
+    if tail.endswith("\r\n"):
+        return  # BibTeX leaves the LF unread, so it never finds itself at the end
+    last = doc.line_count - 1
+    end = n
+    if tail[-1] in "\r\n":
+        last -= 1  # the empty line after a final line break is no line for BibTeX
+        end -= 1
+    line_start = doc.line_start(last)
+    pos = line_start
+    stop = -1  # where BibTeX stops reading, once found
+    for _ in range(_LAST_LINE_BLOCKS):
+        if pos >= end:
+            return
+        found = doc.block_at(pos)
+        if found is None:  # pragma: no cover - the document is not empty
+            return
+        start, block = found
+        pos = start + len(block.text)
+        if block.kind is K.JUNK_BLOCK:
+            continue
+        if stop < 0:
+            if start < line_start and block.problems:
+                return  # a broken entry ran into the line: BibTeX's state is unknown
+            stop = pos
+            if block.kind is K.COMMENT_ENTRY:
+                # BibTeX reads `@comment` and nothing after it (the body is free text).
+                entry = view(block)
+                if entry is not None and entry.type_span is not None:
+                    stop = start + entry.type_span.end
+                if stop <= line_start:
+                    stop = -1  # it ended on an earlier line: BibTeX reads on
+            continue
+        if block.kind is K.COMMENT_ENTRY:
+            continue  # ignoring a comment loses nothing
+        message = (
+            "BibTeX ignores this and the rest of the line: it stops reading after an "
+            "entry that ends on the last line of the file"
+        )
+        severity = RULES[ENTRIES_ON_LAST_LINE].doc.severity
+        yield Problem(
+            start, _content_end(checker, start, end), ENTRIES_ON_LAST_LINE, message, severity
+        )
+        return
+
+
+def _content_end(checker: Checker, start: int, end: int) -> int:
+    """``end`` moved back over trailing blanks (not before ``start``), reading only
+    the tail of the line."""
+    doc = checker.document
+    step = 64
+    while end > start:
+        piece = doc.slice(max(start, end - step), end)
+        kept = piece.rstrip(" \t\f\v")
+        if kept:
+            return end - len(piece) + len(kept)
+        end -= len(piece)
+        step *= 2
+    return start
