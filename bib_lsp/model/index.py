@@ -87,20 +87,35 @@ _NO_NAMES: dict[str, list[str]] = {}
 TABLES = ("key", "string", "use", "doi", "work")
 
 
-def uses_biblatex(block: Block) -> bool:
-    """Whether the entry uses a type or field that only biblatex knows (cached)."""
-    return block.cached("biblatex", _uses_biblatex)
+# biblatex-only fields that BibTeX bibliographies use too, as extras their styles
+# ignore (Beebe's TeX Live files have `subtitle`, `date`, `location`; jurabib's
+# have `gender`): alone they are weak evidence of biblatex. `issue` is none at
+# all: tugboat.bib gives it to every one of its 4,839 entries.
+WEAK_BIBLATEX_FIELDS = frozenset({"subtitle", "date", "location", "gender"})
+NO_EVIDENCE = frozenset({"issue"})
 
 
-def _uses_biblatex(block: Block) -> bool:
+def biblatex_evidence(block: Block) -> int:
+    """2 when the entry uses a type or field only biblatex knows, 1 when it only
+    uses fields that BibTeX files often carry as extras, 0 otherwise (cached)."""
+    return block.cached("biblatex", _biblatex_evidence)
+
+
+def _biblatex_evidence(block: Block) -> int:
     from bib_lsp.model.requirements import BIBLATEX_ONLY_FIELDS, BIBLATEX_ONLY_TYPES
 
     entry = view(block)
     if entry is None or entry.kind is not K.ENTRY:
-        return False
+        return 0
     if entry.type_lower in BIBLATEX_ONLY_TYPES:
-        return True
-    return any(f.name_lower in BIBLATEX_ONLY_FIELDS for f in entry.fields)
+        return 2
+    found = 0
+    for f in entry.fields:
+        if f.name_lower in BIBLATEX_ONLY_FIELDS and f.name_lower not in NO_EVIDENCE:
+            if f.name_lower not in WEAK_BIBLATEX_FIELDS:
+                return 2
+            found = 1
+    return found
 
 
 class BibIndex:
@@ -119,7 +134,9 @@ class BibIndex:
         self.duplicate_strings = self.twice["string"]
         self.entry_count = 0  # regular entries
         self.file_ignores: Counter[str] = Counter()  # codes `ignore-file` comments name
-        self.biblatex_markers = 0  # blocks using a biblatex-only entry type or field
+        # Entries with strong and with weak evidence of biblatex (see above).
+        self.biblatex_markers = 0
+        self.weak_biblatex_markers = 0
         # Names whose holders changed since the last ``take_changed()``, as
         # (table, name); ("file", "entries") when the file gains its first regular
         # entry or loses its last.
@@ -144,13 +161,19 @@ class BibIndex:
                 self.entry_count += 1
                 if self.entry_count == 1:
                     changed.add(_ENTRIES)
-            if uses_biblatex(block):
+            evidence = biblatex_evidence(block)
+            if evidence == 2:
                 self.biblatex_markers += 1
+            elif evidence == 1:
+                self.weak_biblatex_markers += 1
             self.file_ignores.update(file_ignores(block))
 
     def _remove_one(self, block: Block) -> None:
-        if uses_biblatex(block):
+        evidence = biblatex_evidence(block)
+        if evidence == 2:
             self.biblatex_markers -= 1
+        elif evidence == 1:
+            self.weak_biblatex_markers -= 1
         self.file_ignores.subtract(file_ignores(block))
         self.file_ignores += Counter()  # drop the codes no comment names any more
         if key_of(block) is not None:
@@ -162,6 +185,13 @@ class BibIndex:
             for name in names:
                 _delete(holders, twice, name, block)
                 self.changed.add((table, name))
+
+    def looks_biblatex(self) -> bool:
+        """The `auto` dialect: biblatex when an entry uses a type or field only
+        biblatex knows, or when the weak signs are common (a tenth of the entries,
+        and at least three)."""
+        weak = self.weak_biblatex_markers
+        return self.biblatex_markers > 0 or (weak >= 3 and weak * 10 >= self.entry_count)
 
     def take_changed(self) -> set[tuple[str, str]]:
         """The (table, name) pairs whose holders changed since the last call."""

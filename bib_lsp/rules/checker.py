@@ -43,7 +43,7 @@ class Checker:
     def dialect(self) -> str:
         if self.options.dialect != "auto":
             return self.options.dialect
-        return "biblatex" if self.index.biblatex_markers else "bibtex"
+        return "biblatex" if self.index.looks_biblatex() else "bibtex"
 
     def diagnose(self) -> list[Problem]:
         """Every finding, in text order, with the user's options applied."""

@@ -107,5 +107,14 @@ def test_auto_dialect_follows_the_file() -> None:
     bibtex = "@article{k, author = {A}, title = {T}, journal = {J}}"
     # Without biblatex-only fields it reads as BibTeX: year is required.
     assert missing(bibtex) == [("k", ["year"])]
-    # One `date` field anywhere makes it biblatex: date or year.
-    assert missing(bibtex + "\n@misc{m, date = {2020}, title = {M}}") == [("k", ["date", "year"])]
+    # One field only biblatex knows makes it biblatex: date or year.
+    online = "\n@misc{m, eventtitle = {E}, title = {M}, year = 2020}"
+    assert missing(bibtex + online) == [("k", ["date", "year"])]
+    # Fields BibTeX files carry as extras (`date`, `subtitle`, `issue`) do so only
+    # when they are common: one `date` among many entries is not enough.
+    many = "".join(f"\n@misc{{m{i}, title = {{M}}}}" for i in range(40))
+    assert missing(bibtex + many + "\n@misc{d, date = {2020}}") == [("k", ["year"])]
+    dated = "".join(
+        f"\n@misc{{d{i}, author = {{A}}, title = {{T}}, date = {{2020}}}}" for i in range(3)
+    )
+    assert missing(bibtex + dated) == [("k", ["date", "year"])]
