@@ -166,7 +166,15 @@ def duplicate_entry(checker: Checker) -> Iterable[Problem]:
 # Fields that tell apart works with the same title, year and author (the
 # "Editorial" of each issue of a journal, two volumes of a book).
 _DISTINGUISHING = (
-    "volume", "number", "pages", "edition", "chapter", "part", "issue", "isbn", "publisher"
+    "volume",
+    "number",
+    "pages",
+    "edition",
+    "chapter",
+    "part",
+    "issue",
+    "isbn",
+    "publisher",
 )
 
 

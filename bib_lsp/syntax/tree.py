@@ -105,8 +105,10 @@ class Related:
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A located finding: ``start``/``end`` are code-point offsets (block-relative
-    inside a ``Block``, absolute when handed out by a ``Document`` or ``Tree``).
-    ``related`` places are absolute; ``data`` is for quick fixes (JSON-able)."""
+    inside a ``Block`` and from entry rules, absolute when handed out by a
+    ``Document``, a ``Tree`` or a ``Checker``). ``related`` places count from the
+    same origin (so an entry rule's point into its own entry only); ``data`` is for
+    quick fixes (JSON-able)."""
 
     start: int
     end: int
@@ -117,15 +119,19 @@ class Problem:
     data: object = None
 
     def shifted(self, delta: int) -> Problem:
+        """The problem ``delta`` code points further on (its related places too)."""
         if not delta:
             return self
+        related = self.related
+        if related:
+            related = tuple(Related(r.start + delta, r.end + delta, r.message) for r in related)
         return Problem(
             self.start + delta,
             self.end + delta,
             self.code,
             self.message,
             self.severity,
-            self.related,
+            related,
             self.data,
         )
 
