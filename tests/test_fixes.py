@@ -84,3 +84,60 @@ def test_fix_all_applies_safe_fixes_only_and_twice_is_once() -> None:
         [Finding(p.code, p.start, p.end, p.data) for p in Checker(again).diagnose()], again
     )
     assert edits == []  # the duplicate key is left to the user: renaming is a choice
+
+
+def test_a_duplicate_field_either_copy_can_go() -> None:
+    text = "@misc{k,\n  title = {One},\n  note = {N},\n  title = {Two},\n}\n"
+    remove_this = fixed(text, "duplicate-field", 0)
+    assert remove_this == "@misc{k,\n  title = {One},\n  note = {N},\n}\n"
+    keep_this = fixed(text, "duplicate-field", 1)
+    assert keep_this == "@misc{k,\n  note = {N},\n  title = {Two},\n}\n"
+    assert findings(remove_this, "duplicate-field") == []
+    assert findings(keep_this, "duplicate-field") == []
+
+
+def test_rule_suggestions_are_fixes_that_remove_their_finding() -> None:
+    cases = [
+        ("@misc{k, pages = {12-19}}\n", "page-range-hyphen", "@misc{k, pages = {12--19}}\n"),
+        (
+            "@misc{k, doi = {https://doi.org/10.1000/xyz}}\n",
+            "doi-as-url",
+            "@misc{k, doi = {10.1000/xyz}}\n",
+        ),
+        ("@artcle{k, title = {T}}\n", "unknown-entry-type", "@article{k, title = {T}}\n"),
+    ]
+    for text, code, expected in cases:
+        after = fixed(text, code)
+        assert after == expected, code
+        assert findings(after, code) == [], code
+
+
+def test_fix_all_over_the_real_corpus_is_idempotent_and_clears_its_findings() -> None:
+    from pathlib import Path
+
+    from bib_lsp.document.io import read_bib
+    from bib_lsp.fixes import SAFE_REPLACEMENTS
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    if not corpus.is_dir():
+        return
+    changed = 0
+    for path in sorted(corpus.rglob("*.bib")):
+        text = read_bib(path).text
+        doc = Document(text)
+        problems = Checker(doc).diagnose()
+        once = apply(
+            text, fix_all([Finding(p.code, p.start, p.end, p.data) for p in problems], doc)
+        )
+        if once == text:
+            continue
+        changed += 1
+        again = Document(once)
+        left = Checker(again).diagnose()
+        assert fix_all([Finding(p.code, p.start, p.end, p.data) for p in left], again) == []
+        fixable = SAFE_REPLACEMENTS | {"missing-comma"}
+        assert not [p for p in left if p.code in fixable], path.name
+        # Nothing else moved: the same findings of every other code.
+        before = [p.code for p in problems if p.code not in fixable]
+        assert [p.code for p in left if p.code not in fixable] == before, path.name
+    assert changed > 0
