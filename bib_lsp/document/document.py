@@ -206,9 +206,11 @@ class Document(LineMapping):
         return out
 
     def forget(self, block: Block, prefix: str) -> None:
-        """Drop what ``collect`` cached under keys starting with ``prefix`` for the
-        chunk holding ``block``: the block's findings are to be computed again (and
-        ``chunk_changes`` reports the chunk as changed)."""
+        """Drop what was cached under keys starting with ``prefix`` on the block and
+        by ``collect`` for the chunk holding it: the block's findings are to be
+        computed again (and ``chunk_changes`` reports the chunk as changed)."""
+        for key in [k for k in block.cache if k.startswith(prefix)]:
+            del block.cache[key]
         chunk = block.home
         if not isinstance(chunk, _Chunk):
             return

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from bib_lsp.document import BlockChanges, ChunkFindings, Document
 from bib_lsp.document.document import PerBlock
+from bib_lsp.model.comments import suppressions
 from bib_lsp.model.index import BibIndex, view
 from bib_lsp.rules import suppression
 from bib_lsp.rules.context import Context
@@ -96,7 +97,7 @@ class Checker:
         dialect = self.dialect
         self.context.dialect = dialect
         key = _FINDINGS + dialect + ":" + ",".join(r.code for r in local)
-        return key, _block_checks(local, self.context)
+        return key, _block_checks(local, self.context, key)
 
     def _whole(self) -> list[Problem]:
         options = self.effective_options
@@ -135,11 +136,18 @@ def _order(p: Problem) -> tuple[int, int, str]:
 _FINDINGS = "findings:"  # the prefix of the chunk cache keys of our findings
 
 
-def _block_checks(rules: list[Rule], context: Context) -> PerBlock:
+def _block_checks(rules: list[Rule], context: Context, key: str) -> PerBlock:
     """A block's findings: the parser's problems and the entry rules', less what
-    comments silence, in order."""
+    comments silence, in order. Kept on the block under ``key`` (a chunk that an
+    edit replaced re-reads its untouched blocks' findings), with the block before
+    it when that one has suppression comments (they apply to this block)."""
 
     def run(block: Block, previous: Block | None) -> list[Problem]:
+        before = previous if previous is not None and suppressions(previous) else None
+        kept = block.cache.get(key)
+        if kept is not None and kept[0] is before:
+            found: list[Problem] = kept[1]
+            return found
         found = list(block.problems)
         entry = view(block)
         if entry is not None:
@@ -152,6 +160,7 @@ def _block_checks(rules: list[Rule], context: Context) -> PerBlock:
                 context.block = None
         found = suppression.apply(found, block, previous, entry)
         found.sort(key=_order)
+        block.cache[key] = (before, found)
         return found
 
     return run

@@ -34,6 +34,12 @@ class Context:
         self._note(("key", key.lower()))
         return self.index.entry_block(key)
 
+    def holders(self, table: str, name: str) -> list[Block]:
+        """The blocks holding ``name`` in one of the index's tables (``"doi"``,
+        ``"work"``, ...; see ``BibIndex``)."""
+        self._note((table, name))
+        return self.index.holders[table].get(name, [])
+
     def string_blocks(self, name: str) -> list[Block]:
         """The ``@string`` blocks defining macro ``name``."""
         self._note(("string", name.lower()))

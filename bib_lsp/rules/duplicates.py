@@ -3,12 +3,14 @@ twice under different keys (same DOI; same title, year and first author)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bib_lsp.model.index import names_of, view
 from bib_lsp.model.works import literal
-from bib_lsp.rules.registry import RULES, document_rule
+from bib_lsp.rules.context import Context
+from bib_lsp.rules.registry import RULES, document_rule, entry_rule
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.tree import Problem, Related, Severity
 from bib_lsp.syntax.views import Entry
@@ -104,8 +106,8 @@ def _report(
         yield Problem(s, e, code, message, RULES[code].doc.severity, related)
 
 
-@document_rule(DUPLICATE_DOI, Severity.WARNING)
-def duplicate_doi(checker: Checker) -> Iterable[Problem]:
+@entry_rule(DUPLICATE_DOI, Severity.WARNING)
+def duplicate_doi(entry: Entry, context: Context) -> Iterable[Problem]:
     """
     What it checks:
     Two or more entries with the same DOI (compared without regard to case, with
@@ -126,12 +128,11 @@ def duplicate_doi(checker: Checker) -> Iterable[Problem]:
     How to fix:
     Keep one entry and cite its key everywhere.
     """
-    for doi in sorted(checker.index.twice["doi"]):
-        yield from _same_work(checker, checker.index.holders["doi"].get(doi, ()), DUPLICATE_DOI)
+    return _same_work(entry, context, "doi", DUPLICATE_DOI)
 
 
-@document_rule(DUPLICATE_ENTRY, Severity.WARNING)
-def duplicate_entry(checker: Checker) -> Iterable[Problem]:
+@entry_rule(DUPLICATE_ENTRY, Severity.WARNING)
+def duplicate_entry(entry: Entry, context: Context) -> Iterable[Problem]:
     """
     What it checks:
     Two or more entries with the same title, year and first author's family name
@@ -155,12 +156,7 @@ def duplicate_entry(checker: Checker) -> Iterable[Problem]:
     Keep one entry and cite its key everywhere; if they are different works (two
     editions, say), tell them apart (`edition`, a different year).
     """
-    for work in sorted(checker.index.twice["work"]):
-        blocks = checker.index.holders["work"].get(work, [])
-        dois = {tuple(names_of(b).get("doi", ())) for b in blocks}
-        if len(dois) == 1 and dois != {()}:
-            continue  # they all share one DOI: reported as `duplicate-doi`
-        yield from _same_work(checker, blocks, DUPLICATE_ENTRY)
+    return _same_work(entry, context, "work", DUPLICATE_ENTRY)
 
 
 # Fields that tell apart works with the same title, year and author (the
@@ -178,7 +174,15 @@ _DISTINGUISHING = (
 )
 
 
-def _particulars(entry: Entry) -> dict[str, str]:
+def particulars(block: Block) -> dict[str, str]:
+    """The entry's type and distinguishing fields, normalised (cached)."""
+    return block.cached("particulars", _particulars)
+
+
+def _particulars(block: Block) -> dict[str, str]:
+    entry = view(block)
+    if entry is None:
+        return {}
     out = {"@type": entry.type_lower}  # a thesis and the report made of it differ
     for name in _DISTINGUISHING:
         text = literal(entry.field(name))
@@ -191,26 +195,41 @@ def _conflict(a: dict[str, str], b: dict[str, str]) -> bool:
     return any(a[name] != b[name] for name in a.keys() & b.keys())
 
 
-def _same_work(checker: Checker, blocks: Iterable[Block], code: str) -> Iterable[Problem]:
-    """One problem per entry (on its key), naming the others it may duplicate:
-    those with another key and no differing volume, number, pages, ..."""
-    places = []
-    for start, block in checker.index.located(blocks):
-        entry = view(block)
-        if entry is None or entry.key_span is None or not entry.key:
-            continue
-        span = (start + entry.key_span.start, start + entry.key_span.end)
-        places.append((*span, entry.key, _particulars(entry)))
-    what = "DOI" if code == DUPLICATE_DOI else "title, year and first author"
-    for i, (s, e, key, mine) in enumerate(places):
-        others = [
-            p
-            for j, p in enumerate(places)
-            if j != i and p[2].lower() != key.lower() and not _conflict(mine, p[3])
-        ]
-        if not others:
-            continue  # the same key twice is `duplicate-key`
-        names = ", ".join(f"`{o[2]}`" for o in others)
-        message = f"`{key}` has the same {what} as {names}: the same work entered twice?"
-        related = tuple(Related(o[0], o[1], f"`{o[2]}` has the same {what}") for o in others)
-        yield Problem(s, e, code, message, RULES[code].doc.severity, related)
+def _same_work(entry: Entry, context: Context, table: str, code: str) -> list[Problem]:
+    """The entry's finding (on its key) when other entries, under other keys, have
+    the same DOI or work, naming them in text order. (Cached with the entry: the
+    context notes the DOI or work asked about, so a change among its holders
+    checks it again. Their keys are named, not their lines, which would change
+    with every line typed above them.)"""
+    block = context.block
+    if block is None or entry.key_span is None or not entry.key:
+        return []
+    names = names_of(block).get(table)
+    if not names:
+        return []
+    mine = particulars(block)
+    my_doi = names_of(block).get("doi")
+    key = entry.key.lower()
+    others: list[tuple[Block, str]] = []
+    for other in context.holders(table, names[0]):
+        other_entry = view(other) if other is not block else None
+        if other_entry is None or not other_entry.key or other_entry.key.lower() == key:
+            continue  # itself, or the same key twice: `duplicate-key`
+        if table == "work":
+            if my_doi and names_of(other).get("doi") == my_doi:
+                continue  # they share a DOI: reported as `duplicate-doi`
+            if _conflict(mine, particulars(other)):
+                continue
+        others.append((other, other_entry.key))
+    if not others:
+        return []
+
+    def before(a: tuple[Block, str], b: tuple[Block, str]) -> int:
+        return -1 if context.precedes(a[0], b[0]) else 1
+
+    ordered = sorted(others, key=functools.cmp_to_key(before))
+    keys = ", ".join(f"`{other_key}`" for _, other_key in ordered)
+    what = "DOI" if table == "doi" else "title, year and first author"
+    message = f"`{entry.key}` has the same {what} as {keys}: the same work entered twice?"
+    span = entry.key_span
+    return [Problem(span.start, span.end, code, message, RULES[code].doc.severity)]
