@@ -154,13 +154,30 @@ def main() -> int:
     strings = corpus_strings(args.corpus)
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
-        measure(f"{size:,} entries", strings + build_file(entries, size), args.edits)
+        text = strings + distinct_copies(build_file(entries, size), len(entries))
+        measure(f"{size:,} entries", text, args.edits)
     clean = tugboat_file(tugboat, max(sizes))
     measure(f"{max(sizes):,} tugboat.bib entries", clean, args.edits)
     return 0
 
 
 _REFERS = re.compile(r"^\s*(crossref|xdata|xref)\s*=", re.IGNORECASE | re.MULTILINE)
+
+
+_TITLE = re.compile(r"^(\s*title\s*=\s*[{\"])", re.IGNORECASE | re.MULTILINE)
+_DOI = re.compile(r"^(\s*doi\s*=\s*[{\"][^}\"]*)", re.IGNORECASE | re.MULTILINE)
+
+
+def distinct_copies(text: str, unique: int) -> str:
+    """A generated file repeats the corpus's entries once it runs out of them; give
+    each repetition its own title and DOI, so that the file is not thousands of
+    duplicate works (which a real bibliography is not)."""
+    pieces = text.split("\n\n")
+    for i in range(unique, len(pieces)):
+        copy = i // unique
+        piece = _TITLE.sub(rf"\g<1>Part {copy}: ", pieces[i], count=1)
+        pieces[i] = _DOI.sub(rf"\g<1>.{copy}", piece, count=1)
+    return "\n\n".join(pieces)
 
 
 def corpus_strings(corpus: Path) -> str:

@@ -10,12 +10,14 @@ ones ``fix_all`` applies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from bib_lsp.document import Document
 from bib_lsp.model.index import BibIndex, view
+from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import Entry, Field
 
@@ -59,6 +61,13 @@ def fixes_for(finding: Finding, doc: Document, index: BibIndex | None = None) ->
     if code == "missing-comma":
         comma = Edit(finding.start, finding.start, ",")
         return [Fix("Insert the missing `,`", (comma,), safe=True, preferred=True)]
+    if code == "unbalanced-braces" and doc.slice(finding.start, finding.end) in (")", "}"):
+        return [
+            Fix(
+                f"Remove this `{doc.slice(finding.start, finding.end)}`",
+                (Edit(finding.start, finding.end, ""),),
+            )
+        ]
     located = _entry_at(doc, finding.start)
     if located is None:
         return []
@@ -71,7 +80,43 @@ def fixes_for(finding: Finding, doc: Document, index: BibIndex | None = None) ->
         return [_rename_key(entry, base, index)]
     if code == "undefined-macro" and isinstance(data.get("macro"), str):
         return [_define_macro(doc, data["macro"])]
+    if code == "unbalanced-braces":
+        return _balance(doc, base, entry, finding.start)
     return []
+
+
+def lower_case(doc: Document, offset: int) -> list[Fix]:
+    """Lower-case the entry type and field names of the entry at ``offset``, and of
+    every entry in the file (BibTeX and biber ignore their case, so this changes
+    only how the file looks); none when they are lower-case already."""
+    located = _entry_at(doc, offset)
+    if located is None:
+        return []
+    here = _lower_edits(*located)
+    if not here:
+        return []
+    everywhere = [e for start, block in doc.blocks() for e in _lower_block(start, block)]
+    return [
+        Fix("Lower-case this entry's type and field names", tuple(here)),
+        Fix("Lower-case entry types and field names in the whole file", tuple(everywhere)),
+    ]
+
+
+def _lower_block(start: int, block: Block) -> list[Edit]:
+    entry = view(block)
+    return _lower_edits(start, entry) if entry is not None else []
+
+
+def _lower_edits(base: int, entry: Entry) -> list[Edit]:
+    spans = []
+    if entry.type_span is not None:
+        spans.append((entry.type_span, entry.type))
+    spans += [(f.name_span, f.name) for f in entry.fields if f.name]
+    return [
+        Edit(base + span.start, base + span.end, text.lower())
+        for span, text in spans
+        if text != text.lower()
+    ]
 
 
 def fix_all(findings: Iterable[Finding], doc: Document) -> list[Edit]:
@@ -185,6 +230,47 @@ def _rename_key(entry: Entry, base: int, index: BibIndex) -> Fix:
     new = f"{entry.key}-{n}"
     span = entry.key_span
     return Fix(f"Rename the key to `{new}`", (Edit(base + span.start, base + span.end, new),))
+
+
+_FIELD_START = re.compile(r"\r?\n[ \t]*[A-Za-z][\w:.+-]*[ \t]*=")
+_CLOSERS = {"{": "}", "(": ")", '"': '"'}
+
+
+def _balance(doc: Document, base: int, entry: Entry, at: int) -> list[Fix]:
+    """A closing delimiter where one is missing (``unbalanced-braces`` is reported
+    at the opening delimiter left open)."""
+    char = doc.slice(at, at + 1)
+    closer = _CLOSERS.get(char)
+    if closer is None:
+        return []
+    if entry.open_delim is not None and base + entry.open_delim.start == at:
+        # The entry's own `{`: close it after its last field.
+        last = entry.fields[-1].span.end if entry.fields else None
+        anchor = last if last is not None else (entry.key_span or entry.open_delim).end
+        end = base + anchor
+        return [Fix(f"Close the entry with `{closer}`", (Edit(end, end, f"\n{closer}"),))]
+    # A value's delimiter: the value most likely ends where the next field starts
+    # (it swallowed the rest of the entry), or else at the end of its line.
+    stop = base + entry.span.end
+    rest = doc.slice(at, stop)
+    if char == "{" and '"' in rest:
+        quote = rest.index('"')  # the `"` that should end a quoted value is inside
+        if not _FIELD_START.search(rest, 0, quote):
+            return [_insert_before(doc, at + quote, closer)]
+    m = _FIELD_START.search(rest)
+    end = at + (m.start() if m else len(rest.split("\n", 1)[0].rstrip("\r")))
+    return [_insert_before(doc, end, closer)]
+
+
+def _insert_before(doc: Document, end: int, closer: str) -> Fix:
+    """Insert ``closer`` at ``end``, moved back over blanks and a comma (they come
+    after the value)."""
+    before = doc.slice(max(0, end - 200), end)
+    kept = before.rstrip(" \t")
+    if kept.endswith(","):
+        kept = kept[:-1].rstrip(" \t")
+    at = end - (len(before) - len(kept))
+    return Fix(f"Insert the missing `{closer}`", (Edit(at, at, closer),))
 
 
 def _define_macro(doc: Document, name: str) -> Fix:

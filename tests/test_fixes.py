@@ -141,3 +141,45 @@ def test_fix_all_over_the_real_corpus_is_idempotent_and_clears_its_findings() ->
         before = [p.code for p in problems if p.code not in fixable]
         assert [p.code for p in left if p.code not in fixable] == before, path.name
     assert changed > 0
+
+
+def test_unbalanced_braces_get_the_missing_delimiter_where_it_belongs() -> None:
+    cases = [
+        # A value that swallowed the rest of the entry: closed before the next field.
+        (
+            "@article{knuth84,\n  title = {The {TeX}book,\n  year  = 1984,\n}\n",
+            "@article{knuth84,\n  title = {The {TeX}book},\n  year  = 1984,\n}\n",
+        ),
+        # An entry cut off by the next one: closed after its last field.
+        (
+            "@misc{a, title = {T}\n\n@misc{b, title = {U}}\n",
+            "@misc{a, title = {T}\n}\n\n@misc{b, title = {U}}\n",
+        ),
+        # A brace that ate the closing quote: closed just before the quote.
+        (
+            '@misc{a, title = "The {Book", year = 1}\n',
+            '@misc{a, title = "The {Book}", year = 1}\n',
+        ),
+        # A `}` that closes nothing: removed.
+        ("@misc{a, title = {T}}}\n", "@misc{a, title = {T}}\n"),
+    ]
+    for text, expected in cases:
+        after = fixed(text, "unbalanced-braces")
+        assert after == expected
+        assert findings(after, "unbalanced-braces") == []
+
+
+def test_names_are_lower_cased_in_the_entry_or_the_whole_file() -> None:
+    from bib_lsp.fixes import lower_case
+
+    text = "@Article{k, AUTHOR = {A}, Title = {T}}\n@BOOK{b, Title = {B}}\n@misc{m}\n"
+    doc = Document(text)
+    this_entry, whole_file = lower_case(doc, text.index("AUTHOR"))
+    assert apply(text, this_entry.edits) == (
+        "@article{k, author = {A}, title = {T}}\n@BOOK{b, Title = {B}}\n@misc{m}\n"
+    )
+    # The values are left alone.
+    assert apply(text, whole_file.edits) == (
+        "@article{k, author = {A}, title = {T}}\n@book{b, title = {B}}\n@misc{m}\n"
+    )
+    assert lower_case(doc, text.index("@misc")) == []  # nothing to do there

@@ -6,13 +6,18 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 
 from bib_lsp.document import Document
-from bib_lsp.fixes import Edit, Finding, fix_all, fixes_for
+from bib_lsp.fixes import Edit, Finding, fix_all, fixes_for, lower_case
 from bib_lsp.lsp import convert
 from bib_lsp.rules import Checker
 from bib_lsp.text import PositionEncoding
 
 FIX_ALL = "source.fixAll.bib-lsp"
-KINDS = [lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll, FIX_ALL]
+KINDS = [
+    lsp.CodeActionKind.QuickFix,
+    lsp.CodeActionKind.RefactorRewrite,
+    lsp.CodeActionKind.SourceFixAll,
+    FIX_ALL,
+]
 
 
 def code_actions(
@@ -38,6 +43,12 @@ def code_actions(
                         edit=_workspace_edit(uri, fix.edits, doc, encoding),
                     )
                 )
+    rewrite = lsp.CodeActionKind.RefactorRewrite
+    if wanted is None or any(_covers(kind, rewrite) for kind in wanted):
+        at = doc.offset(convert.from_range(params.range).start, encoding)
+        for fix in lower_case(doc, at):
+            edit = _workspace_edit(uri, fix.edits, doc, encoding)
+            out.append(lsp.CodeAction(title=fix.title, kind=rewrite, edit=edit))
     if wanted is not None and any(_covers(kind, FIX_ALL) for kind in wanted):
         findings = [Finding(p.code, p.start, p.end, p.data) for p in checker.diagnose()]
         edits = fix_all(findings, doc)

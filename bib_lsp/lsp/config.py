@@ -8,11 +8,12 @@ returned so that the server can tell the user (``window/showMessage``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from bib_lsp.rules import DIALECTS, RuleOptions
+from bib_lsp.rules.suppression import known_codes
 from bib_lsp.syntax.tree import Severity
 
 SECTION = "bibLsp"
@@ -97,7 +98,15 @@ def _ignore(raw: Mapping[str, Any], current: frozenset[str], problems: list[str]
             "ignoring nothing"
         )
         return frozenset()
+    _unknown_codes("bibLsp.diagnostics.ignore", value, problems)
     return frozenset(value)
+
+
+def _unknown_codes(where: str, codes: Iterable[str], problems: list[str]) -> None:
+    unknown = sorted(set(codes) - known_codes())
+    if unknown:
+        names = ", ".join(f"`{c}`" for c in unknown)
+        problems.append(f"{where}: no such code {names} (see docs/rules/); it has no effect")
 
 
 def _severity(
@@ -112,6 +121,7 @@ def _severity(
         )
         return {}
     names = {s.value: s for s in Severity}
+    _unknown_codes("bibLsp.diagnostics.severity", [str(c) for c in value], problems)
     out: dict[str, Severity] = {}
     for code, level in value.items():
         if isinstance(level, str) and level in names:
