@@ -196,8 +196,8 @@ def corpus_strings(corpus: Path) -> str:
 
 
 def tugboat_file(tugboat: str, count: int) -> str:
-    """tugboat.bib's `@string`s, then its entries (crossrefs resolved within the
-    copy) repeated under new keys to ``count`` entries: a file with few findings."""
+    """tugboat.bib's `@string`s, then its entries without crossrefs repeated under
+    new keys, titles and DOIs to ``count`` entries: a file with few findings."""
     strings, entries = [], []
     for start, block in parse(tugboat):
         view = entry_view(block, start)
@@ -207,7 +207,7 @@ def tugboat_file(tugboat: str, count: int) -> str:
             strings.append(block.text)
         elif view.key and not any(f.name_lower == "crossref" for f in view.fields):
             entries.append(block.text)
-    return "\n".join(strings) + "\n\n" + build_file(entries, count)
+    return "\n".join(strings) + "\n\n" + distinct_copies(build_file(entries, count), len(entries))
 
 
 if __name__ == "__main__":
