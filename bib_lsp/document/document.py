@@ -46,15 +46,23 @@ class BlockChanges:
     """The blocks an edit took out of the document and the ones it put in (in text
     order), so that indexes over blocks can be updated instead of rebuilt."""
 
-    __slots__ = ("added", "removed")
+    __slots__ = ("added", "regions", "removed")
 
     def __init__(self, removed: list[Block] | None = None, added: list[Block] | None = None):
         self.removed: list[Block] = removed or []
         self.added: list[Block] = added or []
+        # How many runs of consecutive blocks were replaced (one for one edit): in
+        # one run, every block outside it kept its place relative to the others.
+        self.regions = 1 if self.removed or self.added else 0
+
+    @property
+    def contiguous(self) -> bool:
+        return self.regions <= 1
 
     def merge(self, later: BlockChanges) -> None:
         """Fold in the changes of a later edit: a block added and removed again
         in between appears in neither list."""
+        self.regions += later.regions
         gone = {id(b) for b in later.removed}
         kept = [b for b in self.added if id(b) not in gone]
         added_here = {id(b) for b in self.added}

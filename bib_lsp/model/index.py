@@ -126,7 +126,11 @@ class BibIndex:
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.holders: dict[str, dict[str, list[Block]]] = {t: defaultdict(list) for t in TABLES}
+        # Per table, per name: the blocks holding it, by id (removal is O(1) even
+        # for a macro that 50,000 entries use), in the order they were added.
+        self.holders: dict[str, dict[str, dict[int, Block]]] = {
+            t: defaultdict(dict) for t in TABLES
+        }
         self.twice: dict[str, set[str]] = {t: set() for t in TABLES}
         self.keys = self.holders["key"]
         self.strings = self.holders["string"]
@@ -145,9 +149,23 @@ class BibIndex:
         self.changed.clear()
 
     def update(self, changes: BlockChanges) -> None:
+        before = self.changed
+        self.changed = set()
         for block in changes.removed:
             self._remove_one(block)
+        gone = self.changed
+        self.changed = set()
         self._add(changes.added)
+        came = self.changed
+        if changes.contiguous:
+            # A macro defined or used by a block that one edit replaced in place is
+            # still defined (or used) at that place: what entries elsewhere asked
+            # about it (is it defined above me? used at all?) has the same answer.
+            # (Keys, DOIs and works are asked about for their entries' contents.)
+            same_place = {n for n in gone & came if n[0] in _PLACE_ONLY}
+            gone -= same_place
+            came -= same_place
+        self.changed = before | gone | came
 
     def _add(self, blocks: Iterable[Block]) -> None:
         changed = self.changed
@@ -200,7 +218,7 @@ class BibIndex:
 
     def entry(self, key: str) -> tuple[int, Block] | None:
         """The first entry (in text order) with this key, and its start."""
-        found = self.located(self.keys.get(key.lower(), ()))
+        found = self.located(self.keys.get(key.lower(), {}).values())
         return found[0] if found else None
 
     def entry_block(self, key: str) -> Block | None:
@@ -210,8 +228,8 @@ class BibIndex:
         if not holders:
             return None
         if len(holders) == 1:
-            return holders[0]
-        found = self.located(holders)
+            return next(iter(holders.values()))
+        found = self.located(holders.values())
         return found[0][1] if found else None
 
     def located(self, blocks: Iterable[Block]) -> list[tuple[int, Block]]:
@@ -226,23 +244,22 @@ class BibIndex:
 
 
 _ENTRIES = ("file", "entries")
+# Tables whose askers care only where a name is held, not what the holder says.
+_PLACE_ONLY = frozenset({"string", "use"})
 
 
-def _insert(table: dict[str, list[Block]], twice: set[str], name: str, block: Block) -> None:
+def _insert(table: dict[str, dict[int, Block]], twice: set[str], name: str, block: Block) -> None:
     holders = table[name]
-    holders.append(block)
+    holders[id(block)] = block
     if len(holders) > 1:
         twice.add(name)
 
 
-def _delete(table: dict[str, list[Block]], twice: set[str], name: str, block: Block) -> None:
+def _delete(table: dict[str, dict[int, Block]], twice: set[str], name: str, block: Block) -> None:
     holders = table.get(name)
     if not holders:
         return
-    for i, candidate in enumerate(holders):
-        if candidate is block:
-            del holders[i]
-            break
+    holders.pop(id(block), None)
     if len(holders) < 2:
         twice.discard(name)
     if not holders:

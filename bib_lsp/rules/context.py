@@ -10,10 +10,12 @@ cached findings of exactly the entries that asked, and nothing else is redone.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from bib_lsp.model.index import BibIndex
 from bib_lsp.syntax.block import Block
 
+_NONE: dict[int, Block] = {}
 Name = tuple[str, str]  # (table, name), e.g. ("key", "knuth84"); see BibIndex
 
 
@@ -34,21 +36,21 @@ class Context:
         self._note(("key", key.lower()))
         return self.index.entry_block(key)
 
-    def holders(self, table: str, name: str) -> list[Block]:
+    def holders(self, table: str, name: str) -> Collection[Block]:
         """The blocks holding ``name`` in one of the index's tables (``"doi"``,
         ``"work"``, ...; see ``BibIndex``)."""
         self._note((table, name))
-        return self.index.holders[table].get(name, [])
+        return self.index.holders[table].get(name, _NONE).values()
 
-    def string_blocks(self, name: str) -> list[Block]:
+    def string_blocks(self, name: str) -> Collection[Block]:
         """The ``@string`` blocks defining macro ``name``."""
         self._note(("string", name.lower()))
-        return self.index.strings.get(name.lower(), [])
+        return self.index.strings.get(name.lower(), _NONE).values()
 
-    def macro_users(self, name: str) -> list[Block]:
+    def macro_users(self, name: str) -> Collection[Block]:
         """The blocks whose values use macro ``name``."""
         self._note(("use", name.lower()))
-        return self.index.holders["use"].get(name.lower(), [])
+        return self.index.holders["use"].get(name.lower(), _NONE).values()
 
     def has_entries(self) -> bool:
         """Whether the file has any regular entry (a file of only ``@string``s is a

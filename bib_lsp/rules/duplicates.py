@@ -46,7 +46,7 @@ def duplicate_key(checker: Checker) -> Iterable[Problem]:
     Give each entry its own key (and update the citations), or delete the copy.
     """
     for key in sorted(checker.index.duplicate_keys):
-        yield from _report(checker, checker.index.keys.get(key, ()), DUPLICATE_KEY, "key")
+        yield from _report(checker, checker.index.keys.get(key, {}).values(), DUPLICATE_KEY, "key")
 
 
 @document_rule(DUPLICATE_STRING, Severity.WARNING)
@@ -71,7 +71,7 @@ def duplicate_string(checker: Checker) -> Iterable[Problem]:
     Keep one definition, or rename one of the macros.
     """
     for name in sorted(checker.index.duplicate_strings):
-        blocks = checker.index.strings.get(name, ())
+        blocks = checker.index.strings.get(name, {}).values()
         yield from _report(checker, blocks, DUPLICATE_STRING, "macro", name)
 
 

@@ -167,8 +167,10 @@ def unused_macro(entry: Entry, context: Context) -> Iterable[Problem]:
     for f in entry.fields:
         if not f.name:
             continue
-        users = [b for b in context.macro_users(f.name) if b is not context.block]
-        if users or not context.has_entries():
+        block = context.block
+        if any(b is not block for b in context.macro_users(f.name)):
+            continue
+        if not context.has_entries():
             continue
         message = f"`{f.name}` is not used in this file"
         out.append(_problem(f.name_span.start, f.name_span.end, UNUSED, message, f.name_lower))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bib_lsp.document import Document
+from bib_lsp.document import BlockChanges, Document
 from bib_lsp.rules import Checker, RuleOptions
 from tests.document.strategies import chunk_size, edits
 
@@ -41,10 +41,15 @@ def follow_edits(text: str, data: st.DataObject) -> None:
     doc = Document(text)
     checker = Checker(doc)
     for _ in range(data.draw(st.integers(1, 8))):
-        start, end, new = data.draw(edits(doc.length))
-        if data.draw(st.booleans()):
-            new = data.draw(st.sampled_from(FRAGMENTS))
-        checker.update(doc.edit(start, end, new))
+        # One edit, or several in one notification (say, a macro's `@string` cut
+        # from the top and pasted at the bottom): their block changes merge.
+        changes = BlockChanges()
+        for _ in range(data.draw(st.integers(1, 3))):
+            start, end, new = data.draw(edits(doc.length))
+            if data.draw(st.booleans()):
+                new = data.draw(st.sampled_from(FRAGMENTS))
+            changes.merge(doc.edit(start, end, new))
+        checker.update(changes)
         fresh = Checker(Document(doc.text))
         assert checker.diagnose() == fresh.diagnose()
         assert checker.dialect == fresh.dialect
@@ -77,3 +82,18 @@ def test_editing_a_parent_rechecks_its_children_elsewhere() -> None:
         assert any("`title`" in m for m in found)
         checker.update(doc.edit(len("@book{"), len("@book{q"), "p"))
         assert checker.diagnose() == []
+
+
+def test_a_definition_moved_below_its_use_in_one_notification() -> None:
+    # Two edits in one didChange: the `@string` leaves the top and comes back at
+    # the bottom. Each looks like a replacement in place; together they move it.
+    definition = '@string{m = "M"}\n'
+    fill = "".join(f"@misc{{f{i}, title = {{F}}}}\n" for i in range(3))
+    text = definition + fill + "@misc{u, note = m}\n" + fill.replace("f", "g")
+    doc = Document(text)
+    checker = Checker(doc)
+    assert checker.diagnose() == []
+    changes = doc.edit(0, len(definition), "")
+    changes.merge(doc.edit(doc.length, doc.length, definition))
+    checker.update(changes)
+    assert [p.code for p in checker.diagnose()] == ["macro-defined-after-use"]
