@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from bib_lsp.document import Document
 from bib_lsp.rules import Checker, RuleOptions
+from tests.rules.helpers import located
 
 CODES = ("dangling-reference", "crossref-before-entry", "crossref-chain")
 BOOK = "author = {A}, title = {T}, publisher = {P}, year = 2000"
 
 
 def found(text: str, dialect: str = "bibtex") -> list[tuple[str, str, int]]:
-    doc = Document(text)
-    return [
-        (p.code, text[p.start : p.end], doc.line_of(p.start) + 1)
-        for p in Checker(doc, RuleOptions(dialect=dialect)).diagnose()
-        if p.code in CODES
-    ]
+    return located(text, CODES, dialect)
 
 
 def test_a_crossref_to_a_missing_key_is_flagged_on_the_key() -> None:

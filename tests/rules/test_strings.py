@@ -6,18 +6,13 @@ import pytest
 
 from bib_lsp.document import Document
 from bib_lsp.rules import Checker, RuleOptions
+from tests.rules.helpers import located
 
 CODES = ("undefined-macro", "macro-defined-after-use", "unused-macro")
 
 
 def found(text: str, dialect: str = "bibtex") -> list[tuple[str, str, int]]:
-    """(code, flagged text, line) for this module's codes."""
-    doc = Document(text)
-    return [
-        (p.code, text[p.start : p.end], doc.line_of(p.start) + 1)
-        for p in Checker(doc, RuleOptions(dialect=dialect)).diagnose()
-        if p.code in CODES
-    ]
+    return located(text, CODES, dialect)
 
 
 def test_a_macro_without_a_definition_is_flagged_where_it_is_used() -> None:
