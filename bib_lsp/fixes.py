@@ -11,7 +11,7 @@ ones ``fix_all`` applies.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,8 +49,15 @@ class Finding:
     data: Any = None
 
 
-def fixes_for(finding: Finding, doc: Document, index: BibIndex | None = None) -> list[Fix]:
-    """The fixes for one finding (none if there is nothing sure to offer)."""
+def fixes_for(
+    finding: Finding,
+    doc: Document,
+    index: BibIndex | None = None,
+    others: Sequence[Finding] = (),
+) -> list[Fix]:
+    """The fixes for one finding (none if there is nothing sure to offer);
+    ``others`` are the document's other findings, for fixes that cover several
+    (every missing field of an entry)."""
     data = finding.data if isinstance(finding.data, dict) else {}
     code = finding.code
     if isinstance(data.get("replace"), str):
@@ -73,7 +80,13 @@ def fixes_for(finding: Finding, doc: Document, index: BibIndex | None = None) ->
         return []
     base, entry = located
     if code == "missing-required-field" and isinstance(data.get("fields"), list):
-        return _add_fields(doc, base, entry, [str(f) for f in data["fields"]])
+        gaps = [[str(f) for f in data["fields"]]]
+        for other in others:  # the entry's other gaps, in order
+            if other.code == code and other.start == finding.start and other != finding:
+                fields = other.data.get("fields") if isinstance(other.data, dict) else None
+                if isinstance(fields, list) and fields:
+                    gaps.append([str(f) for f in fields])
+        return _add_fields(doc, base, entry, gaps)
     if code == "duplicate-field" and isinstance(data.get("field"), str):
         return _duplicate_field(doc, base, entry, data["field"], finding.start)
     if code == "duplicate-key" and entry.key and index is not None:
@@ -170,30 +183,45 @@ def _indent_of(doc: Document, offset: int) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def _add_fields(doc: Document, base: int, entry: Entry, names: list[str]) -> list[Fix]:
-    """Add ``name = {}`` for the first of the alternatives, after the last field."""
-    name = names[0]
+def _add_fields(doc: Document, base: int, entry: Entry, gaps: list[list[str]]) -> list[Fix]:
+    """Add ``name = {}`` after the last field, for the first alternative of the
+    finding's requirement (``gaps[0]``), and, when the entry lacks more, for all
+    of them at once (in the order the findings come)."""
+    fixes = []
+    names = gaps[0]
+    title = f"Add `{names[0]}`" + "".join(f" (or `{n}`)" for n in names[1:])
+    single = _insertion(doc, base, entry, [names[0]])
+    if single is not None:
+        fixes.append(Fix(title, (single,), preferred=True))
+    if len(gaps) > 1:
+        every = [g[0] for g in gaps]
+        combined = _insertion(doc, base, entry, every)
+        if combined is not None:
+            listed = ", ".join(f"`{n}`" for n in every)
+            fixes.append(Fix(f"Add all missing fields ({listed})", (combined,)))
+    return fixes
+
+
+def _insertion(doc: Document, base: int, entry: Entry, names: list[str]) -> Edit | None:
+    """One edit adding ``name = {}`` lines after the entry's last field."""
     if entry.fields:
         last = entry.fields[-1]
         indent = _indent_of(doc, base + last.span.start)
         if doc.line_of(base + last.span.start) == doc.line_of(base):
-            indent = "  "  # a one-line entry: the new field goes on a line of its own
-        at = base + last.span.end
+            indent = "  "  # a one-line entry: the new fields go on lines of their own
+        lines = "".join(f"\n{indent}{name} = {{}}," for name in names)
         if last.has_comma:
-            text = f"\n{indent}{name} = {{}},"
-        else:
-            at = base + (last.value.span.end if last.value is not None else last.name_span.end)
-            text = f",\n{indent}{name} = {{}}"
-    else:
-        anchor = entry.key_span or entry.type_span
-        if anchor is None:
-            return []
-        at = base + anchor.end
-        has_comma = doc.slice(at, at + 1) == ","
-        at += has_comma
-        text = f"{'' if has_comma else ','}\n  {name} = {{}},"
-    title = f"Add `{name}`" + ("".join(f" (or `{n}`)" for n in names[1:]) if names[1:] else "")
-    return [Fix(title, (Edit(at, at, text),), preferred=True)]
+            return Edit(base + last.span.end, base + last.span.end, lines)
+        at = base + (last.value.span.end if last.value is not None else last.name_span.end)
+        return Edit(at, at, "," + lines[:-1])  # no comma after the new last field
+    anchor = entry.key_span or entry.type_span
+    if anchor is None:
+        return None
+    at = base + anchor.end
+    has_comma = doc.slice(at, at + 1) == ","
+    at += has_comma
+    lines = "".join(f"\n  {name} = {{}}," for name in names)
+    return Edit(at, at, ("" if has_comma else ",") + lines)
 
 
 def _field_removal(doc: Document, base: int, field: Field) -> Edit:

@@ -183,3 +183,21 @@ def test_names_are_lower_cased_in_the_entry_or_the_whole_file() -> None:
         "@article{k, author = {A}, title = {T}}\n@book{b, title = {B}}\n@misc{m}\n"
     )
     assert lower_case(doc, text.index("@misc")) == []  # nothing to do there
+
+
+def test_all_missing_fields_of_an_entry_can_be_added_at_once() -> None:
+    text = "@article{k,\n  author = {A}\n}\n"
+    doc = Document(text)
+    checker = Checker(doc, RuleOptions(dialect="bibtex"))
+    gaps = findings(text, "missing-required-field")
+    assert len(gaps) == 3  # title, journal, year
+    single, every = fixes_for(gaps[0], doc, checker.index, gaps)
+    assert single.title == "Add `title`"
+    assert every.title == "Add all missing fields (`title`, `journal`, `year`)"
+    after = apply(text, every.edits)
+    assert after == (
+        "@article{k,\n  author = {A},\n  title = {},\n  journal = {},\n  year = {}\n}\n"
+    )
+    # Filled in, nothing is missing any more.
+    filled = after.replace("title = {}", "title = {T}").replace("journal = {}", "journal = {J}")
+    assert findings(filled.replace("year = {}", "year = {1}"), "missing-required-field") == []

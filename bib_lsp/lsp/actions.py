@@ -28,12 +28,13 @@ def code_actions(
     wanted = {str(kind) for kind in only} if only else None
     out: list[lsp.CodeAction] = []
     if wanted is None or any(_covers(kind, lsp.CodeActionKind.QuickFix) for kind in wanted):
+        current = [Finding(p.code, p.start, p.end, p.data) for p in checker.diagnose()]
         for diagnostic in params.context.diagnostics:
             if diagnostic.source != convert.SOURCE or not isinstance(diagnostic.code, str):
                 continue
             start, end = doc.offset_range(convert.from_range(diagnostic.range), encoding)
             finding = Finding(diagnostic.code, start, end, diagnostic.data)
-            for fix in fixes_for(finding, doc, checker.index):
+            for fix in fixes_for(finding, doc, checker.index, current):
                 out.append(
                     lsp.CodeAction(
                         title=fix.title,
