@@ -11,7 +11,7 @@ ones ``fix_all`` applies.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from bib_lsp.document import Document
 from bib_lsp.model.index import BibIndex, view
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.tree import Problem
 from bib_lsp.syntax.views import Entry, Field
 
 SAFE_REPLACEMENTS = frozenset({"page-range-hyphen", "doi-as-url"})
@@ -66,15 +67,17 @@ def fixes_for(
         edit = Edit(finding.start, finding.end, new)
         return [Fix(f"Replace with `{new}`", (edit,), safe=safe, preferred=True)]
     if code == "missing-comma":
+        # Only where a field follows: `@misc{my key, ...}` lacks no comma (the key
+        # has a space in it), and a comma there would change the key.
+        if not _FIELD_AHEAD.match(doc.slice(finding.start, finding.start + 200)):
+            return []
         comma = Edit(finding.start, finding.start, ",")
         return [Fix("Insert the missing `,`", (comma,), safe=True, preferred=True)]
     if code == "unbalanced-braces" and doc.slice(finding.start, finding.end) in (")", "}"):
-        return [
-            Fix(
-                f"Remove this `{doc.slice(finding.start, finding.end)}`",
-                (Edit(finding.start, finding.end, ""),),
-            )
-        ]
+        if _inside_value(doc, finding.start):
+            return []  # a `}` in a quoted value: the quote is what is missing
+        closer = doc.slice(finding.start, finding.end)
+        return [Fix(f"Remove this `{closer}`", (Edit(finding.start, finding.end, ""),))]
     located = _entry_at(doc, finding.start)
     if located is None:
         return []
@@ -132,9 +135,50 @@ def _lower_edits(base: int, entry: Entry) -> list[Edit]:
     ]
 
 
-def fix_all(findings: Iterable[Finding], doc: Document) -> list[Edit]:
-    """The safe fixes of every finding, as edits that do not overlap, in text
-    order (the first fix wins where two would touch the same text)."""
+def fix_all(doc: Document, check: Callable[[Document], list[Problem]]) -> list[Edit]:
+    """Every safe fix, as edits of ``doc`` that do not overlap, such that fixing
+    again finds nothing more to fix: a fix can bring out others (a missing comma
+    hides the findings of the entry it breaks), so passes repeat, on a scratch
+    copy, until none is left (at most five). One pass: its minimal edits; more:
+    one edit spanning what changed. ``check`` gives a document's findings (with
+    the user's options)."""
+    first = safe_fixes(_findings(check(doc)), doc)
+    if not first:
+        return []
+    original = doc.text
+    text = once = apply(original, first)
+    for _ in range(4):
+        scratch = Document(text)
+        more = safe_fixes(_findings(check(scratch)), scratch)
+        if not more:
+            break
+        text = apply(text, more)
+    if text == once:
+        return first
+    prefix = _shared_start(original, text)
+    suffix = min(_shared_start(original[::-1], text[::-1]), len(text) - prefix)
+    suffix = min(suffix, len(original) - prefix)
+    return [Edit(prefix, len(original) - suffix, text[prefix : len(text) - suffix])]
+
+
+def _shared_start(a: str, b: str) -> int:
+    """The length of the longest common prefix (compared a block at a time)."""
+    n = min(len(a), len(b))
+    i = 0
+    while i + 4096 <= n and a[i : i + 4096] == b[i : i + 4096]:
+        i += 4096
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _findings(problems: Iterable[Problem]) -> list[Finding]:
+    return [Finding(p.code, p.start, p.end, p.data) for p in problems]
+
+
+def safe_fixes(findings: Iterable[Finding], doc: Document) -> list[Edit]:
+    """One pass: the safe fixes of these findings, as edits that do not overlap,
+    in text order (the first fix wins where two would touch the same text)."""
     edits: list[Edit] = []
     for finding in findings:
         for fix in fixes_for(finding, doc):
@@ -204,12 +248,13 @@ def _add_fields(doc: Document, base: int, entry: Entry, gaps: list[list[str]]) -
 
 def _insertion(doc: Document, base: int, entry: Entry, names: list[str]) -> Edit | None:
     """One edit adding ``name = {}`` lines after the entry's last field."""
+    nl = _line_break(doc)
     if entry.fields:
         last = entry.fields[-1]
         indent = _indent_of(doc, base + last.span.start)
         if doc.line_of(base + last.span.start) == doc.line_of(base):
             indent = "  "  # a one-line entry: the new fields go on lines of their own
-        lines = "".join(f"\n{indent}{name} = {{}}," for name in names)
+        lines = "".join(f"{nl}{indent}{name} = {{}}," for name in names)
         if last.has_comma:
             return Edit(base + last.span.end, base + last.span.end, lines)
         at = base + (last.value.span.end if last.value is not None else last.name_span.end)
@@ -220,7 +265,7 @@ def _insertion(doc: Document, base: int, entry: Entry, names: list[str]) -> Edit
     at = base + anchor.end
     has_comma = doc.slice(at, at + 1) == ","
     at += has_comma
-    lines = "".join(f"\n  {name} = {{}}," for name in names)
+    lines = "".join(f"{nl}  {name} = {{}}," for name in names)
     return Edit(at, at, ("" if has_comma else ",") + lines)
 
 
@@ -260,6 +305,7 @@ def _rename_key(entry: Entry, base: int, index: BibIndex) -> Fix:
     return Fix(f"Rename the key to `{new}`", (Edit(base + span.start, base + span.end, new),))
 
 
+_FIELD_AHEAD = re.compile(r"[ \t\r\n]*[A-Za-z][\w:.+-]*[ \t\r\n]*=")
 _FIELD_START = re.compile(r"\r?\n[ \t]*[A-Za-z][\w:.+-]*[ \t]*=")
 _CLOSERS = {"{": "}", "(": ")", '"': '"'}
 
@@ -276,7 +322,8 @@ def _balance(doc: Document, base: int, entry: Entry, at: int) -> list[Fix]:
         last = entry.fields[-1].span.end if entry.fields else None
         anchor = last if last is not None else (entry.key_span or entry.open_delim).end
         end = base + anchor
-        return [Fix(f"Close the entry with `{closer}`", (Edit(end, end, f"\n{closer}"),))]
+        nl = _line_break(doc)
+        return [Fix(f"Close the entry with `{closer}`", (Edit(end, end, f"{nl}{closer}"),))]
     # A value's delimiter: the value most likely ends where the next field starts
     # (it swallowed the rest of the entry), or else at the end of its line.
     stop = base + entry.span.end
@@ -286,8 +333,13 @@ def _balance(doc: Document, base: int, entry: Entry, at: int) -> list[Fix]:
         if not _FIELD_START.search(rest, 0, quote):
             return [_insert_before(doc, at + quote, closer)]
     m = _FIELD_START.search(rest)
-    end = at + (m.start() if m else len(rest.split("\n", 1)[0].rstrip("\r")))
-    return [_insert_before(doc, end, closer)]
+    if m is not None:
+        return [_insert_before(doc, at + m.start(), closer)]
+    line = rest.split("\n", 1)[0].rstrip("\r").rstrip(" \t")
+    close = entry.close_delim
+    if line.endswith(("}", ")")) and (close is None or base + close.start < at):
+        line = line[:-1]  # the entry's own closing brace, taken into the value
+    return [_insert_before(doc, at + len(line), closer)]
 
 
 def _insert_before(doc: Document, end: int, closer: str) -> Fix:
@@ -302,10 +354,24 @@ def _insert_before(doc: Document, end: int, closer: str) -> Fix:
 
 
 def _define_macro(doc: Document, name: str) -> Fix:
-    """``@string{name = {}}`` above the first entry (after a leading comment)."""
-    at = 0
-    for start, block in doc.blocks():
-        if view(block) is not None:
-            at = start
-            break
-    return Fix(f"Define `{name}` at the top", (Edit(at, at, f"@string{{{name} = {{}}}}\n"),))
+    """``@string{name = {}}`` on the first line of the file (above an entry it
+    would come between that entry and a `% bib-lsp: ignore` comment for it)."""
+    text = f"@string{{{name} = {{}}}}{_line_break(doc)}"
+    return Fix(f"Define `{name}` at the top", (Edit(0, 0, text),))
+
+
+def _line_break(doc: Document) -> str:
+    """The file's own line break (``\r\n`` in a CRLF file)."""
+    first = doc.slice(0, doc.line_end(0, include_break=True))
+    return "\r\n" if first.endswith("\r\n") else "\r" if first.endswith("\r") else "\n"
+
+
+def _inside_value(doc: Document, offset: int) -> bool:
+    located = _entry_at(doc, offset)
+    if located is None:
+        return False
+    base, entry = located
+    return any(
+        f.value is not None and base + f.value.span.start <= offset < base + f.value.span.end
+        for f in entry.fields
+    )

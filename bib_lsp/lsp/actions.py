@@ -9,6 +9,7 @@ from bib_lsp.document import Document
 from bib_lsp.fixes import Edit, Finding, fix_all, fixes_for, lower_case
 from bib_lsp.lsp import convert
 from bib_lsp.rules import Checker
+from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import PositionEncoding
 
 FIX_ALL = "source.fixAll.bib-lsp"
@@ -34,6 +35,8 @@ def code_actions(
                 continue
             start, end = doc.offset_range(convert.from_range(diagnostic.range), encoding)
             finding = Finding(diagnostic.code, start, end, diagnostic.data)
+            if finding not in current:
+                continue  # a diagnostic of an older version: its place has moved on
             for fix in fixes_for(finding, doc, checker.index, current):
                 out.append(
                     lsp.CodeAction(
@@ -51,8 +54,12 @@ def code_actions(
             edit = _workspace_edit(uri, fix.edits, doc, encoding)
             out.append(lsp.CodeAction(title=fix.title, kind=rewrite, edit=edit))
     if wanted is not None and any(_covers(kind, FIX_ALL) for kind in wanted):
-        findings = [Finding(p.code, p.start, p.end, p.data) for p in checker.diagnose()]
-        edits = fix_all(findings, doc)
+        options = checker.options
+
+        def check(d: Document) -> list[Problem]:
+            return checker.diagnose() if d is doc else Checker(d, options).diagnose()
+
+        edits = fix_all(doc, check)
         if edits:
             title = "Fix all safely fixable problems (bib-lsp)"
             edit = _workspace_edit(uri, edits, doc, encoding)

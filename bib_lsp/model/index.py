@@ -89,9 +89,9 @@ TABLES = ("key", "string", "use", "doi", "work")
 
 # biblatex-only fields that BibTeX bibliographies use too, as extras their styles
 # ignore (Beebe's TeX Live files have `subtitle`, `date`, `location`; jurabib's
-# have `gender`): alone they are weak evidence of biblatex. `issue` is none at
+# have `gender` and `shortauthor`): alone they are weak evidence of biblatex. `issue` is none at
 # all: tugboat.bib gives it to every one of its 4,839 entries.
-WEAK_BIBLATEX_FIELDS = frozenset({"subtitle", "date", "location", "gender"})
+WEAK_BIBLATEX_FIELDS = frozenset({"subtitle", "date", "location", "gender", "shortauthor"})
 NO_EVIDENCE = frozenset({"issue"})
 
 

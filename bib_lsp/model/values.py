@@ -175,12 +175,18 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 _NEEDS_HOST = frozenset({"http", "https", "ftp", "ftps", "sftp", "ws", "wss", "git", "svn"})
 
 
+_URL_WRAPPER = re.compile(r"\\url\{[^{}]*\}")
+
+
 def check_url(text: str) -> str | None:
     """Whether ``text`` is one absolute URL: a scheme, and a host for the schemes
     that have one (``http``, ``https``, ``ftp``...); no spaces."""
     text = text.strip()
     if not text:
         return "is empty"
+    wrapped = _URL_WRAPPER.fullmatch(text)
+    if wrapped is not None:
+        return "is wrapped in `\\url{}`: the field is a URL already (styles add the command)"
     if _WHITE.search(text):
         if _SECOND_URL.search(text):
             return "holds several URLs (styles print one link)"
@@ -494,6 +500,8 @@ _COMMA = re.compile(",")
 # ----------------------------------------------------------------------------------------
 
 _URL_COMMANDS = frozenset({"url", "href", "path", "nolinkurl", "doi", "verb"})
+# Commands whose argument is a key or a label, not text: `_` is fine there.
+_KEY_COMMANDS = frozenset({"cite", "citet", "citep", "nocite", "ref", "label", "eqref"})
 _SPECIAL = frozenset("&%$#_")
 
 
@@ -511,7 +519,8 @@ def find_special_chars(text: str) -> list[SpecialChar]:
     """The characters ``& % $ # _`` that TeX would read as commands in ``text``:
     not escaped by a backslash (``\\&``), not ``_`` in math mode (``$x_1$``), not
     inside the argument of ``\\url``, ``\\href`` (its first), ``\\path``, ``\\doi``,
-    ``\\nolinkurl``. A ``$`` that opens math mode and is not closed is reported too."""
+    ``\\nolinkurl``, nor of commands that take keys (``\\cite``, ``\\ref``...). A ``$``
+    that opens math mode and is not closed is reported too."""
     out: list[SpecialChar] = []
     i, n = 0, len(text)
     math_start = -1  # offset of the $ that opened math mode, or -1
@@ -525,7 +534,7 @@ def find_special_chars(text: str) -> list[SpecialChar]:
                 i += 2  # \& \% \\ ...: a control symbol
                 continue
             name = text[i + 1 : j]
-            if name in _URL_COMMANDS:
+            if name in _URL_COMMANDS or name in _KEY_COMMANDS:
                 while j < n and text[j] in " \t":
                     j += 1
                 if j < n and text[j] == "{":

@@ -138,9 +138,9 @@ def duplicate_entry(entry: Entry, context: Context) -> Iterable[Problem]:
     Two or more entries with the same title, year and first author's family name
     (compared as letters and digits only, ignoring case, braces and LaTeX
     commands), of the same type, under different keys, unless a `volume`,
-    `number`, `pages`, `edition`, `chapter`, `part`, `issue`, `isbn` or `publisher`
-    given in both tells them apart. Entries that share a DOI are reported as
-    `duplicate-doi` instead.
+    `number`, `pages`, `edition`, `chapter`, `part`, `issue`, `isbn`, `publisher`,
+    `type`, `school` or `institution` given in both tells them apart. Entries that
+    share a DOI are reported as `duplicate-doi` instead.
 
     Why it matters:
     It is most likely one work entered twice, perhaps from two sources: the
@@ -171,6 +171,9 @@ _DISTINGUISHING = (
     "issue",
     "isbn",
     "publisher",
+    "type",
+    "school",
+    "institution",
 )
 
 

@@ -513,6 +513,9 @@ def _unknown_field(
     if suggestion is None:
         return message, None
     replace = _same_case(name, suggestion)
+    if suggestion in present:
+        # Renaming it would give the entry that field twice: say so, offer no fix.
+        return f"{message} (did you mean `{replace}`? the entry has one already)", None
     return f"{message} (did you mean `{replace}`?)", replace
 
 

@@ -39,7 +39,8 @@ def apply(
     out = found
     if entry is not None and before:
         last = before[-1]
-        if last.alone and last.line_end == len(previous.text if previous else ""):
+        rest = previous.text[last.line_end :] if previous is not None else "\n"
+        if last.alone and not rest.strip(" \t"):  # the entry's line may be indented
             silenced = {c for c, _, _ in last.codes}
             out = [p for p in out if p.code not in silenced]
     if entry is not None:
@@ -47,8 +48,8 @@ def apply(
             if s.whole_file or not s.alone:
                 continue
             field = next((f for f in entry.fields if f.span.start >= s.line_end), None)
-            if field is None or block.text[s.line_end : field.span.start].strip():
-                continue  # not directly above a field
+            if field is None or block.text[s.line_end : field.span.start].strip(" \t"):
+                continue  # not on the line directly above a field
             silenced = {c for c, _, _ in s.codes}
             span = field.span
             out = [p for p in out if not (p.code in silenced and span.start <= p.start < span.end)]

@@ -84,3 +84,17 @@ async def test_an_entry_missing_a_field_gets_it_as_a_placeholder(session: Sessio
     assert action.title == "Add `journal`"
     after, _ = applied(session, text, action)
     assert after == text.replace("2000,\n", "2000,\n  journal = {},\n")
+
+
+async def test_a_stale_diagnostic_gets_no_fix(session: Session) -> None:
+    # The client sends back a diagnostic from before an edit: its place no longer
+    # holds that finding, and a fix there would edit the wrong text.
+    text = "@misc{k,\n  title = {T}\n  note = {N}\n}\n"
+    (problem,) = await session.open(URI, text)
+    stale = lsp.Diagnostic(
+        range=lsp.Range(lsp.Position(1, 2), lsp.Position(1, 2)),  # before `title =`
+        message=problem.message,
+        code=problem.code,
+        source=problem.source,
+    )
+    assert await actions_for(session, [stale]) == []

@@ -454,3 +454,19 @@ def test_all_caps() -> None:
     assert not v.is_all_caps(v.unprotected_words("NASA"))  # one word: an acronym
     assert not v.is_all_caps(v.unprotected_words("The NASA Way"))
     assert not v.is_all_caps(v.unprotected_words("{A BOOK OF EXAMPLES}"))
+
+
+def test_keys_in_cite_and_ref_are_not_text() -> None:
+    # Found in review: `note = {see \cite{a_b}}` was flagged for its `_`.
+    from bib_lsp.model.values import find_special_chars
+
+    assert find_special_chars(r"see \cite{a_b} and \ref{fig_1}") == []
+    assert [s.char for s in find_special_chars(r"see \cite{a_b} and A_B")] == ["_"]
+
+
+def test_a_url_wrapped_in_the_url_command_says_so() -> None:
+    from bib_lsp.model.values import check_url
+
+    reason = check_url(r"\url{http://x.org}")
+    assert reason is not None and "wrapped" in reason
+    assert check_url("http://x.org") is None

@@ -463,3 +463,12 @@ def test_pairs_agree_with_bibtex(tmp_path: Path) -> None:
         if code is not None
     }
     assert warned == expected
+
+
+def test_no_rename_is_offered_to_a_field_the_entry_has_already() -> None:
+    # Found in review: `titel` -> `title` beside a `title` made a duplicate field.
+    text = "@misc{k, title = {A}, titel = {B}}"
+    problems = Checker(Document(text), RuleOptions(dialect="bibtex")).diagnose()
+    (problem,) = [p for p in problems if p.code == "unknown-field"]
+    assert problem.data is None
+    assert "the entry has one already" in problem.message

@@ -74,3 +74,11 @@ def test_editing_the_comment_in_another_chunk_rechecks_the_entry() -> None:
         assert [p.code for p in checker.diagnose()] == ["missing-required-field"] * 2
         checker.update(doc.edit(at, at + len("ignorX"), "ignore"))
         assert checker.diagnose() == []
+
+
+def test_an_indented_entry_or_field_counts_but_a_blank_line_between_does_not() -> None:
+    # Found in review: the indentation before an entry belongs to the text block
+    # before it, and a field-level comment used to reach across blank lines.
+    assert found("% bib-lsp: ignore[missing-required-field]\n  " + ARTICLE) == []
+    text = "@misc{k,\n  % bib-lsp: ignore[undefined-macro]\n\n  note = jx,\n}\n"
+    assert found(text) == [("undefined-macro", "jx")]
