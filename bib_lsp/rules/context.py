@@ -1,8 +1,9 @@
 """What an entry rule may know beyond its own entry, with every lookup recorded.
 
-An entry's findings are cached with its document chunk. Most depend on the entry
-alone; some depend on other entries (a `crossref` parent's fields) or, later, on
-`@string` definitions. Such a rule asks the ``Context``, which notes the name it
+An entry's findings are cached with its block and its document chunk. Most depend
+on the entry alone; some depend on other entries (a `crossref` parent's fields,
+the entries with the same DOI) or on `@string` definitions and uses. Such a rule
+asks the ``Context``, which notes the name it
 asked about; when an edit changes who holds that name, the ``Checker`` drops the
 cached findings of exactly the entries that asked, and nothing else is redone.
 """
