@@ -334,7 +334,15 @@ class _DiagnosticsCache:
             if line_delta:
                 shift_from = min(shift_from, ci + 1)
         for ci in sorted(changed):
-            self.chunks[ci] = self._convert(doc, checker, ci, encoding)
+            part = checker.chunk_findings(ci)
+            old = self.chunks[ci]
+            column = _column(doc, part, encoding) if old.first_line_used else old.column
+            if part.token is old.token and part.problems == old.problems:
+                if column == old.column:
+                    continue  # re-checked, same findings (a macro renamed elsewhere)
+            else:
+                column = _column(doc, part, encoding)
+            self.chunks[ci] = _ChunkItems(part, column, doc, encoding, self.uri)
         # A chunk that starts in the middle of a line an edit touched: its columns on
         # that line count from a line start before it.
         for ci in changed:
@@ -385,7 +393,17 @@ class _ChunkItems:
     another line (a line break typed above it) formats numbers instead of
     encoding every diagnostic again."""
 
-    __slots__ = ("column", "first_line_used", "items", "line", "lines", "pieces", "text")
+    __slots__ = (
+        "column",
+        "first_line_used",
+        "items",
+        "line",
+        "lines",
+        "pieces",
+        "problems",
+        "text",
+        "token",
+    )
 
     def __init__(
         self,
@@ -395,6 +413,8 @@ class _ChunkItems:
         encoding: PositionEncoding,
         uri: str,
     ) -> None:
+        self.token = part.token  # the chunk the findings are of
+        self.problems = part.problems
         self.column = column  # the column at which the chunk starts
         self.items = [
             _moved(convert.diagnostic_json(p.shifted(part.start), doc, encoding, uri), -part.line)

@@ -15,6 +15,7 @@ from bib_lsp.rules.registry import RULES, Rule
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.parser import gc_paused
 from bib_lsp.syntax.tree import Problem
+from bib_lsp.syntax.views import Entry
 
 
 class Checker:
@@ -140,7 +141,12 @@ def _block_checks(rules: list[Rule], context: Context, key: str) -> PerBlock:
     """A block's findings: the parser's problems and the entry rules', less what
     comments silence, in order. Kept on the block under ``key`` (a chunk that an
     edit replaced re-reads its untouched blocks' findings), with the block before
-    it when that one has suppression comments (they apply to this block)."""
+    it when that one has suppression comments (they apply to this block).
+
+    What the rules that asked the Context nothing found is kept apart too: when
+    the Checker forgets a block because an answer it got changed (a macro it uses
+    was renamed), only the rules that asked run again."""
+    partial_key = "partial:" + key  # not under the prefix Checker.update forgets
 
     def run(block: Block, previous: Block | None) -> list[Problem]:
         before = previous if previous is not None and suppressions(previous) else None
@@ -148,19 +154,39 @@ def _block_checks(rules: list[Rule], context: Context, key: str) -> PerBlock:
         if kept is not None and kept[0] is before:
             found: list[Problem] = kept[1]
             return found
-        found = list(block.problems)
         entry = view(block)
-        if entry is not None:
-            context.block = block
-            try:
+        partial = block.cache.get(partial_key)
+        if partial is None:
+            local, asking, asked = list(block.problems), [], []
+            if entry is not None:
                 for rule in rules:
-                    if rule.entry_check is not None:
-                        found.extend(rule.entry_check(entry, context))
-            finally:
-                context.block = None
-        found = suppression.apply(found, block, previous, entry)
+                    results, did_ask = _run(rule, entry, block, context)
+                    if did_ask:
+                        asking.append(rule)
+                        asked += results
+                    else:
+                        local += results
+            block.cache[partial_key] = (local, asking)
+        else:
+            local, asking = partial
+            asked = []
+            if entry is not None:
+                for rule in asking:
+                    asked += _run(rule, entry, block, context)[0]
+        found = suppression.apply(local + asked, block, previous, entry)
         found.sort(key=_order)
         block.cache[key] = (before, found)
         return found
 
     return run
+
+
+def _run(rule: Rule, entry: Entry, block: Block, context: Context) -> tuple[list[Problem], bool]:
+    """A rule's findings for one entry, and whether it asked the context anything."""
+    assert rule.entry_check is not None
+    context.block = block
+    context.asked = False
+    try:
+        return list(rule.entry_check(entry, context)), context.asked
+    finally:
+        context.block = None

@@ -21,12 +21,13 @@ Name = tuple[str, str]  # (table, name), e.g. ("key", "knuth84"); see BibIndex
 
 
 class Context:
-    __slots__ = ("_asked_by", "_asks", "block", "dialect", "index")
+    __slots__ = ("_asked_by", "_asks", "asked", "block", "dialect", "index")
 
     def __init__(self, index: BibIndex) -> None:
         self.index = index
         self.dialect = "bibtex"
         self.block: Block | None = None  # the entry being checked
+        self.asked = False  # whether the rule running now asked anything
         # Who asked about which name, both ways round, so that a removed block can
         # be forgotten and a changed name can find its askers.
         self._asked_by: dict[Name, dict[int, Block]] = defaultdict(dict)
@@ -66,6 +67,7 @@ class Context:
         return self.index.document.precedes(block, other)
 
     def _note(self, name: Name) -> None:
+        self.asked = True
         block = self.block
         if block is None:
             return
