@@ -1,0 +1,207 @@
+"""Where the cursor is in a `.bib` file, for completion: typing an entry type, a
+field name or a value, and what surrounds it (the entry's type, the fields it has
+already, the value's field and delimiters), with the range a completion replaces.
+
+Read from the green tree of the block before the cursor, so that it works in
+broken entries as the parser recovered them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bib_lsp.document import Document
+from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.tree import Node
+
+TYPE = "type"  # after `@`: an entry type
+FIELD = "field"  # where a field name goes
+VALUE = "value"  # after `name =`
+NOTHING = "nothing"  # a key, free text, a comment: nothing to complete
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    kind: str
+    start: int  # the range a completion replaces (absolute offsets)
+    end: int
+    prefix: str = ""  # what is typed of it before the cursor
+    entry_type: str = ""  # lower-case
+    field_name: str = ""  # the value's field, lower-case
+    present: frozenset[str] = frozenset()  # the entry's other fields
+    delimiter: str = ""  # `{` or `"` inside a braced or quoted value piece, else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: K
+    start: int
+    end: int
+    field: int  # index of the FIELD node holding it, or -1
+    piece: bool = False  # inside a VALUE node
+
+
+def cursor_at(doc: Document, offset: int) -> Cursor:
+    """What the cursor at ``offset`` is typing."""
+    offset = min(max(offset, 0), doc.length)
+    located = doc.block_at(max(offset - 1, 0))
+    if located is None:
+        return Cursor(NOTHING, offset, offset)
+    start, block = located
+    if offset > start + len(block.text):  # pragma: no cover - block_at covers it
+        return Cursor(NOTHING, offset, offset)
+    rel = offset - start
+    if block.kind is K.JUNK_BLOCK:
+        return _in_free_text(block, start, rel)
+    return _in_entry(block, start, rel)
+
+
+def _in_free_text(block: Block, base: int, rel: int) -> Cursor:
+    line = block.text[:rel].rsplit("\n", 1)[-1]
+    at = line.rfind("@")
+    if (at >= 0 and line[at + 1 :].isalnum()) or line.endswith("@"):
+        word_start = rel - (len(line) - at - 1)
+        return Cursor(TYPE, base + word_start, base + rel, block.text[word_start:rel])
+    return Cursor(NOTHING, base + rel, base + rel)
+
+
+def _tokens(node: Node) -> tuple[list[_Token], list[Node]]:
+    """The block's tokens with their places, and its FIELD nodes."""
+    tokens: list[_Token] = []
+    fields: list[Node] = []
+
+    def walk(n: Node, pos: int, field_index: int, in_value: bool) -> int:
+        for child in n.children:
+            if isinstance(child, Node):
+                if child.kind is K.FIELD:
+                    fields.append(child)
+                    walk(child, pos, len(fields) - 1, False)
+                else:
+                    walk(child, pos, field_index, in_value or child.kind is K.VALUE)
+                pos += child.width
+            else:
+                kind, width = child
+                tokens.append(_Token(kind, pos, pos + width, field_index, in_value))
+                pos += width
+        return pos
+
+    walk(node, 0, -1, False)
+    return tokens, fields
+
+
+_TRIVIA = (K.WHITESPACE, K.COMMENT)
+
+
+def _in_entry(block: Block, base: int, rel: int) -> Cursor:
+    text = block.text
+    tokens, fields = _tokens(block.node)
+    before = next((t for t in reversed(tokens) if t.start < rel), None)
+    entry_type = next((text[t.start : t.end].lower() for t in tokens if t.kind is K.TYPE), "")
+    if before is None:
+        return Cursor(NOTHING, base + rel, base + rel)
+    if before.kind in (K.AT, K.TYPE) and (before.kind is K.TYPE or before.end == rel):
+        word = next((t for t in tokens if t.kind is K.TYPE), None)
+        start = word.start if word is not None else rel
+        end = word.end if word is not None and word.end >= rel else rel
+        return Cursor(TYPE, base + start, base + end, text[start:rel])
+    names = [_name_of(text, f, tokens, i) for i, f in enumerate(fields)]
+    significant = next(
+        (t for t in reversed(tokens) if t.start < rel and t.kind not in _TRIVIA), None
+    )
+    if significant is not None and significant.kind is K.EQUALS and significant.end <= rel:
+        # `name = |`: the value is still to come.
+        index = significant.field
+        present = frozenset(n for i, n in enumerate(names) if i != index and n)
+        return Cursor(VALUE, base + rel, base + rel, "", entry_type, names[index], present)
+    if before.field >= 0:
+        index = before.field
+        own = [t for t in tokens if t.field == index]
+        equals = next((t for t in own if t.kind is K.EQUALS), None)
+        present = frozenset(n for i, n in enumerate(names) if i != index and n)
+        if equals is None or rel <= equals.start:
+            name = next((t for t in own if t.kind is K.NAME), None)
+            if name is not None and rel > name.end:
+                return Cursor(NOTHING, base + rel, base + rel)  # between the name and `=`
+            start = name.start if name is not None else rel
+            end = max(name.end, rel) if name is not None else rel
+            return Cursor(
+                FIELD, base + start, base + end, text[start:rel], entry_type, present=present
+            )
+        if before.kind is K.COMMA:  # `name = value,|`: the next field's name
+            return _field_here(text, base, rel, entry_type, frozenset(n for n in names if n))
+        return _value(text, base, rel, own, entry_type, names[index], present)
+    if before.kind in (K.COMMA,) or (before.kind in _TRIVIA and _after_field(tokens, before)):
+        return _field_here(text, base, rel, entry_type, frozenset(n for n in names if n))
+    return Cursor(NOTHING, base + rel, base + rel)
+
+
+def _field_here(text: str, base: int, rel: int, entry_type: str, present: frozenset[str]) -> Cursor:
+    return Cursor(FIELD, base + rel, base + rel, "", entry_type, present=present)
+
+
+def _after_field(tokens: list[_Token], trivia: _Token) -> bool:
+    """Whether the significant token before this trivia ends a field or the key
+    (a new field name may start here)."""
+    index = tokens.index(trivia)
+    for t in reversed(tokens[:index]):
+        if t.kind in _TRIVIA:
+            continue
+        return t.kind is K.COMMA or (t.field >= 0 and t.piece)
+    return False
+
+
+def _name_of(text: str, field_node: Node, tokens: list[_Token], index: int) -> str:
+    name = next((t for t in tokens if t.field == index and t.kind is K.NAME), None)
+    return text[name.start : name.end].lower() if name is not None else ""
+
+
+def _value(
+    text: str,
+    base: int,
+    rel: int,
+    own: list[_Token],
+    entry_type: str,
+    name: str,
+    present: frozenset[str],
+) -> Cursor:
+    piece = next((t for t in own if t.piece and t.start < rel <= t.end), None)
+    if piece is not None and piece.kind in (K.BRACED, K.QUOTED):
+        opener = text[piece.start]
+        closed = piece.end - piece.start > 1 and text[piece.end - 1] == (
+            "}" if opener == "{" else '"'
+        )
+        if rel < piece.end or not closed:
+            inner_end = piece.end - 1 if closed else piece.end
+            start, end = piece.start + 1, inner_end
+            # In a list of keys, only the key under the cursor.
+            comma = text.rfind(",", start, rel)
+            if comma >= 0:
+                start = comma + 1
+                while start < rel and text[start] == " ":
+                    start += 1
+            next_comma = text.find(",", rel, end)
+            if next_comma >= 0:
+                end = next_comma
+            return Cursor(
+                VALUE,
+                base + start,
+                base + end,
+                text[start:rel],
+                entry_type,
+                name,
+                present,
+                opener,
+            )
+        return Cursor(NOTHING, base + rel, base + rel)
+    if piece is not None and piece.kind in (K.MACRO, K.NUMBER):
+        return Cursor(
+            VALUE,
+            base + piece.start,
+            base + piece.end,
+            text[piece.start : rel],
+            entry_type,
+            name,
+            present,
+        )
+    return Cursor(VALUE, base + rel, base + rel, "", entry_type, name, present)
