@@ -101,7 +101,7 @@ def _in_entry(block: Block, base: int, rel: int) -> Cursor:
     if before is None:
         return Cursor(NOTHING, base + rel, base + rel)
     if before.kind in (K.AT, K.TYPE) and (before.kind is K.TYPE or before.end == rel):
-        word = next((t for t in tokens if t.kind is K.TYPE), None)
+        word = next((t for t in tokens if t.kind is K.TYPE and t.start <= rel), None)
         start = word.start if word is not None else rel
         end = word.end if word is not None and word.end >= rel else rel
         return Cursor(TYPE, base + start, base + end, text[start:rel])
