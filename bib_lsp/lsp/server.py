@@ -29,7 +29,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from bib_lsp import __version__
 from bib_lsp.document import ChunkFindings, Document, TextChange
-from bib_lsp.lsp import actions, convert
+from bib_lsp.lsp import actions, completion, convert
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.parser import gc_paused
@@ -611,6 +611,20 @@ def create_server() -> BibLanguageServer:
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri, []))
 
     @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION,
+        lsp.CompletionOptions(trigger_characters=completion.TRIGGERS),
+    )
+    @guarded(_no_completions)
+    def complete(ls: BibLanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+        uri = params.text_document.uri
+        doc = ls.documents.get(uri)
+        if doc is None:
+            return _no_completions()
+        checker = ls.checkers[uri]
+        checker.options = ls.settings.rule_options
+        return completion.completion(params, doc, checker, ls.encoding)
+
+    @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
         lsp.CodeActionOptions(code_action_kinds=actions.KINDS, resolve_provider=False),
     )
@@ -646,6 +660,10 @@ def create_server() -> BibLanguageServer:
 
 
 _Partial = lsp.TextDocumentContentChangePartial
+
+
+def _no_completions() -> lsp.CompletionList:
+    return lsp.CompletionList(is_incomplete=False, items=[])
 
 
 def _no_actions() -> list[lsp.CodeAction]:

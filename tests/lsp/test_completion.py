@@ -1,0 +1,46 @@
+"""Completion through the server, in both client profiles."""
+
+from __future__ import annotations
+
+from lsprotocol import types as lsp
+
+from tests.lsp.conftest import Session
+
+URI = "file:///tmp/bib-lsp-tests/complete.bib"
+
+
+async def complete(session: Session, line: int, character: int) -> list[lsp.CompletionItem]:
+    result = await session.client.text_document_completion_async(
+        lsp.CompletionParams(lsp.TextDocumentIdentifier(URI), lsp.Position(line, character))
+    )
+    assert isinstance(result, lsp.CompletionList)
+    return result.items
+
+
+async def test_macros_and_keys_with_the_range_they_replace(session: Session) -> None:
+    # Non-ASCII before the cursor: the range is in the negotiated encoding.
+    text = (
+        '@string{tub = "TUGboat"}\n'
+        "@proceedings{tug2020, title = {TUG 2020}}\n"
+        "@inproceedings{k, title = {Ä 😀}, journal = tu, crossref = {tug}}\n"
+    )
+    await session.open(URI, text)
+    line = text.splitlines()[2]
+    column = len(line[: line.index("tu,") + 2].encode("utf-16-le")) // 2
+    if session.encoding == "utf-8":
+        column = len(line[: line.index("tu,") + 2].encode("utf-8"))
+    items = await complete(session, 2, column)
+    tub = next(i for i in items if i.label == "tub")
+    assert tub.detail == "TUGboat"
+    assert isinstance(tub.text_edit, lsp.TextEdit)
+    start = tub.text_edit.range.start.character
+    assert tub.text_edit.range.end.character == column
+    assert start == column - 2  # `tu` is replaced
+    keys = await complete(session, 2, column + len(", crossref = {tug"))
+    first = min(keys, key=lambda i: i.sort_text or "")
+    assert first.label == "tug2020"
+
+
+async def test_nothing_to_complete_in_a_key(session: Session) -> None:
+    await session.open(URI, "@misc{k, title = {T}}\n")
+    assert list(await complete(session, 0, 7)) == []
