@@ -8,15 +8,18 @@ biblatex knows for fields with a closed set of them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bib_lsp.document import Document
-from bib_lsp.features.cursor import VALUE, Cursor, cursor_at
+from bib_lsp.features.cursor import FIELD, TYPE, VALUE, Cursor, cursor_at
+from bib_lsp.model import catalogue_bibtex
+from bib_lsp.model.catalogue_types import FieldInfo, TypeInfo
 from bib_lsp.model.index import BibIndex, view
 from bib_lsp.rules.strings import MONTHS, predefined
 from bib_lsp.syntax.kinds import SyntaxKind as K
 
-MACRO, KEY, CONSTANT = "macro", "key", "constant"
+MACRO, KEY, CONSTANT, ENTRY_TYPE, FIELD_NAME = "macro", "key", "constant", "type", "field"
 
 # Fields whose value names other entries: one key, or a comma-separated list.
 KEY_FIELDS = {"crossref": False, "xref": False, "xdata": True, "related": True, "entryset": True}
@@ -137,17 +140,106 @@ class Item:
     documentation: str = ""
     insert: str = ""  # the text to put in the cursor's range (the label if empty)
     sort: str = ""  # sorts before another item when smaller
+    snippet: bool = False  # ``insert`` has snippet placeholders (`$1`, `${2|a,b|}`)
 
 
 def complete(
-    doc: Document, index: BibIndex, offset: int, dialect: str
+    doc: Document, index: BibIndex, offset: int, dialect: str, snippets: bool = False
 ) -> tuple[Cursor, list[Item]]:
     """The cursor's context and the candidates for it (filtering by the prefix is
-    left to the editor, which does it as the user types)."""
+    left to the editor, which does it as the user types). ``snippets``: the client
+    takes snippet syntax."""
     cursor = cursor_at(doc, offset)
     if cursor.kind == VALUE:
         return cursor, _values(cursor, doc, index, dialect)
+    if cursor.kind == TYPE:
+        has_body = doc.slice(cursor.end, cursor.end + 1) in ("{", "(")
+        return cursor, _types(cursor, dialect, snippets and not has_body, has_body)
+    if cursor.kind == FIELD:
+        return cursor, _fields(cursor, dialect, snippets)
     return cursor, []
+
+
+def catalogue(dialect: str) -> tuple[Mapping[str, FieldInfo], Mapping[str, TypeInfo]]:
+    """The fields and entry types the dialect knows, with their descriptions."""
+    if dialect == "biblatex":
+        from bib_lsp.model import catalogue_biblatex as biblatex
+
+        return biblatex.FIELDS, biblatex.TYPES
+    return catalogue_bibtex.FIELDS, catalogue_bibtex.TYPES
+
+
+def _cased(name: str, typed: str) -> str:
+    """``name`` in the case the user is typing in (lower-case by default)."""
+    if len(typed) > 1 and typed.isupper():
+        return name.upper()
+    if typed[:1].isupper():
+        return name[:1].upper() + name[1:]
+    return name
+
+
+_SPECIAL_TYPES = (
+    ("string", 'A macro: `@string{name = "text"}`, used as a bare value'),
+    ("preamble", "LaTeX code BibTeX copies to the start of the bibliography"),
+    ("comment", "A comment: BibTeX and biber ignore it"),
+)
+
+
+def _types(cursor: Cursor, dialect: str, snippet: bool, has_body: bool) -> list[Item]:
+    _, types = catalogue(dialect)
+    items = []
+    for name, info in sorted(types.items()):
+        label = _cased(name, cursor.prefix)
+        needs = ", ".join(" or ".join(f"`{f}`" for f in r) for r in info.required)
+        doc = info.description + (f"\n\nRequired: {needs}." if needs else "\n\nNothing required.")
+        insert = label if has_body else _template(label, info.required, snippet)
+        items.append(Item(label, ENTRY_TYPE, info.description, doc, insert, "0", snippet))
+    for name, what in _SPECIAL_TYPES:
+        label = _cased(name, cursor.prefix)
+        insert = label if has_body else f"{label}{{$1}}" if snippet else f"{label}{{}}"
+        items.append(Item(label, ENTRY_TYPE, what, what, insert, "1", snippet))
+    return items
+
+
+def _template(label: str, required: tuple[tuple[str, ...], ...], snippet: bool) -> str:
+    """``type{key,`` and a line per required field (alternatives as one choice)."""
+    if not snippet:
+        lines = "".join(f"\n  {r[0]} = {{}}," for r in required)
+        return f"{label}{{,{lines}\n}}"
+    parts = [label + "{${1:key},"]
+    n = 2
+    for requirement in required:
+        if len(requirement) > 1:
+            name = "${" + str(n) + "|" + ",".join(requirement) + "|}"
+            n += 1
+        else:
+            name = requirement[0]
+        parts.append(f"\n  {name} = {{${n}}},")
+        n += 1
+    parts.append("\n}$0")
+    return "".join(parts)
+
+
+def _fields(cursor: Cursor, dialect: str, snippet: bool) -> list[Item]:
+    fields, types = catalogue(dialect)
+    info = types.get(cursor.entry_type)
+    rank: dict[str, str] = {}
+    if info is not None:
+        rank = {name: "0" for requirement in info.required for name in requirement}
+        for name in info.optional:
+            rank.setdefault(name, "1")
+    items = []
+    for name, field_info in fields.items():
+        if name in cursor.present:
+            continue
+        label = _cased(name, cursor.prefix)
+        insert = f"{label} = {{$1}},$0" if snippet else f"{label} = {{}},"
+        order = rank.get(name, "2")
+        detail = field_info.kind + (", required" if order == "0" else "")
+        items.append(
+            Item(label, FIELD_NAME, detail, field_info.description, insert, order, snippet)
+        )
+    return items
 
 
 def _values(cursor: Cursor, doc: Document, index: BibIndex, dialect: str) -> list[Item]:

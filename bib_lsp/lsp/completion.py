@@ -7,12 +7,14 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 
 from bib_lsp.document import Document
-from bib_lsp.features.completion import CONSTANT, KEY, MACRO, complete
+from bib_lsp.features.completion import CONSTANT, ENTRY_TYPE, FIELD_NAME, KEY, MACRO, complete
 from bib_lsp.rules import Checker
 from bib_lsp.text import Position, PositionEncoding
 
 TRIGGERS = ["@", "{", ","]
 _KINDS = {
+    ENTRY_TYPE: lsp.CompletionItemKind.Class,
+    FIELD_NAME: lsp.CompletionItemKind.Field,
     MACRO: lsp.CompletionItemKind.Constant,
     KEY: lsp.CompletionItemKind.Reference,
     CONSTANT: lsp.CompletionItemKind.EnumMember,
@@ -20,11 +22,15 @@ _KINDS = {
 
 
 def completion(
-    params: lsp.CompletionParams, doc: Document, checker: Checker, encoding: PositionEncoding
+    params: lsp.CompletionParams,
+    doc: Document,
+    checker: Checker,
+    encoding: PositionEncoding,
+    snippets: bool = False,
 ) -> lsp.CompletionList:
     p = params.position
     offset = doc.offset(Position(p.line, p.character), encoding)
-    cursor, items = complete(doc, checker.index, offset, checker.dialect)
+    cursor, items = complete(doc, checker.index, offset, checker.dialect, snippets)
     a, b = doc.position(cursor.start, encoding), doc.position(cursor.end, encoding)
     where = lsp.Range(lsp.Position(a.line, a.character), lsp.Position(b.line, b.character))
     out = [
@@ -32,7 +38,12 @@ def completion(
             label=item.label,
             kind=_KINDS.get(item.kind),
             detail=item.detail or None,
-            documentation=item.documentation or None,
+            documentation=(
+                lsp.MarkupContent(lsp.MarkupKind.Markdown, item.documentation)
+                if item.documentation
+                else None
+            ),
+            insert_text_format=lsp.InsertTextFormat.Snippet if item.snippet else None,
             sort_text=f"{item.sort}{item.label.lower()}",
             filter_text=item.label,
             text_edit=lsp.TextEdit(range=where, new_text=item.insert or item.label),

@@ -168,6 +168,7 @@ class BibLanguageServer(LanguageServer):
         self.pull = False  # the client asks for diagnostics (textDocument/diagnostic)
         self.can_fetch_configuration = False
         self.can_refresh_diagnostics = False
+        self.snippets = False  # the client takes snippets in completion items
         self._generation = 0  # bumped when the settings change
         self._pending: dict[str, asyncio.TimerHandle] = {}
         # Per document: what the last report was for, its result id, its JSON.
@@ -539,6 +540,9 @@ def create_server() -> BibLanguageServer:
         ls.pull = caps.text_document is not None and caps.text_document.diagnostic is not None
         workspace = caps.workspace
         ls.can_fetch_configuration = bool(workspace and workspace.configuration)
+        completion_caps = caps.text_document.completion if caps.text_document else None
+        item_caps = completion_caps.completion_item if completion_caps else None
+        ls.snippets = bool(item_caps and item_caps.snippet_support)
         ls.can_refresh_diagnostics = bool(
             workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
         )
@@ -622,7 +626,7 @@ def create_server() -> BibLanguageServer:
             return _no_completions()
         checker = ls.checkers[uri]
         checker.options = ls.settings.rule_options
-        return completion.completion(params, doc, checker, ls.encoding)
+        return completion.completion(params, doc, checker, ls.encoding, ls.snippets)
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,

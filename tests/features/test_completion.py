@@ -62,3 +62,58 @@ def test_closed_sets_of_values() -> None:
     assert labels("@thesis{k, type = {|}}\n", "biblatex") == ["candthesis", "mathesis", "phdthesis"]
     assert "ngerman" in labels("@book{k, langid = {|}}\n", "biblatex")
     assert labels("@book{k, note = {|}}\n") == []
+
+
+def items(marked: str, dialect: str = "bibtex", snippets: bool = False) -> list:  # type: ignore[type-arg]
+    text = marked.replace("|", "")
+    doc = Document(text)
+    _, found = complete(doc, Checker(doc).index, marked.index("|"), dialect, snippets)
+    return sorted(found, key=lambda i: (i.sort, i.label.lower()))
+
+
+def test_entry_types_with_their_required_fields() -> None:
+    found = {i.label: i for i in items("@|")}
+    assert {"article", "book", "misc", "string", "preamble", "comment"} <= set(found)
+    article = found["article"]
+    assert "Required: `author`, `title`, `journal`, `year`." in article.documentation
+    # Without snippets: a plain template.
+    assert (
+        article.insert
+        == "article{,\n  author = {},\n  title = {},\n  journal = {},\n  year = {},\n}"
+    )
+    # With snippets: the key and each field a placeholder, alternatives as a choice.
+    book = {i.label: i for i in items("@|", snippets=True)}["book"]
+    assert book.snippet
+    assert book.insert.startswith("book{${1:key},\n  ${2|author,editor|} = {$3},")
+
+
+def test_typing_over_an_existing_type_replaces_only_the_name() -> None:
+    found = {i.label: i for i in items("@Art|icle{k, title = {T}}", snippets=True)}
+    assert found["Article"].insert == "Article"  # the user's case is kept
+    assert not found["Article"].snippet
+
+
+def test_fields_of_the_entry_type_first_and_not_those_present() -> None:
+    found = items("@article{k, title = {T},\n  |\n}")
+    labels = [i.label for i in found]
+    assert "title" not in labels
+    required = [i.label for i in found if i.sort == "0"]
+    assert required == ["author", "journal", "year"]
+    optional = {i.label for i in found if i.sort == "1"}
+    assert {"volume", "number", "pages", "month", "note"} <= optional
+    author = next(i for i in found if i.label == "author")
+    assert author.detail == "name list, required"
+    assert author.insert == "author = {},"
+    assert next(i for i in items("@article{k, |}", snippets=True)).insert.endswith("= {$1},$0")
+
+
+def test_biblatex_types_and_fields_come_from_its_data_model() -> None:
+    found = {i.label: i for i in items("@|", "biblatex", snippets=True)}
+    assert {"online", "mvbook", "thesis"} <= set(found)
+    assert found["online"].insert == (
+        "online{${1:key},\n  title = {$2},\n  ${3|url,doi,eprint|} = {$4},"
+        "\n  ${5|date,year|} = {$6},\n}$0"
+    )
+    fields = items("@online{k, |}", "biblatex")
+    required = {i.label for i in fields if i.sort == "0"}
+    assert {"title", "url"} <= required

@@ -44,3 +44,19 @@ async def test_macros_and_keys_with_the_range_they_replace(session: Session) -> 
 async def test_nothing_to_complete_in_a_key(session: Session) -> None:
     await session.open(URI, "@misc{k, title = {T}}\n")
     assert list(await complete(session, 0, 7)) == []
+
+
+async def test_entry_types_and_fields_as_the_client_takes_them(session: Session) -> None:
+    await session.open(URI, "@\n@article{k, title = {T},\n  \n}\n")
+    types = {i.label: i for i in await complete(session, 0, 1)}
+    article = types["article"]
+    assert isinstance(article.text_edit, lsp.TextEdit)
+    if article.insert_text_format == lsp.InsertTextFormat.Snippet:
+        assert article.text_edit.new_text.startswith("article{${1:key},")
+    else:
+        assert article.text_edit.new_text.startswith("article{,\n  author = {},")
+    assert isinstance(article.documentation, lsp.MarkupContent)
+    fields = await complete(session, 2, 2)
+    names = [i.label for i in sorted(fields, key=lambda i: i.sort_text or "")]
+    assert names[:3] == ["author", "journal", "year"]  # required first; title is there
+    assert "title" not in names
