@@ -136,7 +136,56 @@ def measure(name: str, text: str, edits: int) -> None:
         print(
             f"    then decoding its JSON in this client: median {statistics.median(decode):.2f} ms"
         )
+    completions(server, uri, version, line, edits)
     server.close()
+
+
+def completions(server: Server, uri: str, version: int, line: int, count: int) -> None:
+    """Completion latency in the probe entry: a field name at the start of the
+    title's line, and a key in a `crossref` field added after it."""
+    crossref = "  crossref = {probe},\n"
+    server.send(
+        {
+            "method": "textDocument/didChange",
+            "params": {
+                "textDocument": {"uri": uri, "version": version + 1},
+                "contentChanges": [
+                    {
+                        "range": {
+                            "start": {"line": line + 1, "character": 0},
+                            "end": {"line": line + 1, "character": 0},
+                        },
+                        "text": crossref,
+                    }
+                ],
+            },
+        }
+    )
+    server.published(uri, version + 1)
+    where = {"field name": (line, 3), "crossref key": (line + 1, len("  crossref = {pro"))}
+    for what, (at_line, character) in where.items():
+        times = []
+        for i in range(count):
+            t0 = time.perf_counter()
+            server.send(
+                {
+                    "id": 1000 + i,
+                    "method": "textDocument/completion",
+                    "params": {
+                        "textDocument": {"uri": uri},
+                        "position": {"line": at_line, "character": character},
+                    },
+                }
+            )
+            reply = server.response_to(1000 + i)
+            times.append((server.last_read - t0) * 1000)
+            assert reply["result"]["items"], what
+        times.sort()
+        p95 = times[int(len(times) * 0.95)]
+        print(
+            f"  completion, {what}: median {statistics.median(times):.2f} ms  p95 {p95:.2f} ms"
+            f"  ({len(reply['result']['items'])} items; goal: p95 < 20 ms)"
+        )
 
 
 def main() -> int:

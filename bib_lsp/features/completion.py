@@ -251,11 +251,25 @@ def _values(cursor: Cursor, doc: Document, index: BibIndex, dialect: str) -> lis
     return _macros(index, name, dialect)
 
 
+KEY_LIMIT = 100  # keys offered at once: the editor asks again as the user types
+
+
 def _keys(cursor: Cursor, index: BibIndex) -> list[Item]:
-    own = cursor.prefix.lower()
+    """The keys that start with what is typed (then those that contain it), at most
+    ``KEY_LIMIT`` of them: a 50,000-entry file must not send 50,000 items for each
+    keystroke. The entry being typed in is left out."""
+    typed = cursor.prefix.lower()
+    starting: list[str] = []
+    containing: list[str] = []
+    for key in index.keys:
+        if key.startswith(typed):
+            starting.append(key)
+        elif typed in key and len(containing) < KEY_LIMIT:
+            containing.append(key)
+    chosen = (sorted(starting) + sorted(containing))[:KEY_LIMIT]
     items = []
-    for key, holders in index.keys.items():
-        block = next(iter(holders.values()))
+    for key in chosen:
+        block = next(iter(index.keys[key].values()))
         entry = view(block)
         if entry is None or not entry.key:
             continue
@@ -264,7 +278,7 @@ def _keys(cursor: Cursor, index: BibIndex) -> list[Item]:
         if title is not None and title.value is not None:
             shown = "".join(p.content for p in title.value.pieces)[:80]
         detail = f"@{entry.type_lower}" + (f": {shown}" if shown else "")
-        items.append(Item(entry.key, KEY, detail, sort="0" if key.startswith(own) else "1"))
+        items.append(Item(entry.key, KEY, detail, sort="0" if key.startswith(typed) else "1"))
     return items
 
 

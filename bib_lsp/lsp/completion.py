@@ -7,7 +7,16 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 
 from bib_lsp.document import Document
-from bib_lsp.features.completion import CONSTANT, ENTRY_TYPE, FIELD_NAME, KEY, MACRO, complete
+from bib_lsp.features.completion import (
+    CONSTANT,
+    ENTRY_TYPE,
+    FIELD_NAME,
+    KEY,
+    KEY_FIELDS,
+    KEY_LIMIT,
+    MACRO,
+    complete,
+)
 from bib_lsp.rules import Checker
 from bib_lsp.text import Position, PositionEncoding
 
@@ -50,4 +59,6 @@ def completion(
         )
         for item in items
     ]
-    return lsp.CompletionList(is_incomplete=False, items=out)
+    # A capped list of keys: the editor must ask again as the user types more.
+    capped = cursor.field_name in KEY_FIELDS and len(items) >= KEY_LIMIT
+    return lsp.CompletionList(is_incomplete=capped, items=out)
