@@ -8,6 +8,7 @@ biblatex knows for fields with a closed set of them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -255,18 +256,19 @@ KEY_LIMIT = 100  # keys offered at once: the editor asks again as the user types
 
 
 def _keys(cursor: Cursor, index: BibIndex) -> list[Item]:
-    """The keys that start with what is typed (then those that contain it), at most
-    ``KEY_LIMIT`` of them: a 50,000-entry file must not send 50,000 items for each
-    keystroke. The entry being typed in is left out."""
+    """The keys that start with what is typed (or, when none does, those that
+    contain it), at most ``KEY_LIMIT`` of them, in order: a 50,000-entry file must
+    not send 50,000 items for each keystroke."""
     typed = cursor.prefix.lower()
-    starting: list[str] = []
-    containing: list[str] = []
-    for key in index.keys:
-        if key.startswith(typed):
-            starting.append(key)
-        elif typed in key and len(containing) < KEY_LIMIT:
-            containing.append(key)
-    chosen = (sorted(starting) + sorted(containing))[:KEY_LIMIT]
+    keys = index.sorted_keys
+    first = bisect_left(keys, typed)
+    chosen = []
+    for key in keys[first : first + KEY_LIMIT]:
+        if not key.startswith(typed):
+            break
+        chosen.append(key)
+    if not chosen and typed:  # nothing starts with it: the keys that contain it
+        chosen = [key for key in keys if typed in key][:KEY_LIMIT]
     items = []
     for key in chosen:
         block = next(iter(index.keys[key].values()))

@@ -7,6 +7,7 @@ computed once and cached on the block, relative to the block's start.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -133,6 +134,7 @@ class BibIndex:
         }
         self.twice: dict[str, set[str]] = {t: set() for t in TABLES}
         self.keys = self.holders["key"]
+        self.sorted_keys: list[str] = []  # the keys (lower-case) in order, for prefixes
         self.strings = self.holders["string"]
         self.duplicate_keys = self.twice["key"]
         self.duplicate_strings = self.twice["string"]
@@ -173,6 +175,8 @@ class BibIndex:
             for table, names in names_of(block).items():
                 holders, twice = self.holders[table], self.twice[table]
                 for name in names:
+                    if table == "key" and name not in holders:
+                        insort(self.sorted_keys, name)
                     _insert(holders, twice, name, block)
                     changed.add((table, name))
             if key_of(block) is not None:
@@ -203,6 +207,10 @@ class BibIndex:
             for name in names:
                 _delete(holders, twice, name, block)
                 self.changed.add((table, name))
+                if table == "key" and name not in holders:
+                    i = bisect_left(self.sorted_keys, name)
+                    if i < len(self.sorted_keys) and self.sorted_keys[i] == name:
+                        del self.sorted_keys[i]
 
     def looks_biblatex(self) -> bool:
         """The `auto` dialect: biblatex when an entry uses a type or field only

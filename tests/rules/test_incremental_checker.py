@@ -53,6 +53,7 @@ def follow_edits(text: str, data: st.DataObject) -> None:
         fresh = Checker(Document(doc.text))
         assert checker.diagnose() == fresh.diagnose()
         assert checker.dialect == fresh.dialect
+        assert checker.index.sorted_keys == sorted(fresh.index.keys)
 
 
 def test_editing_a_parent_rechecks_its_children_elsewhere() -> None:
