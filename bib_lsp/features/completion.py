@@ -16,7 +16,7 @@ from bib_lsp.document import Document
 from bib_lsp.features.cursor import FIELD, TYPE, VALUE, Cursor, cursor_at
 from bib_lsp.model import catalogue_bibtex
 from bib_lsp.model.catalogue_types import FieldInfo, TypeInfo
-from bib_lsp.model.index import BibIndex, view
+from bib_lsp.model.index import SHARED_VALUE_FIELDS, BibIndex, view
 from bib_lsp.rules.strings import MONTHS, predefined
 from bib_lsp.syntax.kinds import SyntaxKind as K
 
@@ -248,8 +248,33 @@ def _values(cursor: Cursor, doc: Document, index: BibIndex, dialect: str) -> lis
     if name in KEY_FIELDS:
         return _keys(cursor, index) if cursor.delimiter else []
     if cursor.delimiter:
+        if name in SHARED_VALUE_FIELDS:
+            return _shared(cursor, index, name, doc)
         return _closed(cursor, name)
     return _macros(index, name, dialect)
+
+
+VALUE_LIMIT = 100
+
+
+def _shared(cursor: Cursor, index: BibIndex, name: str, doc: Document) -> list[Item]:
+    """The values this field has elsewhere in the file that start with what is
+    typed (case aside), most used first, at most ``VALUE_LIMIT``."""
+    typed = cursor.prefix.lower()
+    counts = index.values.get(name)
+    if not counts:
+        return []
+    here = " ".join(doc.slice(cursor.start, cursor.end).split())  # this entry's own
+    found = [
+        (n - (v == here), v)
+        for v, n in counts.items()
+        if v.lower().startswith(typed) and n - (v == here) > 0
+    ]
+    found.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [
+        Item(value, CONSTANT, f"used {n} time{'s' if n > 1 else ''}", sort=f"{i:04}")
+        for i, (n, value) in enumerate(found[:VALUE_LIMIT])
+    ]
 
 
 KEY_LIMIT = 100  # keys offered at once: the editor asks again as the user types

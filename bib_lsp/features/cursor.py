@@ -91,6 +91,8 @@ def _tokens(node: Node) -> tuple[list[_Token], list[Node]]:
 
 
 _TRIVIA = (K.WHITESPACE, K.COMMENT)
+# Fields whose value is a comma-separated list of entry keys.
+KEY_LISTS = frozenset({"xdata", "related", "entryset", "ids"})
 
 
 def _in_entry(block: Block, base: int, rel: int) -> Cursor:
@@ -174,15 +176,15 @@ def _value(
         if rel < piece.end or not closed:
             inner_end = piece.end - 1 if closed else piece.end
             start, end = piece.start + 1, inner_end
-            # In a list of keys, only the key under the cursor.
-            comma = text.rfind(",", start, rel)
-            if comma >= 0:
-                start = comma + 1
-                while start < rel and text[start] == " ":
-                    start += 1
-            next_comma = text.find(",", rel, end)
-            if next_comma >= 0:
-                end = next_comma
+            if name in KEY_LISTS:  # only the key under the cursor
+                comma = text.rfind(",", start, rel)
+                if comma >= 0:
+                    start = comma + 1
+                    while start < rel and text[start] == " ":
+                        start += 1
+                next_comma = text.find(",", rel, end)
+                if next_comma >= 0:
+                    end = next_comma
             return Cursor(
                 VALUE,
                 base + start,

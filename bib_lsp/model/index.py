@@ -96,6 +96,48 @@ WEAK_BIBLATEX_FIELDS = frozenset({"subtitle", "date", "location", "gender", "sho
 NO_EVIDENCE = frozenset({"issue"})
 
 
+# Fields whose values recur across entries (a journal, a publisher), offered
+# again by completion, most used first.
+SHARED_VALUE_FIELDS = frozenset(
+    {
+        "journal",
+        "journaltitle",
+        "publisher",
+        "institution",
+        "school",
+        "organization",
+        "booktitle",
+        "series",
+        "address",
+        "location",
+        "howpublished",
+        "eventtitle",
+        "venue",
+    }
+)
+
+
+def shared_values(block: Block) -> list[tuple[str, str]]:
+    """(field, literal value) of the block's fields in SHARED_VALUE_FIELDS (cached;
+    values made of macros are left out)."""
+    return block.cached("shared", _shared_values)
+
+
+def _shared_values(block: Block) -> list[tuple[str, str]]:
+    entry = view(block)
+    if entry is None or entry.kind is not K.ENTRY:
+        return []
+    out = []
+    for f in entry.fields:
+        if f.name_lower in SHARED_VALUE_FIELDS and f.value is not None:
+            pieces = f.value.pieces
+            if pieces and all(p.kind in (K.BRACED, K.QUOTED) for p in pieces):
+                text = " ".join("".join(p.content for p in pieces).split())
+                if text:
+                    out.append((f.name_lower, text))
+    return out
+
+
 def biblatex_evidence(block: Block) -> int:
     """2 when the entry uses a type or field only biblatex knows, 1 when it only
     uses fields that BibTeX files often carry as extras, 0 otherwise (cached)."""
@@ -135,6 +177,8 @@ class BibIndex:
         self.twice: dict[str, set[str]] = {t: set() for t in TABLES}
         self.keys = self.holders["key"]
         self.sorted_keys: list[str] = []  # the keys (lower-case) in order, for prefixes
+        # How often each value of the fields that repeat across entries occurs.
+        self.values: dict[str, Counter[str]] = defaultdict(Counter)
         self.strings = self.holders["string"]
         self.duplicate_keys = self.twice["key"]
         self.duplicate_strings = self.twice["string"]
@@ -189,8 +233,15 @@ class BibIndex:
             elif evidence == 1:
                 self.weak_biblatex_markers += 1
             self.file_ignores.update(file_ignores(block))
+            for name, value in shared_values(block):
+                self.values[name][value] += 1
 
     def _remove_one(self, block: Block) -> None:
+        for name, value in shared_values(block):
+            counts = self.values[name]
+            counts[value] -= 1
+            if counts[value] <= 0:
+                del counts[value]
         evidence = biblatex_evidence(block)
         if evidence == 2:
             self.biblatex_markers -= 1

@@ -125,3 +125,20 @@ def test_at_most_a_hundred_keys_are_offered_at_once() -> None:
     found = labels(text)
     assert len(found) == 100
     assert found[0] == "key00000"
+
+
+def test_values_used_elsewhere_for_the_field_most_used_first() -> None:
+    text = (
+        "@article{a, journal = {TUGboat}}\n"
+        "@article{b, journal = {TUGboat}}\n"
+        "@article{c, journal = {The PracTeX Journal}}\n"
+        "@article{d, journal = jx, publisher = {TUG}}\n"
+    )
+    assert labels(text + "@article{k, journal = {|}}\n") == ["TUGboat", "The PracTeX Journal"]
+    assert labels(text + "@article{k, journal = {tu|}}\n") == ["TUGboat"]
+    assert labels(text + "@book{k, publisher = {|}}\n") == ["TUG"]
+    # The whole value is replaced, commas and all (it is not a list of keys).
+    full = text + "@article{k, journal = {Journal of X, Series B}}\n"
+    doc = Document(full)
+    cursor, _ = complete(doc, Checker(doc).index, full.index("ies B"), "bibtex")
+    assert full[cursor.start : cursor.end] == "Journal of X, Series B"

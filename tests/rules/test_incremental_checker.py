@@ -20,6 +20,7 @@ FRAGMENTS = [
     "@book{D, title = {T}, publisher = {P}, year = 1990}\n",
     "@incollection{f, xdata = {b,e}, crossref = {b}}\n",
     "@misc{u, note = m # s, doi = {10.1/x}, title = {Same}, author = {A}, year = 1}\n",
+    "@article{j, journal = {J}, publisher = {P}}\n",
     '@string{m = "M"}\n',
     "@misc{w, doi = {https://doi.org/10.1/X}, title = {Same}, author = {A}, year = 1}\n",
     "@book{d, title = {T}\n",
@@ -54,6 +55,9 @@ def follow_edits(text: str, data: st.DataObject) -> None:
         assert checker.diagnose() == fresh.diagnose()
         assert checker.dialect == fresh.dialect
         assert checker.index.sorted_keys == sorted(fresh.index.keys)
+        assert {k: v for k, v in checker.index.values.items() if v} == {
+            k: v for k, v in fresh.index.values.items() if v
+        }
 
 
 def test_editing_a_parent_rechecks_its_children_elsewhere() -> None:
