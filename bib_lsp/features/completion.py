@@ -251,7 +251,7 @@ def _values(cursor: Cursor, doc: Document, index: BibIndex, dialect: str) -> lis
         if name in SHARED_VALUE_FIELDS:
             return _shared(cursor, index, name, doc)
         return _closed(cursor, name)
-    return _macros(index, name, dialect)
+    return _macros(cursor, index, name, dialect)
 
 
 VALUE_LIMIT = 100
@@ -322,13 +322,16 @@ def _closed(cursor: Cursor, name: str) -> list[Item]:
     return []
 
 
-def _macros(index: BibIndex, name: str, dialect: str) -> list[Item]:
-    """The document's `@string` macros with their text, and the predefined ones
-    (months first in `month`)."""
+def _macros(cursor: Cursor, index: BibIndex, name: str, dialect: str) -> list[Item]:
+    """The document's `@string` macros that start with what is typed, with their
+    text (at most ``VALUE_LIMIT``: a file may define thousands), and the predefined
+    ones (months first in `month`)."""
+    typed = cursor.prefix.lower()
+    chosen = sorted(m for m in index.strings if m.startswith(typed))[:VALUE_LIMIT]
     items = []
-    for macro, holders in index.strings.items():
+    for macro in chosen:
         written, text = macro, ""
-        entry = view(next(iter(holders.values())))
+        entry = view(next(iter(index.strings[macro].values())))
         for f in entry.fields if entry is not None else ():
             if f.name_lower == macro and f.value is not None:
                 written = f.name
@@ -339,7 +342,7 @@ def _macros(index: BibIndex, name: str, dialect: str) -> list[Item]:
         items.append(Item(written, MACRO, text, sort="1"))
     month_first = name == "month"
     for macro in sorted(predefined(dialect), key=lambda m: (m not in MONTHS, m)):
-        if macro in index.strings:
+        if macro in index.strings or not macro.startswith(typed):
             continue
         detail = "month (predefined)" if macro in MONTHS else "journal (plain.bst)"
         items.append(

@@ -12,11 +12,12 @@ from bib_lsp.features.completion import (
     ENTRY_TYPE,
     FIELD_NAME,
     KEY,
-    KEY_FIELDS,
     KEY_LIMIT,
     MACRO,
+    VALUE_LIMIT,
     complete,
 )
+from bib_lsp.features.cursor import VALUE
 from bib_lsp.rules import Checker
 from bib_lsp.text import Position, PositionEncoding
 
@@ -59,6 +60,6 @@ def completion(
         )
         for item in items
     ]
-    # A capped list of keys: the editor must ask again as the user types more.
-    capped = cursor.field_name in KEY_FIELDS and len(items) >= KEY_LIMIT
+    # A capped list: the editor must ask again as the user types more.
+    capped = cursor.kind == VALUE and len(items) >= min(KEY_LIMIT, VALUE_LIMIT)
     return lsp.CompletionList(is_incomplete=capped, items=out)

@@ -142,3 +142,9 @@ def test_values_used_elsewhere_for_the_field_most_used_first() -> None:
     doc = Document(full)
     cursor, _ = complete(doc, Checker(doc).index, full.index("ies B"), "bibtex")
     assert full[cursor.start : cursor.end] == "Journal of X, Series B"
+
+
+def test_thousands_of_macros_are_offered_a_hundred_at_a_time() -> None:
+    text = "".join(f'@string{{m{i:04} = "M{i}"}}\n' for i in range(1000))
+    found = labels(text + "@misc{k, note = m01|}\n")
+    assert found == [f"m{i:04}" for i in range(100, 200)]
