@@ -60,3 +60,19 @@ async def test_entry_types_and_fields_as_the_client_takes_them(session: Session)
     names = [i.label for i in sorted(fields, key=lambda i: i.sort_text or "")]
     assert names[:3] == ["author", "journal", "year"]  # required first; title is there
     assert "title" not in names
+
+
+async def test_at_the_end_of_a_crlf_file_in_a_broken_entry_after_non_ascii(
+    session: Session,
+) -> None:
+    # An unclosed entry at the very end of the file, CRLF line breaks, and
+    # characters before the cursor that are more than one unit in UTF-16 and UTF-8.
+    text = "@article{k,\r\n  title = {Ä 😀},\r\n  jour"
+    await session.open(URI, text)
+    items = await complete(session, 2, 6)
+    journal = next(i for i in items if i.label == "journal")
+    assert isinstance(journal.text_edit, lsp.TextEdit)
+    assert journal.text_edit.range == lsp.Range(lsp.Position(2, 2), lsp.Position(2, 6))
+    assert journal.sort_text is not None and journal.sort_text.startswith("0")  # required
+    # At the very start of the file: nothing to complete, and no error.
+    assert list(await complete(session, 0, 0)) == []
