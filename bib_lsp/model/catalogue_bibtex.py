@@ -131,6 +131,19 @@ _MISC: tuple[str, ...] = ("author", "title", "howpublished", "month", "year", "n
 
 # (type, description, optional fields before _EVERY_TYPE).  Standard types: BibTeX's
 # documentation, in its order; each field is read by the type's function in plain.bst.
+# @conference is @inproceedings under its old name: the same optional fields.
+_PROCEEDINGS_PAPER = (
+    "editor",
+    "volume",
+    "number",
+    "series",
+    "pages",
+    "address",
+    "month",
+    "organization",
+    "publisher",
+    "note",
+)
 _TYPES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "article",
@@ -150,18 +163,7 @@ _TYPES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "conference",
         "Old name for @inproceedings, kept for Scribe compatibility; formatted identically.",
-        (
-            "editor",
-            "volume",
-            "number",
-            "series",
-            "pages",
-            "address",
-            "month",
-            "organization",
-            "publisher",
-            "note",
-        ),
+        _PROCEEDINGS_PAPER,
     ),
     (
         "inbook",
@@ -188,18 +190,7 @@ _TYPES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "inproceedings",
         "A paper published in the proceedings of a conference.",
-        (
-            "editor",
-            "volume",
-            "number",
-            "series",
-            "pages",
-            "address",
-            "month",
-            "organization",
-            "publisher",
-            "note",
-        ),
+        _PROCEEDINGS_PAPER,
     ),
     (
         "manual",
