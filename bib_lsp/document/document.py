@@ -288,6 +288,19 @@ class Document(LineMapping):
         chunk = self._chunks[ci]
         return self._lengths.prefix(ci) + chunk.starts[bi], chunk.blocks[bi]
 
+    def nearby(self, offset: int) -> Iterator[tuple[int, Block]]:
+        """``(absolute start, block)`` from the block holding ``offset`` outwards:
+        that block, then the one before it, the one after it, the second before,
+        and so on, each side until the text ends (stop early: it is lazy)."""
+        if not self._chunks:
+            return
+        here = self._flat(offset)
+        total = self.block_count
+        for distance in range(max(here + 1, total - here)):
+            for index in (here - distance, here + distance) if distance else (here,):
+                if 0 <= index < total:
+                    yield self._block_start(index), self._block(index)
+
     def slice(self, start: int, end: int) -> str:
         start, end = max(start, 0), min(end, self.length)
         if start >= end:

@@ -8,17 +8,21 @@ biblatex knows for fields with a closed set of them.
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 
 from bib_lsp.document import Document
 from bib_lsp.features.cursor import FIELD, TYPE, VALUE, Cursor, cursor_at
+from bib_lsp.features.style import FieldStyle, field_style
 from bib_lsp.model import catalogue_bibtex
 from bib_lsp.model.catalogue_types import FieldInfo, TypeInfo
 from bib_lsp.model.index import SHARED_VALUE_FIELDS, BibIndex, view
+from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES
 from bib_lsp.rules.strings import MONTHS, predefined
-from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.workspace import MacroDef, written
 
 MACRO, KEY, CONSTANT, ENTRY_TYPE, FIELD_NAME = "macro", "key", "constant", "type", "field"
 
@@ -142,22 +146,34 @@ class Item:
     insert: str = ""  # the text to put in the cursor's range (the label if empty)
     sort: str = ""  # sorts before another item when smaller
     snippet: bool = False  # ``insert`` has snippet placeholders (`$1`, `${2|a,b|}`)
+    about: tuple[str, ...] = ()  # what ``describe`` needs for the documentation
+
+
+Elsewhere = Callable[[str], Iterable[MacroDef]]
+"""The macros other files define whose lower-case names start with a prefix."""
 
 
 def complete(
-    doc: Document, index: BibIndex, offset: int, dialect: str, snippets: bool = False
+    doc: Document,
+    index: BibIndex,
+    offset: int,
+    dialect: str,
+    snippets: bool = False,
+    elsewhere: Elsewhere | None = None,
 ) -> tuple[Cursor, list[Item]]:
     """The cursor's context and the candidates for it (filtering by the prefix is
     left to the editor, which does it as the user types). ``snippets``: the client
-    takes snippet syntax."""
+    takes snippet syntax. ``elsewhere``: the macros of the workspace's other files.
+    Items carry no documentation: ``describe`` gives it, on request."""
     cursor = cursor_at(doc, offset)
     if cursor.kind == VALUE:
-        return cursor, _values(cursor, doc, index, dialect)
+        return cursor, _values(cursor, doc, index, dialect, elsewhere)
     if cursor.kind == TYPE:
         has_body = doc.slice(cursor.end, cursor.end + 1) in ("{", "(")
-        return cursor, _types(cursor, dialect, snippets and not has_body, has_body)
+        style = field_style(doc, offset)
+        return cursor, _types(cursor, dialect, snippets and not has_body, has_body, style)
     if cursor.kind == FIELD:
-        return cursor, _fields(cursor, dialect, snippets)
+        return cursor, _fields(cursor, dialect, snippets, field_style(doc, offset))
     return cursor, []
 
 
@@ -186,15 +202,16 @@ _SPECIAL_TYPES = (
 )
 
 
-def _types(cursor: Cursor, dialect: str, snippet: bool, has_body: bool) -> list[Item]:
+def _types(
+    cursor: Cursor, dialect: str, snippet: bool, has_body: bool, style: FieldStyle
+) -> list[Item]:
     _, types = catalogue(dialect)
     items = []
     for name, info in sorted(types.items()):
         label = _cased(name, cursor.prefix)
-        needs = ", ".join(" or ".join(f"`{f}`" for f in r) for r in info.required)
-        doc = info.description + (f"\n\nRequired: {needs}." if needs else "\n\nNothing required.")
-        insert = label if has_body else _template(label, info.required, snippet)
-        items.append(Item(label, ENTRY_TYPE, info.description, doc, insert, "0", snippet))
+        insert = label if has_body else _template(label, info.required, snippet, style)
+        about = (ENTRY_TYPE, name, dialect)
+        items.append(Item(label, ENTRY_TYPE, info.description, "", insert, "0", snippet, about))
     for name, what in _SPECIAL_TYPES:
         label = _cased(name, cursor.prefix)
         insert = label if has_body else f"{label}{{$1}}" if snippet else f"{label}{{}}"
@@ -202,26 +219,31 @@ def _types(cursor: Cursor, dialect: str, snippet: bool, has_body: bool) -> list[
     return items
 
 
-def _template(label: str, required: tuple[tuple[str, ...], ...], snippet: bool) -> str:
-    """``type{key,`` and a line per required field (alternatives as one choice)."""
+def _template(
+    label: str, required: tuple[tuple[str, ...], ...], snippet: bool, style: FieldStyle
+) -> str:
+    """``type{key,`` and a line per required field (alternatives as one choice),
+    written in the file's style."""
+    indent = style.indent
     if not snippet:
-        lines = "".join(f"\n  {r[0]} = {{}}," for r in required)
+        lines = "".join(f"\n{indent}{style.field(r[0])}" for r in required)
         return f"{label}{{,{lines}\n}}"
     parts = [label + "{${1:key},"]
     n = 2
     for requirement in required:
+        head = style.head(requirement[0])
         if len(requirement) > 1:
+            # The choice stands for the name; the padding suits the first one.
             name = "${" + str(n) + "|" + ",".join(requirement) + "|}"
+            head = name + head[len(requirement[0]) :]
             n += 1
-        else:
-            name = requirement[0]
-        parts.append(f"\n  {name} = {{${n}}},")
+        parts.append(f"\n{indent}{head}{style.open}${n}{style.close},")
         n += 1
     parts.append("\n}$0")
     return "".join(parts)
 
 
-def _fields(cursor: Cursor, dialect: str, snippet: bool) -> list[Item]:
+def _fields(cursor: Cursor, dialect: str, snippet: bool, style: FieldStyle) -> list[Item]:
     fields, types = catalogue(dialect)
     info = types.get(cursor.entry_type)
     rank: dict[str, str] = {}
@@ -234,16 +256,17 @@ def _fields(cursor: Cursor, dialect: str, snippet: bool) -> list[Item]:
         if name in cursor.present:
             continue
         label = _cased(name, cursor.prefix)
-        insert = f"{label} = {{$1}},$0" if snippet else f"{label} = {{}},"
+        insert = style.field(label, "$1") + "$0" if snippet else style.field(label)
         order = rank.get(name, "2")
         detail = field_info.kind + (", required" if order == "0" else "")
-        items.append(
-            Item(label, FIELD_NAME, detail, field_info.description, insert, order, snippet)
-        )
+        about = (FIELD_NAME, name, dialect, cursor.entry_type)
+        items.append(Item(label, FIELD_NAME, detail, "", insert, order, snippet, about))
     return items
 
 
-def _values(cursor: Cursor, doc: Document, index: BibIndex, dialect: str) -> list[Item]:
+def _values(
+    cursor: Cursor, doc: Document, index: BibIndex, dialect: str, elsewhere: Elsewhere | None
+) -> list[Item]:
     name = cursor.field_name
     if name in KEY_FIELDS:
         return _keys(cursor, index) if cursor.delimiter else []
@@ -251,7 +274,7 @@ def _values(cursor: Cursor, doc: Document, index: BibIndex, dialect: str) -> lis
         if name in SHARED_VALUE_FIELDS:
             return _shared(cursor, index, name, doc)
         return _closed(cursor, name)
-    return _macros(cursor, index, name, dialect)
+    return _macros(cursor, doc, index, name, dialect, elsewhere)
 
 
 VALUE_LIMIT = 100
@@ -305,7 +328,8 @@ def _keys(cursor: Cursor, index: BibIndex) -> list[Item]:
         if title is not None and title.value is not None:
             shown = "".join(p.content for p in title.value.pieces)[:80]
         detail = f"@{entry.type_lower}" + (f": {shown}" if shown else "")
-        items.append(Item(entry.key, KEY, detail, sort="0" if key.startswith(typed) else "1"))
+        order = "0" if key.startswith(typed) else "1"
+        items.append(Item(entry.key, KEY, detail, sort=order, about=(KEY, key)))
     return items
 
 
@@ -322,24 +346,44 @@ def _closed(cursor: Cursor, name: str) -> list[Item]:
     return []
 
 
-def _macros(cursor: Cursor, index: BibIndex, name: str, dialect: str) -> list[Item]:
-    """The document's `@string` macros that start with what is typed, with their
-    text (at most ``VALUE_LIMIT``: a file may define thousands), and the predefined
-    ones (months first in `month`)."""
-    typed = cursor.prefix.lower()
-    chosen = sorted(m for m in index.strings if m.startswith(typed))[:VALUE_LIMIT]
-    items = []
-    for macro in chosen:
-        written, text = macro, ""
-        entry = view(next(iter(index.strings[macro].values())))
-        for f in entry.fields if entry is not None else ():
+def document_macros(doc: Document, index: BibIndex, prefix: str) -> Iterator[MacroDef]:
+    """The macros the document defines whose lower-case names start with
+    ``prefix``, in name order, each as first defined."""
+    for macro in sorted(m for m in index.strings if m.startswith(prefix)):
+        block = next(iter(index.strings[macro].values()))
+        entry, start = view(block), doc.start_of(block)
+        if entry is None or start is None:  # pragma: no cover - the index holds live blocks
+            continue
+        for f in entry.fields:
             if f.name_lower == macro and f.value is not None:
-                written = f.name
-                text = " # ".join(
-                    p.content if p.kind in (K.BRACED, K.QUOTED) else p.text for p in f.value.pieces
-                )
+                line = doc.line_of(start + f.name_span.start)
+                yield MacroDef(f.name, written(f.value), doc.uri, line)
                 break
-        items.append(Item(written, MACRO, text, sort="1"))
+
+
+def _macro_item(macro: MacroDef, where: str, sort: str) -> Item:
+    text = " ".join(macro.text.split())
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    doc = f"`{macro.name}` = {{{text}}}\n\nDefined in {where}, line {macro.line + 1}."
+    return Item(macro.name, MACRO, shown, doc, sort=sort)
+
+
+def _macros(
+    cursor: Cursor,
+    doc: Document,
+    index: BibIndex,
+    name: str,
+    dialect: str,
+    elsewhere: Elsewhere | None,
+) -> list[Item]:
+    """The document's `@string` macros that start with what is typed, with their
+    text (at most ``VALUE_LIMIT``: a file may define thousands), the predefined
+    ones (months first in `month`), then those of the workspace's other files."""
+    typed = cursor.prefix.lower()
+    items = [
+        _macro_item(macro, "this file", "1")
+        for macro in islice(document_macros(doc, index, typed), VALUE_LIMIT)
+    ]
     month_first = name == "month"
     for macro in sorted(predefined(dialect), key=lambda m: (m not in MONTHS, m)):
         if macro in index.strings or not macro.startswith(typed):
@@ -348,4 +392,81 @@ def _macros(cursor: Cursor, index: BibIndex, name: str, dialect: str) -> list[It
         items.append(
             Item(macro, MACRO, detail, sort="0" if month_first and macro in MONTHS else "1")
         )
+    if elsewhere is not None:
+        taken = set(index.strings) | predefined(dialect)
+        others = (m for m in elsewhere(typed) if m.name.lower() not in taken)
+        for other in islice(others, VALUE_LIMIT):
+            items.append(_macro_item(other, f"`{os.path.basename(other.path)}`", "2"))
     return items
+
+
+def describe(about: tuple[str, ...], doc: Document | None, index: BibIndex | None) -> str:
+    """The Markdown documentation of an item, from its ``about``; "" when what it
+    names is gone (the document changed since it was offered)."""
+    kind, name, dialect, entry_type = (*about, "", "", "", "")[:4]
+    if kind == ENTRY_TYPE:
+        return _describe_type(name, dialect)
+    if kind == FIELD_NAME:
+        return _describe_field(name, dialect, entry_type)
+    if kind == KEY and doc is not None and index is not None:
+        return _describe_key(name, doc, index)
+    return ""
+
+
+def _requirement(requirement: tuple[str, ...]) -> str:
+    return " or ".join(f"`{f}`" for f in requirement)
+
+
+def _describe_type(name: str, dialect: str) -> str:
+    _, types = catalogue(dialect)
+    info = types.get(name)
+    if info is None:
+        return ""
+    needs = ", ".join(_requirement(r) for r in info.required)
+    parts = [info.description, f"Required: {needs}." if needs else "Nothing required."]
+    if info.optional:
+        parts.append("Optional: " + ", ".join(f"`{f}`" for f in info.optional) + ".")
+    return "\n\n".join(parts)
+
+
+def _describe_field(name: str, dialect: str, entry_type: str) -> str:
+    fields, types = catalogue(dialect)
+    info = fields.get(name)
+    if info is None:
+        return ""
+    parts = [f"**{name}** ({info.kind})", info.description]
+    target = (BIBLATEX_FIELD_ALIASES if dialect == "biblatex" else {}).get(name)
+    if target:
+        parts.append(f"An old name for `{target}`: biber reads it as `{target}`.")
+    kind = types.get(entry_type)
+    if kind is not None:
+        required = next((r for r in kind.required if name in r), None)
+        if required is not None:
+            also = [f for f in required if f != name]
+            alternative = f" (or {_requirement(tuple(also))})" if also else ""
+            parts.append(f"Required in `@{entry_type}`{alternative}.")
+        elif name in kind.optional:
+            parts.append(f"Optional in `@{entry_type}`.")
+        else:
+            parts.append(f"Not among the fields `@{entry_type}` uses.")
+    return "\n\n".join(parts)
+
+
+_PREVIEW_FIELDS = ("author", "editor", "title", "journal", "booktitle", "year", "date")
+
+
+def _describe_key(key: str, doc: Document, index: BibIndex) -> str:
+    holders = index.keys.get(key.lower())
+    if not holders:
+        return ""
+    block = next(iter(holders.values()))
+    entry, start = view(block), doc.start_of(block)
+    if entry is None or start is None:
+        return ""
+    lines = [f"`@{entry.type_lower}{{{entry.key}}}`, line {doc.line_of(start) + 1}", ""]
+    for name in _PREVIEW_FIELDS:
+        f = entry.field(name)
+        if f is not None and f.value is not None:
+            text = " ".join(written(f.value).split())
+            lines.append(f"- {name}: {text[:200]}")
+    return "\n".join(lines)

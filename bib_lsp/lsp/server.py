@@ -31,6 +31,7 @@ from bib_lsp import __version__
 from bib_lsp.document import ChunkFindings, Document, TextChange
 from bib_lsp.lsp import actions, completion, convert
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
+from bib_lsp.lsp.workspace import WorkspaceFiles, folders_of, uri_path
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.parser import gc_paused
 from bib_lsp.syntax.tree import Problem
@@ -38,6 +39,7 @@ from bib_lsp.text import PositionEncoding
 
 logger = logging.getLogger(__name__)
 R = TypeVar("R")
+POLL_SECONDS = 5.0  # how often workspace files are checked when the client does not watch them
 
 
 class _Unreadable:
@@ -169,6 +171,9 @@ class BibLanguageServer(LanguageServer):
         self.can_fetch_configuration = False
         self.can_refresh_diagnostics = False
         self.snippets = False  # the client takes snippets in completion items
+        self.resolve_documentation = False  # the client asks for it on completionItem/resolve
+        self.watch_files = False  # the client watches files for us when asked to
+        self.files = WorkspaceFiles()
         self._generation = 0  # bumped when the settings change
         self._pending: dict[str, asyncio.TimerHandle] = {}
         # Per document: what the last report was for, its result id, its JSON.
@@ -543,6 +548,11 @@ def create_server() -> BibLanguageServer:
         completion_caps = caps.text_document.completion if caps.text_document else None
         item_caps = completion_caps.completion_item if completion_caps else None
         ls.snippets = bool(item_caps and item_caps.snippet_support)
+        resolvable = item_caps.resolve_support if item_caps else None
+        ls.resolve_documentation = bool(resolvable and "documentation" in resolvable.properties)
+        watching = workspace.did_change_watched_files if workspace else None
+        ls.watch_files = bool(watching and watching.dynamic_registration)
+        ls.files.folders = folders_of(params)
         ls.can_refresh_diagnostics = bool(
             workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
         )
@@ -553,10 +563,24 @@ def create_server() -> BibLanguageServer:
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: BibLanguageServer, params: lsp.InitializedParams) -> None:
+        # Without the client's watcher, files changed on disk are found by polling.
+        ls.files.start(ls.log_failure, 0 if ls.watch_files else POLL_SECONDS)
+        try:
+            if ls.watch_files and ls.files.folders:
+                await ls.client_register_capability_async(WorkspaceFiles.watcher())
+        except Exception:
+            ls.log_failure("asking the client to watch .bib files")
         try:
             await ls.fetch_settings()
         except Exception:
             ls.log_failure("reading the configuration")
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded(lambda: None)
+    def did_change_watched_files(
+        ls: BibLanguageServer, params: lsp.DidChangeWatchedFilesParams
+    ) -> None:
+        ls.files.changed(params)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
@@ -611,12 +635,15 @@ def create_server() -> BibLanguageServer:
         pending = ls._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
+        path = uri_path(uri)
+        if path is not None:
+            ls.files.refresh(path)  # what the editor left on disk
         if not ls.pull:
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri, []))
 
     @server.feature(
         lsp.TEXT_DOCUMENT_COMPLETION,
-        lsp.CompletionOptions(trigger_characters=completion.TRIGGERS),
+        lsp.CompletionOptions(trigger_characters=completion.TRIGGERS, resolve_provider=True),
     )
     @guarded(_no_completions)
     def complete(ls: BibLanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
@@ -626,7 +653,26 @@ def create_server() -> BibLanguageServer:
             return _no_completions()
         checker = ls.checkers[uri]
         checker.options = ls.settings.rule_options
-        return completion.completion(params, doc, checker, ls.encoding, ls.snippets)
+        open_documents = {u: (d, ls.checkers[u].index) for u, d in ls.documents.items()}
+        return completion.completion(
+            params,
+            doc,
+            checker,
+            ls.encoding,
+            completion.ClientTakes(ls.snippets, ls.resolve_documentation),
+            ls.files.macros_elsewhere(uri, open_documents),
+        )
+
+    @server.feature(lsp.COMPLETION_ITEM_RESOLVE)
+    def resolve(ls: BibLanguageServer, item: lsp.CompletionItem) -> lsp.CompletionItem:
+        try:
+            uri = completion.uri_of(item)
+            doc = ls.documents.get(uri) if uri else None
+            index = ls.checkers[uri].index if doc is not None and uri else None
+            return completion.resolve(item, doc, index)
+        except Exception:
+            ls.log_failure("completionItem/resolve")
+            return item  # as it was: without documentation
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,

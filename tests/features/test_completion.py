@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bib_lsp.document import Document
-from bib_lsp.features.completion import complete
+from bib_lsp.features.completion import complete, describe
 from bib_lsp.rules import Checker
 
 
@@ -76,7 +76,9 @@ def test_entry_types_with_their_required_fields() -> None:
     found = {i.label: i for i in items("@|")}
     assert {"article", "book", "misc", "string", "preamble", "comment"} <= set(found)
     article = found["article"]
-    assert "Required: `author`, `title`, `journal`, `year`." in article.documentation
+    about = describe(article.about, None, None)
+    assert "Required: `author`, `title`, `journal`, `year`." in about
+    assert "Optional: `volume`, `number`, `pages`" in about
     # Without snippets: a plain template.
     assert (
         article.insert
@@ -148,3 +150,82 @@ def test_thousands_of_macros_are_offered_a_hundred_at_a_time() -> None:
     text = "".join(f'@string{{m{i:04} = "M{i}"}}\n' for i in range(1000))
     found = labels(text + "@misc{k, note = m01|}\n")
     assert found == [f"m{i:04}" for i in range(100, 200)]
+
+
+def test_fields_are_inserted_in_the_files_style() -> None:
+    aligned = (
+        '@article{a,\n    author  = "A. Writer",\n    title   = "On X",\n    journal = "J",\n}\n\n'
+    )
+    found = {i.label: i for i in items(aligned + "@book{b,\n    |\n}\n")}
+    # Quotes, four spaces of indent (already typed), `=` in the file's column.
+    assert found["year"].insert == 'year    = "",'
+    assert found["publisher"].insert == 'publisher = "",'  # longer than the column
+    template = {i.label: i for i in items(aligned + "@|")}["book"].insert
+    assert template.startswith('book{,\n    author  = "",\n    title   = "",')
+    # The entry being edited decides over its neighbours: braces, no alignment.
+    own = aligned + "@book{b,\n  title={T},\n  note={N},\n  |\n}\n"
+    assert {i.label: i for i in items(own)}["year"].insert == "year={},"
+    # No entry to learn from: two spaces, `name = {}`.
+    assert {i.label: i for i in items("@|")}["misc"].insert == "misc{,\n}"
+    assert {i.label: i for i in items("@article{k,\n  |\n}")}["year"].insert == "year = {},"
+
+
+def test_tab_indented_files_keep_their_tabs() -> None:
+    text = "@article{a,\n\tauthor\t= {A},\n\ttitle\t= {T},\n}\n\n@|"
+    template = {i.label: i for i in items(text, snippets=True)}["article"].insert
+    assert template.startswith("article{${1:key},\n\tauthor\t= {$2},\n\ttitle\t= {$3},")
+
+
+def test_field_documentation_says_what_it_holds_and_whether_the_type_needs_it() -> None:
+    found = {i.label: i for i in items("@article{k,\n  |\n}", "biblatex")}
+    journal = describe(found["journaltitle"].about, None, None)
+    assert journal.startswith("**journaltitle** (literal)")
+    assert "Required in `@article`." in journal
+    assert "Optional in `@article`." in describe(found["volume"].about, None, None)
+    assert "Not among the fields" in describe(found["isbn"].about, None, None)
+    # Legacy names point to the current one.
+    assert "`journaltitle`" in describe(found["journal"].about, None, None)
+    # Alternatives are named.
+    date = describe(found["date"].about, None, None)
+    assert "Required in `@article` (or `year`)." in date
+
+
+def test_key_documentation_previews_the_entry() -> None:
+    text = "@book{knuth84, author = {Donald E. Knuth}, title = {The {\\TeX}book}, year = 1984}\n"
+    marked = text + "@misc{k, crossref = {kn|}}\n"
+    doc = Document(marked.replace("|", ""))
+    index = Checker(doc).index
+    _, found = complete(doc, index, marked.index("|"), "bibtex")
+    about = describe(found[0].about, doc, index)
+    assert about.startswith("`@book{knuth84}`, line 1")
+    assert "- author: Donald E. Knuth" in about
+    assert "- title: The {\\TeX}book" in about
+    assert "- year: 1984" in about
+    # Gone since it was offered: no documentation, no error.
+    assert describe(("key", "nobody"), doc, index) == ""
+
+
+def test_macros_of_other_files_come_after_the_documents_own() -> None:
+    from bib_lsp.workspace import MacroDef
+
+    others = [
+        MacroDef("jphys", "Journal of {Physics}", "/w/strings.bib", 4),
+        MacroDef("tub", "TUGboat (elsewhere)", "/w/strings.bib", 5),
+    ]
+    marked = TEXT + "@article{k, journal = |}\n"
+    doc = Document(marked.replace("|", ""))
+    _, found = complete(
+        doc,
+        Checker(doc).index,
+        marked.index("|"),
+        "bibtex",
+        elsewhere=lambda prefix: (m for m in others if m.name.startswith(prefix)),
+    )
+    by_label = {i.label: i for i in found}
+    jphys = by_label["jphys"]
+    assert jphys.detail == "Journal of {Physics}"
+    assert "Defined in `strings.bib`, line 5." in jphys.documentation
+    assert jphys.sort > by_label["TUB"].sort  # the file's own macros first
+    # The document's own definition wins over another file's.
+    assert [i.detail for i in found if i.label.lower() == "tub"] == ["TUGboat"]
+    assert "Defined in this file, line 1." in by_label["TUB"].documentation

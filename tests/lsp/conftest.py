@@ -87,13 +87,16 @@ class Session:
 
 
 async def start(
-    client: LanguageClient, profile: str, options: dict[str, Any] | None = None
+    client: LanguageClient,
+    profile: str,
+    options: dict[str, Any] | None = None,
+    root: str = "file:///tmp/bib-lsp-tests",
 ) -> Session:
     result = await client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities(profile),
             initialization_options=options if options is not None else {},
-            root_uri="file:///tmp/bib-lsp-tests",
+            root_uri=root,
         )
     )
     return Session(client, profile, result)
@@ -101,7 +104,15 @@ async def start(
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
-    """A client connected to a fresh server process (shut down afterwards)."""
+    """A client connected to a fresh server process (shut down afterwards); it
+    accepts registrations as editors do, and keeps them in ``registrations``."""
+    registrations: list[lsp.Registration] = []
+    lsp_client.registrations = registrations  # type: ignore[attr-defined]
+
+    @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+    def register(params: lsp.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
     yield
     await lsp_client.shutdown_session()
 

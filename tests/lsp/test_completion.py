@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from lsprotocol import types as lsp
+import asyncio
+from pathlib import Path
 
-from tests.lsp.conftest import Session
+import pytest
+from lsprotocol import types as lsp
+from pytest_lsp import LanguageClient
+
+from tests.lsp.conftest import PROFILES, Session, start
 
 URI = "file:///tmp/bib-lsp-tests/complete.bib"
+
+
+async def documentation(session: Session, item: lsp.CompletionItem) -> str:
+    """The item's documentation as the client gets it: with the list, or (clients
+    that say so) on completionItem/resolve."""
+    if session.capabilities.completion_provider and item.documentation is None:
+        assert item.data is not None  # resolved on request
+        item = await session.client.completion_item_resolve_async(item)
+    assert isinstance(item.documentation, lsp.MarkupContent)
+    return item.documentation.value
 
 
 async def complete(session: Session, line: int, character: int) -> list[lsp.CompletionItem]:
@@ -55,11 +70,19 @@ async def test_entry_types_and_fields_as_the_client_takes_them(session: Session)
         assert article.text_edit.new_text.startswith("article{${1:key},")
     else:
         assert article.text_edit.new_text.startswith("article{,\n  author = {},")
-    assert isinstance(article.documentation, lsp.MarkupContent)
+    assert await documentation(session, article) == await documentation(session, article)
+    assert "Required: `author`, `title`, `journal`, `year`." in await documentation(
+        session, article
+    )
     fields = await complete(session, 2, 2)
     names = [i.label for i in sorted(fields, key=lambda i: i.sort_text or "")]
     assert names[:3] == ["author", "journal", "year"]  # required first; title is there
     assert "title" not in names
+    author = next(i for i in fields if i.label == "author")
+    about = await documentation(session, author)
+    assert about.startswith("**author** (name list)")
+    assert "Required in `@article` (or `editor`)." not in about  # only @book has that choice
+    assert "Required in `@article`." in about
 
 
 async def test_at_the_end_of_a_crlf_file_in_a_broken_entry_after_non_ascii(
@@ -76,3 +99,64 @@ async def test_at_the_end_of_a_crlf_file_in_a_broken_entry_after_non_ascii(
     assert journal.sort_text is not None and journal.sort_text.startswith("0")  # required
     # At the very start of the file: nothing to complete, and no error.
     assert list(await complete(session, 0, 0)) == []
+
+
+async def labels_when(
+    session: Session, uri: str, line: int, character: int, wanted: bool, label: str
+) -> list[lsp.CompletionItem]:
+    """Completion items once ``label`` is (or is no longer) among them: the workspace
+    is read in the background, so the test waits for it (15 s at most)."""
+    for _ in range(300):
+        result = await session.client.text_document_completion_async(
+            lsp.CompletionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(line, character))
+        )
+        assert isinstance(result, lsp.CompletionList)
+        if any(i.label == label for i in result.items) == wanted:
+            return result.items
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{label!r} {'never came' if wanted else 'stayed'}")
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_macros_of_the_workspaces_other_files(
+    client: LanguageClient, profile: str, tmp_path: Path
+) -> None:
+    strings = tmp_path / "strings.bib"
+    strings.write_text('@string{jphys = "Journal of {Physics}"}\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "more.bib").write_text('@string{jchem = "J. Chem."}\n')
+    session = await start(client, profile, {"diagnostics": {"debounceMs": 0}}, tmp_path.as_uri())
+    uri = (tmp_path / "refs.bib").as_uri()
+    text = '@string{jown = "Mine"}\n@article{k, journal = j}\n'
+    await session.open(uri, text)
+    items = await labels_when(session, uri, 1, 23, True, "jchem")
+    watched = [r for r in client.registrations if r.method == "workspace/didChangeWatchedFiles"]  # type: ignore[attr-defined]
+    assert len(watched) == (1 if profile == "visual-studio-code" else 0)  # neovim 0.11: no
+    jphys = next(i for i in items if i.label == "jphys")
+    assert jphys.detail == "Journal of {Physics}"
+    assert "Defined in `strings.bib`, line 1." in await documentation(session, jphys)
+    order = sorted(items, key=lambda i: i.sort_text or "")
+    assert [i.label for i in order].index("jown") < [i.label for i in order].index("jphys")
+    # The file changes on disk: the client's watcher tells the server, or (a client
+    # without one) the server finds out by itself within seconds.
+    strings.write_text('@string{jnew = "New"}\n', encoding="utf-8")
+    if watched:
+        session.client.workspace_did_change_watched_files(
+            lsp.DidChangeWatchedFilesParams(
+                [lsp.FileEvent(strings.as_uri(), lsp.FileChangeType.Changed)]
+            )
+        )
+    items = await labels_when(session, uri, 1, 23, True, "jnew")
+    assert "jphys" not in {i.label for i in items}
+    strings.unlink()
+    session.client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            [lsp.FileEvent(strings.as_uri(), lsp.FileChangeType.Deleted)]
+        )
+    )
+    await labels_when(session, uri, 1, 23, False, "jnew")
+    # An open file speaks for itself, unsaved text and all.
+    other = (tmp_path / "sub" / "more.bib").as_uri()
+    await session.open(other, '@string{jchem = "J. Chem. (edited)"}\n')
+    items = await labels_when(session, uri, 1, 23, True, "jchem")
+    assert next(i for i in items if i.label == "jchem").detail == "J. Chem. (edited)"

@@ -1,0 +1,159 @@
+"""The server's view of the workspace's `.bib` files: found and summarised in a
+worker thread after start-up (never on the request path), kept current through
+`workspace/didChangeWatchedFiles` and when an open file is closed (its text on
+disk may have changed). Open documents speak for themselves: their live index
+is used, not their summary."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.uris import to_fs_path
+
+from bib_lsp.document import Document
+from bib_lsp.features.completion import document_macros
+from bib_lsp.model.index import BibIndex
+from bib_lsp.workspace import (
+    FileSummary,
+    MacroDef,
+    Workspace,
+    changed_files,
+    find_bib_files,
+    summarise,
+)
+
+logger = logging.getLogger(__name__)
+WATCHER_ID = "bib-lsp-watch-bib-files"
+
+
+def uri_path(uri: str) -> str | None:
+    """The normalised file-system path of a `file:` URI; None for other schemes."""
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    return os.path.normcase(os.path.abspath(path)) if path else None
+
+
+def folders_of(params: lsp.InitializeParams) -> list[str]:
+    """The workspace folders' paths (or the root's, from older clients)."""
+    uris = [f.uri for f in params.workspace_folders or ()]
+    if not uris and params.root_uri:
+        uris = [params.root_uri]
+    paths = [uri_path(u) for u in uris]
+    if not uris and params.root_path:
+        paths = [os.path.normcase(os.path.abspath(params.root_path))]
+    return [p for p in paths if p]
+
+
+class WorkspaceFiles:
+    """The summaries of the workspace's `.bib` files and the work of keeping them."""
+
+    def __init__(self) -> None:
+        self.workspace = Workspace()
+        self.folders: list[str] = []
+        self.ready = asyncio.Event()  # the first scan is over
+        self._latest: dict[str, int] = {}  # per path: the newest reading asked for
+        self._tasks: set[asyncio.Future[Any]] = set()
+
+    def contains(self, path: str) -> bool:
+        return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in self.folders)
+
+    def start(self, on_error: Callable[[str], None], poll_seconds: float = 0) -> None:
+        """Find and read every `.bib` file of the folders, in the background; then,
+        if ``poll_seconds`` (a client that does not watch files), look for changed
+        files that often."""
+        self._keep(asyncio.ensure_future(self._scan(on_error, poll_seconds)))
+
+    async def _scan(self, on_error: Callable[[str], None], poll_seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            for folder in self.folders:
+                for path in await loop.run_in_executor(None, find_bib_files, folder):
+                    await self._read(path)
+        except Exception:
+            on_error("indexing the workspace")
+        finally:
+            self.ready.set()
+        pause = poll_seconds
+        while poll_seconds > 0:
+            await asyncio.sleep(pause)
+            try:
+                known = self.workspace.stamps()
+                began = loop.time()
+                changed, gone = await loop.run_in_executor(None, changed_files, self.folders, known)
+                # A huge folder is walked less often: at most 5% of the time.
+                pause = max(poll_seconds, 20 * (loop.time() - began))
+                for path in gone:
+                    self.remove(path)
+                for path in changed:
+                    await self._read(path)
+            except Exception:
+                on_error("looking for changed .bib files")
+
+    def refresh(self, path: str) -> None:
+        """Read the file again (it changed, appeared, or was closed)."""
+        if self.contains(path):
+            self._keep(asyncio.ensure_future(self._read(path)))
+
+    def remove(self, path: str) -> None:
+        self._latest[path] = self._latest.get(path, 0) + 1  # readings under way are void
+        self.workspace.remove(path)
+
+    async def _read(self, path: str) -> None:
+        ticket = self._latest[path] = self._latest.get(path, 0) + 1
+        loop = asyncio.get_running_loop()
+        summary: FileSummary | None = await loop.run_in_executor(None, summarise, path)
+        if self._latest.get(path) != ticket:
+            return  # a newer reading or a removal came after this one
+        if summary is None:
+            self.workspace.remove(path)
+        else:
+            self.workspace.update(summary)
+
+    def _keep(self, task: asyncio.Future[Any]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def changed(self, params: lsp.DidChangeWatchedFilesParams) -> None:
+        for event in params.changes:
+            path = uri_path(event.uri)
+            if path is None or not path.lower().endswith(".bib"):
+                continue
+            if event.type == lsp.FileChangeType.Deleted:
+                self.remove(path)
+            else:
+                self.refresh(path)
+
+    def macros_elsewhere(
+        self, uri: str, open_documents: dict[str, tuple[Document, BibIndex]]
+    ) -> Callable[[str], Iterator[MacroDef]]:
+        """For completion in ``uri``: the macros of the other open documents, then
+        of the workspace's files that are not open."""
+        skip = frozenset(p for p in map(uri_path, [uri, *open_documents]) if p)
+
+        def macros(prefix: str) -> Iterator[MacroDef]:
+            seen: set[str] = set()
+            for other, (doc, index) in open_documents.items():
+                if other == uri:
+                    continue
+                path = uri_path(other) or other
+                for macro in document_macros(doc, index, prefix):
+                    if macro.name.lower() not in seen:
+                        seen.add(macro.name.lower())
+                        yield MacroDef(macro.name, macro.text, path, macro.line)
+            for macro in self.workspace.macros(prefix, skip):
+                if macro.name.lower() not in seen:
+                    yield macro
+
+        return macros
+
+    @staticmethod
+    def watcher() -> lsp.RegistrationParams:
+        options = lsp.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[lsp.FileSystemWatcher(glob_pattern="**/*.bib")]
+        )
+        registration = lsp.Registration(WATCHER_ID, lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)
+        return lsp.RegistrationParams([registration])

@@ -1,0 +1,143 @@
+"""The `.bib` files of the workspace folders, each summarised for what other files
+need from it: the `@string` macros it defines (a project often keeps its journal
+abbreviations in a file of their own).
+
+Finding and reading the files is slow (a folder may hold thousands of them, and a
+file 50,000 entries): the server does it off the request path and keeps the
+summaries current as files change. Summaries hold plain data, never trees.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bib_lsp.document.io import read_bib
+from bib_lsp.syntax.block import SyntaxTree
+from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.views import Value, entry_view
+from bib_lsp.text import LineIndex
+
+MAX_FILES = 5000  # .bib files read per workspace folder
+MAX_BYTES = 64 * 1024 * 1024  # larger files are left out
+# Folders never searched: tools' caches and dependencies, not the user's files.
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "build"})
+_STRING = re.compile(r"@\s*string", re.IGNORECASE)
+
+
+def written(value: Value) -> str:
+    """A value as written, pieces joined with ` # `, without the outer delimiters."""
+    return " # ".join(p.content if p.kind in (K.BRACED, K.QUOTED) else p.text for p in value.pieces)
+
+
+@dataclass(frozen=True, slots=True)
+class MacroDef:
+    name: str  # as written
+    text: str  # its value as written (see ``written``)
+    path: str
+    line: int  # 0-based line of the name
+
+
+@dataclass(frozen=True, slots=True)
+class FileSummary:
+    path: str
+    macros: dict[str, MacroDef] = field(default_factory=dict)  # by lower-case name
+    stamp: tuple[int, int] = (0, 0)  # the file's modification time (ns) and size when read
+
+
+def stamp(path: str) -> tuple[int, int] | None:
+    """What tells whether a file changed since it was read; None if it is gone."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def summarise_text(path: str, text: str, when: tuple[int, int] = (0, 0)) -> FileSummary:
+    macros: dict[str, MacroDef] = {}
+    if not _STRING.search(text):  # most files define none: no parsing needed
+        return FileSummary(path, macros, when)
+    tree = SyntaxTree(text)
+    lines = LineIndex(text)
+    for start, block in zip(tree.starts, tree.blocks, strict=True):
+        if block.kind is not K.STRING:
+            continue
+        entry = entry_view(block, start)
+        for f in entry.fields if entry is not None else ():
+            if f.name and f.value is not None:
+                line = lines.line_of(f.name_span.start)
+                macros.setdefault(f.name_lower, MacroDef(f.name, written(f.value), path, line))
+    return FileSummary(path, macros, when)
+
+
+def summarise(path: str) -> FileSummary | None:
+    """The file's summary; None when it cannot be read or is too large."""
+    when = stamp(path)
+    if when is None or when[1] > MAX_BYTES:
+        return None
+    try:
+        return summarise_text(path, read_bib(Path(path)).text, when)
+    except (OSError, ValueError):
+        return None
+
+
+def changed_files(
+    folders: list[str], known: dict[str, tuple[int, int]]
+) -> tuple[list[str], list[str]]:
+    """For clients that do not watch files: the `.bib` files of ``folders`` that
+    are new or changed since ``known`` (path -> stamp), and the known ones gone."""
+    found: set[str] = set()
+    changed = []
+    for folder in folders:
+        for path in find_bib_files(folder):
+            found.add(path)
+            if stamp(path) != known.get(path):
+                changed.append(path)
+    return changed, [p for p in known if p not in found]
+
+
+def find_bib_files(folder: str, limit: int = MAX_FILES) -> list[str]:
+    """The `.bib` files under ``folder`` (hidden and tool folders skipped, links
+    not followed), at most ``limit``, in a stable order."""
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        for name in sorted(files):
+            if name.lower().endswith(".bib"):
+                found.append(os.path.join(root, name))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+class Workspace:
+    """The summaries of the workspace's `.bib` files, by path."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, FileSummary] = {}
+
+    def update(self, summary: FileSummary) -> None:
+        self.files[summary.path] = summary
+
+    def remove(self, path: str) -> None:
+        self.files.pop(path, None)
+
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        return {path: summary.stamp for path, summary in self.files.items()}
+
+    def macros(self, prefix: str, skip: frozenset[str] = frozenset()) -> Iterator[MacroDef]:
+        """Macros whose lower-case name starts with ``prefix``, from every file but
+        those in ``skip`` (open documents speak for themselves), one per name, in
+        the order of the files' paths."""
+        seen: set[str] = set()
+        for path in sorted(self.files):
+            if path in skip:
+                continue
+            for name, macro in self.files[path].macros.items():
+                if name.startswith(prefix) and name not in seen:
+                    seen.add(name)
+                    yield macro
