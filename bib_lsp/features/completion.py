@@ -16,7 +16,7 @@ from itertools import islice
 
 from bib_lsp.document import Document
 from bib_lsp.features.cursor import FIELD, TYPE, VALUE, Cursor, cursor_at
-from bib_lsp.features.style import FieldStyle, field_style
+from bib_lsp.features.style import FieldStyle, case_of, field_style, in_case
 from bib_lsp.model import catalogue_bibtex
 from bib_lsp.model.catalogue_types import FieldInfo, TypeInfo
 from bib_lsp.model.index import SHARED_VALUE_FIELDS, BibIndex, view
@@ -172,7 +172,7 @@ def complete(
         has_body = doc.slice(cursor.end, cursor.end + 1) in ("{", "(")
         style = field_style(doc, offset)
         return cursor, _types(cursor, dialect, snippets and not has_body, has_body, style)
-    if cursor.kind == FIELD:
+    if cursor.kind == FIELD and cursor.entry_type != "string":  # a new macro's name
         return cursor, _fields(cursor, dialect, snippets, field_style(doc, offset))
     return cursor, []
 
@@ -186,13 +186,16 @@ def catalogue(dialect: str) -> tuple[Mapping[str, FieldInfo], Mapping[str, TypeI
     return catalogue_bibtex.FIELDS, catalogue_bibtex.TYPES
 
 
-def _cased(name: str, typed: str) -> str:
-    """``name`` in the case the user is typing in (lower-case by default)."""
-    if len(typed) > 1 and typed.isupper():
-        return name.upper()
-    if typed[:1].isupper():
-        return name[:1].upper() + name[1:]
-    return name
+def _cased(name: str, typed: str, usual: str) -> str:
+    """``name`` in the case the user is typing in, or (nothing typed yet, or only
+    lower-case letters, which editors match to any case) in the file's ``usual``
+    case."""
+    case = case_of(typed) if typed else None
+    if typed[:1].isupper() and case is None:
+        case = "title"  # a single capital, or `BookT`
+    if case is None or case == "lower":
+        case = usual
+    return in_case(name, case)
 
 
 _SPECIAL_TYPES = (
@@ -208,12 +211,12 @@ def _types(
     _, types = catalogue(dialect)
     items = []
     for name, info in sorted(types.items()):
-        label = _cased(name, cursor.prefix)
+        label = _cased(name, cursor.prefix, style.type_case)
         insert = label if has_body else _template(label, info.required, snippet, style)
         about = (ENTRY_TYPE, name, dialect)
         items.append(Item(label, ENTRY_TYPE, info.description, "", insert, "0", snippet, about))
     for name, what in _SPECIAL_TYPES:
-        label = _cased(name, cursor.prefix)
+        label = _cased(name, cursor.prefix, style.type_case)
         insert = label if has_body else f"{label}{{$1}}" if snippet else f"{label}{{}}"
         items.append(Item(label, ENTRY_TYPE, what, what, insert, "1", snippet))
     return items
@@ -225,6 +228,7 @@ def _template(
     """``type{key,`` and a line per required field (alternatives as one choice),
     written in the file's style."""
     indent = style.indent
+    required = tuple(tuple(in_case(f, style.field_case) for f in r) for r in required)
     if not snippet:
         lines = "".join(f"\n{indent}{style.field(r[0])}" for r in required)
         return f"{label}{{,{lines}\n}}"
@@ -255,7 +259,7 @@ def _fields(cursor: Cursor, dialect: str, snippet: bool, style: FieldStyle) -> l
     for name, field_info in fields.items():
         if name in cursor.present:
             continue
-        label = _cased(name, cursor.prefix)
+        label = _cased(name, cursor.prefix, style.field_case)
         insert = style.field(label, "$1") + "$0" if snippet else style.field(label)
         order = rank.get(name, "2")
         detail = field_info.kind + (", required" if order == "0" else "")

@@ -27,6 +27,8 @@ class FieldStyle:
     before_equals: str = " "  # not aligned: what separates the name and `=`
     after_equals: str = " "
     open: str = "{"
+    field_case: str = "lower"  # how names are written: lower, upper or title
+    type_case: str = "lower"  # the same for entry types
 
     @property
     def close(self) -> str:
@@ -52,6 +54,31 @@ class _Seen:
     before: str | None = None
     after: str | None = None
     open: str | None = None
+    field_case: str | None = None
+    type_case: str | None = None
+
+
+def case_of(word: str) -> str | None:
+    """ "lower", "upper" or "title" (`Author`); None when it cannot tell (no
+    letters, or a single capital) or the case is mixed (`BookTitle`)."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return None
+    if all(c.islower() for c in letters):
+        return "lower"
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return "upper"
+    if letters[0].isupper() and all(c.islower() for c in letters[1:]) and len(letters) > 1:
+        return "title"
+    return None
+
+
+def in_case(name: str, case: str) -> str:
+    if case == "upper":
+        return name.upper()
+    if case == "title":
+        return name[:1].upper() + name[1:]
+    return name
 
 
 def _observe(block: Block) -> _Seen | None:
@@ -60,6 +87,7 @@ def _observe(block: Block) -> _Seen | None:
         return None
     text = block.text
     indents: Counter[str] = Counter()
+    cases: Counter[str] = Counter()
     opens: Counter[str] = Counter()
     befores: Counter[str] = Counter()
     afters: Counter[str] = Counter()
@@ -67,6 +95,9 @@ def _observe(block: Block) -> _Seen | None:
     for f in entry.fields:
         if f.value is None or not f.name:
             continue
+        case = case_of(f.name)
+        if case is not None:
+            cases[case] += 1
         first = f.value.pieces[0] if f.value.pieces else None
         if first is not None and first.kind in (K.BRACED, K.QUOTED):
             opens[text[first.span.start]] += 1
@@ -89,7 +120,9 @@ def _observe(block: Block) -> _Seen | None:
         afters[text[equals + 1 : after_end]] += 1
         if "\t" not in gap:  # tabs align to tab stops: kept as written instead
             widths.append((name_end - name_start, equals - name_start))
-    seen = _Seen()
+    seen = _Seen(type_case=case_of(entry.type))
+    if cases:
+        seen.field_case = cases.most_common(1)[0][0]
     if indents:
         seen.indent = indents.most_common(1)[0][0]
         seen.before = befores.most_common(1)[0][0]
@@ -136,4 +169,6 @@ def field_style(doc: Document, offset: int) -> FieldStyle:
         before_equals=str(chosen.get("before", " ")),
         after_equals=str(chosen.get("after", " ")),
         open=str(chosen.get("open", "{")),
+        field_case=str(chosen.get("field_case", "lower")),
+        type_case=str(chosen.get("type_case", "lower")),
     )

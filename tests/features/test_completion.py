@@ -229,3 +229,23 @@ def test_macros_of_other_files_come_after_the_documents_own() -> None:
     # The document's own definition wins over another file's.
     assert [i.detail for i in found if i.label.lower() == "tub"] == ["TUGboat"]
     assert "Defined in this file, line 1." in by_label["TUB"].documentation
+
+
+def test_names_follow_the_files_case_unless_the_user_types_one() -> None:
+    upper = "@ARTICLE{a,\n  AUTHOR = {A},\n  TITLE = {T},\n}\n"
+    fields = [i.label for i in items(upper + "@BOOK{b,\n  |\n}\n")]
+    assert "YEAR" in fields and "year" not in fields
+    fields = [i.label for i in items(upper + "@BOOK{b,\n  ye|\n}\n")]  # lower: any case
+    assert "YEAR" in fields
+    fields = [i.label for i in items(upper + "@BOOK{b,\n  Ye|\n}\n")]
+    assert "Year" in fields
+    types = {i.label: i for i in items(upper + "@|")}
+    assert types["BOOK"].insert.startswith("BOOK{,\n  AUTHOR = {},")
+    title_case = "@Article{a,\n  Author = {A},\n  Title = {T},\n}\n@|"
+    assert "Misc" in [i.label for i in items(title_case)]
+
+
+def test_nothing_where_a_macro_is_being_named() -> None:
+    assert labels('@string{x = "A", |}') == []
+    assert labels("@string{|}") == []
+    assert "a" in labels('@string{a = "A"}\n@string{x = a # |}')
