@@ -381,8 +381,8 @@ def _macros(
     elsewhere: Elsewhere | None,
 ) -> list[Item]:
     """The document's `@string` macros that start with what is typed, with their
-    text (at most ``VALUE_LIMIT``: a file may define thousands), the predefined
-    ones (months first in `month`), then those of the workspace's other files."""
+    text (at most ``VALUE_LIMIT``: a file may define thousands), those of the
+    workspace's other files, then the predefined ones (months first in `month`)."""
     typed = cursor.prefix.lower()
     items = [
         _macro_item(macro, "this file", "1")
@@ -394,7 +394,7 @@ def _macros(
             continue
         detail = "month (predefined)" if macro in MONTHS else "journal (plain.bst)"
         items.append(
-            Item(macro, MACRO, detail, sort="0" if month_first and macro in MONTHS else "1")
+            Item(macro, MACRO, detail, sort="0" if month_first and macro in MONTHS else "3")
         )
     if elsewhere is not None:
         taken = set(index.strings) | predefined(dialect)

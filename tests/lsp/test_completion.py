@@ -160,3 +160,25 @@ async def test_macros_of_the_workspaces_other_files(
     await session.open(other, '@string{jchem = "J. Chem. (edited)"}\n')
     items = await labels_when(session, uri, 1, 23, True, "jchem")
     assert next(i for i in items if i.label == "jchem").detail == "J. Chem. (edited)"
+
+
+async def test_months_closed_sets_and_values_used_elsewhere(session: Session) -> None:
+    text = (
+        "@article{a, journal = {Journal of Fluid Mechanics}, pubstate = {}}\n"
+        "@article{b, journal = {Journal of Fluid Mechanics}}\n"
+        "@article{c, journal = {Nature}, month = }\n"
+        "@article{d, journal = {}}\n"
+    )
+    await session.open(URI, text)
+    lines = text.splitlines()
+
+    def ordered(items: list[lsp.CompletionItem]) -> list[str]:
+        return [i.label for i in sorted(items, key=lambda i: i.sort_text or "")]
+
+    months = ordered(await complete(session, 2, len(lines[2]) - 1))
+    assert months[:3] == ["apr", "aug", "dec"]  # the month macros first, in `month`
+    states = ordered(await complete(session, 0, lines[0].index("{}}") + 1))
+    assert "forthcoming" in states
+    journals = await complete(session, 3, lines[3].index("{}") + 1)
+    assert ordered(journals) == ["Journal of Fluid Mechanics", "Nature"]  # most used first
+    assert journals[0].detail in ("used 2 times", "used 1 time")
