@@ -84,6 +84,30 @@ def build_parser() -> argparse.ArgumentParser:
         default=frozenset(),
         help="do not report these codes (comma-separated)",
     )
+    export = commands.add_parser(
+        "export",
+        help="convert .bib files to CSL-JSON",
+        description=(
+            "Write the entries of .bib files as one CSL-JSON array (for pandoc, "
+            "Zotero and citeproc): macros expanded, crossref and xdata fields "
+            "inherited, names split, dates parsed, LaTeX turned into Unicode. "
+            "Directories are searched for *.bib files. Exit status: 0, or 2 when a "
+            "file cannot be read."
+        ),
+    )
+    export.add_argument("paths", nargs="+", metavar="PATH", help=".bib file or directory")
+    export.add_argument(
+        "--format", choices=("csl-json",), default="csl-json", help="output format (csl-json)"
+    )
+    export.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default="auto",
+        help="how crossref inheritance works: BibTeX's or biblatex's rules (auto per file)",
+    )
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+    )
     return parser
 
 
@@ -144,6 +168,8 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.select is not None:
             ignore |= known_codes() - args.select
         return run_check(args.paths, args.format, sys.stdout, sys.stderr, args.dialect, ignore)
+    if args.command == "export":
+        return run_export(args.paths, args.output, sys.stdout, sys.stderr, args.dialect)
     return serve(args.tcp)
 
 
@@ -246,3 +272,45 @@ def _write_json(reports: list[FileReport], out: TextIO) -> None:
             )
     json.dump(items, out, indent=2, ensure_ascii=False)
     out.write("\n")
+
+
+def run_export(
+    paths: Sequence[str], output: str | None, out: TextIO, err: TextIO, dialect: str = "auto"
+) -> int:
+    """Every entry of the files, one CSL-JSON array (keys repeated across files
+    are kept once: the first)."""
+    from bib_lsp.model.csl import document_items
+
+    items: list[dict[str, object]] = []
+    keys: set[str] = set()
+    failed = False
+    for path in _expand(paths, err):
+        if path is None:
+            failed = True
+            continue
+        try:
+            loaded = read_bib(path)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            print(f"bib-lsp: error: cannot read '{path}': {reason}", file=err)
+            failed = True
+            continue
+        for problem in loaded.problems:
+            print(f"bib-lsp: warning: {path}: {problem.message}", file=err)
+        for item in document_items(Document(loaded.text), dialect):
+            key = str(item["id"]).lower()
+            if key in keys:
+                print(f"bib-lsp: warning: {path}: key '{item['id']}' already exported", file=err)
+                continue
+            keys.add(key)
+            items.append(item)
+    text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        out.write(text)
+    else:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(f"bib-lsp: error: cannot write '{output}': {error.strerror}", file=err)
+            return EXIT_USAGE
+    return EXIT_USAGE if failed else EXIT_OK

@@ -138,6 +138,12 @@ def _shared_values(block: Block) -> list[tuple[str, str]]:
     return out
 
 
+def looks_biblatex(strong: int, weak: int, entries: int) -> bool:
+    """The `auto` dialect's rule, over the evidence of a file's entries (see
+    ``biblatex_evidence``)."""
+    return strong > 0 or (weak >= 3 and weak * 10 >= entries)
+
+
 def biblatex_evidence(block: Block) -> int:
     """2 when the entry uses a type or field only biblatex knows, 1 when it only
     uses fields that BibTeX files often carry as extras, 0 otherwise (cached)."""
@@ -267,8 +273,7 @@ class BibIndex:
         """The `auto` dialect: biblatex when an entry uses a type or field only
         biblatex knows, or when the weak signs are common (a tenth of the entries,
         and at least three)."""
-        weak = self.weak_biblatex_markers
-        return self.biblatex_markers > 0 or (weak >= 3 and weak * 10 >= self.entry_count)
+        return looks_biblatex(self.biblatex_markers, self.weak_biblatex_markers, self.entry_count)
 
     def take_changed(self) -> set[tuple[str, str]]:
         """The (table, name) pairs whose holders changed since the last call."""

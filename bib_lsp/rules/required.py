@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bib_lsp.model.index import view
+from bib_lsp.model.inheritance import inherit
 from bib_lsp.model.requirements import (
     BIBLATEX_FIELD_ALIASES,
     BIBLATEX_REQUIRED,
@@ -33,42 +34,6 @@ _BIBTEX_SKIPPED_WITH_CROSSREF: dict[str, frozenset[str]] = {
     "inproceedings": frozenset({"booktitle", "year"}),
     "conference": frozenset({"booktitle", "year"}),
 }
-# biblatex's default inheritance (biblatex.def, \DefaultInheritance and
-# \DeclareDataInheritance): fields that are never inherited, and parents whose
-# `title` becomes the child's `booktitle`, `maintitle` or `journaltitle`.
-_NOT_INHERITED = frozenset(
-    {
-        "ids",
-        "crossref",
-        "xref",
-        "xdata",
-        "entryset",
-        "entrysubtype",
-        "execute",
-        "label",
-        "options",
-        "presort",
-        "related",
-        "relatedoptions",
-        "relatedstring",
-        "relatedtype",
-        "shorthand",
-        "shorthandintro",
-        "sortkey",
-    }
-)
-_TITLE_AS = {
-    ("book", "inbook"): "booktitle",
-    ("book", "bookinbook"): "booktitle",
-    ("book", "suppbook"): "booktitle",
-    ("collection", "incollection"): "booktitle",
-    ("collection", "suppcollection"): "booktitle",
-    ("proceedings", "inproceedings"): "booktitle",
-    ("reference", "inreference"): "booktitle",
-    ("periodical", "article"): "journaltitle",
-    ("periodical", "suppperiodical"): "journaltitle",
-}
-_MV = {"mvbook", "mvcollection", "mvproceedings", "mvreference"}
 
 
 def requirements(entry: Entry, dialect: str) -> tuple[str, tuple[Requirement, ...]]:
@@ -228,13 +193,8 @@ def _inherited(
         if dialect == "bibtex":
             out |= fields  # BibTeX copies every missing field, one level deep
             continue
-        out |= fields - _NOT_INHERITED
         target, _ = requirements(parent, dialect)
         child, _ = requirements(entry, dialect)
-        if "title" in fields:
-            if target in _MV:
-                out.add("maintitle")
-            elif (mapped := _TITLE_AS.get((target, child))) is not None:
-                out.add(mapped)
+        out |= set(inherit(dict.fromkeys(fields, True), target, child, dialect))
         out |= _inherited(context, parent, dialect, depth + 1, seen)
     return out

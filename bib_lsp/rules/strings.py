@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bib_lsp.model.macros import MONTH_NAMES, PLAIN_BST_JOURNALS
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
@@ -15,34 +16,8 @@ UNDEFINED = "undefined-macro"
 AFTER_USE = "macro-defined-after-use"
 UNUSED = "unused-macro"
 
-MONTHS = frozenset(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-)
-# plain.bst (and the standard styles derived from it) define these journal macros.
-PLAIN_BST_MACROS = frozenset(
-    [
-        "acmcs",
-        "acta",
-        "cacm",
-        "ibmjrd",
-        "ibmsj",
-        "ieeese",
-        "ieeetc",
-        "ieeetcad",
-        "ipl",
-        "jacm",
-        "jcss",
-        "scp",
-        "sicomp",
-        "tocs",
-        "tods",
-        "tog",
-        "toms",
-        "toois",
-        "toplas",
-        "tcs",
-    ]
-)
+MONTHS = frozenset(MONTH_NAMES)
+PLAIN_BST_MACROS = frozenset(PLAIN_BST_JOURNALS)
 
 
 def predefined(dialect: str) -> frozenset[str]:

@@ -1,0 +1,35 @@
+"""`bib-lsp export --format csl-json`: the CLI around the CSL-JSON conversion."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from bib_lsp.cli import main, run_export
+
+
+def test_export_writes_one_array_for_all_files(tmp_path: Path) -> None:
+    (tmp_path / "a.bib").write_text(
+        '@string{j = "Journal"}\n@article{one, title = {{DNA} \\& X}, journal = j, year = 2001}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.bib").write_text("@book{two, title = {Two}}\n@misc{ONE, title = {dup}}\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_export([str(tmp_path)], None, out, err) == 0
+    items = json.loads(out.getvalue())
+    assert [i["id"] for i in items] == ["one", "two"]
+    assert items[0]["title"] == "DNA & X"
+    assert items[0]["container-title"] == "Journal"
+    assert "key 'ONE' already exported" in err.getvalue()
+
+
+def test_export_to_a_file_and_errors(tmp_path: Path) -> None:
+    source = tmp_path / "a.bib"
+    source.write_text("@misc{k, title = {T}\n")  # broken: still exported as far as it goes
+    target = tmp_path / "out.json"
+    assert main(["export", str(source), "-o", str(target)]) == 0
+    assert json.loads(target.read_text(encoding="utf-8"))[0]["title"] == "T"
+    err = io.StringIO()
+    assert run_export([str(tmp_path / "missing.bib")], None, io.StringIO(), err) == 2
+    assert "no such file or directory" in err.getvalue()
