@@ -7,7 +7,9 @@ Figures printed:
   sending `didChange` to having read its `publishDiagnostics` (median, p95, max),
   and apart from it the time this (Python) client then takes to decode the JSON;
 - the same for a 50,000-entry file with few diagnostics (tugboat.bib's entries
-  repeated under new keys), as most real files are.
+  repeated under new keys), as most real files are;
+- completion latency for a field name and a crossref key;
+- hover latency on entry keys: the first (style loading) and over many entries.
 
 Usage: python benchmarks/server_bench.py [--corpus DIR] [--edits N] [--sizes 5000,50000]
 """
@@ -136,8 +138,46 @@ def measure(name: str, text: str, edits: int) -> None:
         print(
             f"    then decoding its JSON in this client: median {statistics.median(decode):.2f} ms"
         )
+    hovers(server, uri, text, edits)  # first: completions() adds a line
     completions(server, uri, version, line, edits)
     server.close()
+
+
+def hovers(server: Server, uri: str, text: str, count: int) -> None:
+    """Hover latency on entry keys (APA): the first hover, which loads the style,
+    then ``count`` hovers over different entries spread through the file (none
+    formatted before, so no cached result is measured)."""
+    heads = [m.start() + m.group(0).index("{") + 1 for m in _HEAD.finditer(text)]
+    step = max(1, len(heads) // (count + 1))
+    chosen = heads[::step][: count + 1]
+    times = []
+    for i, at in enumerate(chosen):
+        line = text.count("\n", 0, at)
+        column = at - (text.rfind("\n", 0, at) + 1)
+        t0 = time.perf_counter()
+        server.send(
+            {
+                "id": 5000 + i,
+                "method": "textDocument/hover",
+                "params": {
+                    "textDocument": {"uri": uri},
+                    "position": {"line": line, "character": column},
+                },
+            }
+        )
+        reply = server.response_to(5000 + i)
+        assert reply.get("result"), reply
+        times.append((server.last_read - t0) * 1000)
+    first, rest = times[0], sorted(times[1:])
+    p95 = rest[int(len(rest) * 0.95)]
+    print(
+        f"  hover on an entry (APA): first {first:.1f} ms (loads the style); then median"
+        f" {statistics.median(rest):.2f} ms  p95 {p95:.2f} ms  ({len(rest)} different"
+        " entries; goal: p95 < 30 ms)"
+    )
+
+
+_HEAD = re.compile(r"^@(?!string|preamble|comment)[a-z]+\s*\{", re.IGNORECASE | re.MULTILINE)
 
 
 def completions(server: Server, uri: str, version: int, line: int, count: int) -> None:

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bib_lsp.document.io import read_bib
+from bib_lsp.model.csl import Sources
 from bib_lsp.syntax.block import SyntaxTree
 from bib_lsp.syntax.kinds import SyntaxKind as K
-from bib_lsp.syntax.views import Value, entry_view
+from bib_lsp.syntax.views import Field, Value, entry_view
 from bib_lsp.text import LineIndex
 
 MAX_FILES = 5000  # .bib files read per workspace folder
@@ -39,6 +40,7 @@ class MacroDef:
     text: str  # its value as written (see ``written``)
     path: str
     line: int  # 0-based line of the name
+    expansion: str = ""  # its LaTeX text, the file's own macros expanded
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +65,22 @@ def summarise_text(path: str, text: str, when: tuple[int, int] = (0, 0)) -> File
         return FileSummary(path, macros, when)
     tree = SyntaxTree(text)
     lines = LineIndex(text)
+    values: dict[str, Value] = {}
+    found: list[tuple[str, Field]] = []
     for start, block in zip(tree.starts, tree.blocks, strict=True):
         if block.kind is not K.STRING:
             continue
         entry = entry_view(block, start)
         for f in entry.fields if entry is not None else ():
-            if f.name and f.value is not None:
-                line = lines.line_of(f.name_span.start)
-                macros.setdefault(f.name_lower, MacroDef(f.name, written(f.value), path, line))
+            if f.name and f.value is not None and f.name_lower not in values:
+                values[f.name_lower] = f.value
+                found.append((f.name_lower, f))
+    sources = Sources(values.get, lambda key: None, "biblatex")
+    for name, f in found:
+        assert f.value is not None
+        line = lines.line_of(f.name_span.start)
+        expansion = sources.macro_text(name)
+        macros[name] = MacroDef(f.name, written(f.value), path, line, expansion)
     return FileSummary(path, macros, when)
 
 

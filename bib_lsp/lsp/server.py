@@ -29,13 +29,15 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from bib_lsp import __version__
 from bib_lsp.document import ChunkFindings, Document, TextChange
-from bib_lsp.lsp import actions, completion, convert
+from bib_lsp.features.citation import DEFAULT_STYLE, StyleError, load_style
+from bib_lsp.lsp import actions, completion, convert, hover
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
 from bib_lsp.lsp.workspace import WorkspaceFiles, folders_of, uri_path
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.parser import gc_paused
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import PositionEncoding
+from bib_lsp.workspace import MacroDef
 
 logger = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -180,6 +182,19 @@ class BibLanguageServer(LanguageServer):
         self._reports: dict[str, tuple[tuple[int, int, int], str, JsonPieces]] = {}
         self._result_ids = itertools.count(1)  # never repeated, even across re-opens
         self._caches: dict[str, _DiagnosticsCache] = {}
+        self._style_failures: set[str] = set()  # styles the user was told about
+
+    def citation_style(self) -> object:
+        """The configured citation style, loaded (once); the default one, after a
+        message, when it cannot be read."""
+        spec = self.settings.citation_style
+        try:
+            return load_style(spec)
+        except StyleError as error:
+            if spec not in self._style_failures:
+                self._style_failures.add(spec)
+                self.warn(f"bib-lsp: {error}; using {DEFAULT_STYLE}")
+            return load_style(DEFAULT_STYLE)
 
     @property
     def bib_protocol(self) -> BibProtocol:
@@ -674,6 +689,23 @@ def create_server() -> BibLanguageServer:
             ls.log_failure("completionItem/resolve")
             return item  # as it was: without documentation
 
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    @guarded(_no_hover)
+    def on_hover(ls: BibLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        uri = params.text_document.uri
+        doc = ls.documents.get(uri)
+        if doc is None:
+            return None
+        checker = ls.checkers[uri]
+        checker.options = ls.settings.rule_options
+        open_documents = {u: (d, ls.checkers[u].index) for u, d in ls.documents.items()}
+        macros = ls.files.macros_elsewhere(uri, open_documents)
+
+        def elsewhere(name: str) -> MacroDef | None:
+            return next((m for m in macros(name) if m.name.lower() == name), None)
+
+        return hover.hover_at(params, doc, checker, ls.encoding, ls.citation_style(), elsewhere)
+
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
         lsp.CodeActionOptions(code_action_kinds=actions.KINDS, resolve_provider=False),
@@ -714,6 +746,10 @@ _Partial = lsp.TextDocumentContentChangePartial
 
 def _no_completions() -> lsp.CompletionList:
     return lsp.CompletionList(is_incomplete=False, items=[])
+
+
+def _no_hover() -> lsp.Hover | None:
+    return None
 
 
 def _no_actions() -> list[lsp.CodeAction]:

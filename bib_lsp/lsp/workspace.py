@@ -143,7 +143,7 @@ class WorkspaceFiles:
                 for macro in document_macros(doc, index, prefix):
                     if macro.name.lower() not in seen:
                         seen.add(macro.name.lower())
-                        yield MacroDef(macro.name, macro.text, path, macro.line)
+                        yield MacroDef(macro.name, macro.text, path, macro.line, macro.expansion)
             for macro in self.workspace.macros(prefix, skip):
                 if macro.name.lower() not in seen:
                     yield macro

@@ -79,6 +79,20 @@ class Checker:
             key, per_block = self._entry_checks()
             return self._with_options(self.document.collect_chunk(ci, key, per_block))
 
+    def findings_at(self, offset: int) -> list[Problem]:
+        """The findings of the block holding ``offset`` (absolute, in text order),
+        with the user's options applied; whole-document ones included."""
+        located = self.document.block_at(offset)
+        if located is None:
+            return []
+        start, block = located
+        end = start + len(block.text)
+        ci = self.document.chunk_at(offset)
+        part = self.chunk_findings(ci)
+        found = [p.shifted(part.start) for p in part.problems]
+        found += self.whole_findings()
+        return sorted((p for p in found if start <= p.start < end), key=_order)
+
     def whole_findings(self) -> list[Problem]:
         """The findings about several entries at once (absolute, in text order)."""
         with gc_paused():
