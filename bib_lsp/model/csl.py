@@ -130,6 +130,9 @@ _PLAIN = {
     "howpublished": "medium",
     "annote": "annote",
     "annotation": "annote",
+    "origtitle": "original-title",
+    "origpublisher": "original-publisher",
+    "origlocation": "original-publisher-place",
 }
 _NAMES = {
     "author": "author",
@@ -139,7 +142,15 @@ _NAMES = {
     "commentator": "contributor",
     "holder": "author",  # patents: the holder when there is no inventor
 }
-_DATES = {"urldate": "accessed", "eventdate": "event-date", "origdate": "original-date"}
+_DATES = {"urldate": "accessed", "eventdate": "event-date"}
+# biblatex's `pubstate` keys, as the words it prints.
+PUBSTATES = {
+    "inpreparation": "in preparation",
+    "submitted": "submitted",
+    "forthcoming": "forthcoming",
+    "inpress": "in press",
+    "prepublished": "pre-published",
+}
 LANGUAGES = {
     "american": "en-US",
     "english": "en",
@@ -240,7 +251,9 @@ def raw_fields(entry: Entry, sources: Sources, depth: int = 0) -> dict[str, str]
             parent = sources.entry(key.lower())
             if parent is None or parent is entry:
                 continue
-            parent_fields = raw_fields(parent, sources, depth + 1)
+            # BibTeX inherits one level only; biblatex follows chains.
+            one_level = link == "crossref" and sources.dialect == "bibtex"
+            parent_fields = raw_fields(parent, sources, MAX_DEPTH if one_level else depth + 1)
             dialect = "biblatex" if link == "xdata" else sources.dialect
             given = inherit(parent_fields, entry_type(parent), child_type, dialect)
             for name, text in given.items():
@@ -280,6 +293,12 @@ def to_csl(entry: Entry, sources: Sources) -> CSL:
     for name, variable in _DATES.items():
         if raw.get(name, "").strip():
             item[variable] = parse_date(to_text(raw[name]))
+    original = issued_date(raw, "orig")
+    if original is not None:
+        item["original-date"] = original
+    state = to_text(raw.get("pubstate", ""))
+    if state:
+        item["status"] = PUBSTATES.get(state.lower(), state)
     _links(item, raw)
     if raw.get("eventtitle"):
         item["event-title"] = to_text(raw["eventtitle"])
@@ -325,10 +344,16 @@ def _numbers(item: CSL, raw: Mapping[str, str], kind: str) -> None:
         item["page"] = pages
     number = to_text(raw.get("number", ""))
     issue = to_text(raw.get("issue", ""))
+    volume, part = to_text(raw.get("volume", "")), to_text(raw.get("part", ""))
+    if volume and part:  # biblatex prints a part of a volume as `volume.part`
+        item["volume"] = f"{volume}.{part}"
     if kind in ("article", "periodical", "suppperiodical"):
+        # biblatex's number is the issue's number, its issue a name ("Spring")
         if number or issue:
-            item["issue"] = number or issue
-    elif number:
+            item["issue"] = ", ".join(t for t in (number, issue) if t)
+    elif issue:
+        item["issue"] = issue
+    if number and kind not in ("article", "periodical", "suppperiodical"):
         in_series = bool(item.get("collection-title")) and kind in _SERIAL
         item["collection-number" if in_series else "number"] = number
     edition = to_text(raw.get("edition", ""))
@@ -510,20 +535,25 @@ def parse_date(text: str) -> CSL:
     return date
 
 
-def issued_date(raw: Mapping[str, str]) -> CSL | None:
-    """The publication date: `date`, else `year` (with `month` and `day`)."""
-    if raw.get("date", "").strip():
-        return parse_date(to_text(raw["date"]))
-    year = to_text(raw.get("year", ""))
+def issued_date(raw: Mapping[str, str], prefix: str = "") -> CSL | None:
+    """The publication date: `date`, else `year` (with `month` and `day`); an
+    unreadable `date` gives way to a good `year`. ``prefix``: `orig` for the
+    original date (`origdate`, `origyear`...)."""
+    written = raw.get(prefix + "date", "").strip()
+    if written:
+        date = parse_date(to_text(written))
+        if "literal" not in date or not raw.get(prefix + "year", "").strip():
+            return date
+    year = to_text(raw.get(prefix + "year", ""))
     if not year:
         return None
     if not re.fullmatch(r"-?\d{1,4}", year):
         return {"literal": year}
     parts = [int(year)]
-    month = month_number(to_text(raw.get("month", "")))
+    month = month_number(to_text(raw.get(prefix + "month", "")))
     if month is not None:
         parts.append(month)
-        day = to_text(raw.get("day", ""))
+        day = to_text(raw.get(prefix + "day", ""))
         if day.isdigit() and 1 <= int(day) <= 31:
             parts.append(int(day))
     return {"date-parts": [parts]}

@@ -34,8 +34,23 @@ _BOXES = (
     "MakeLowercase",
     "MakeUppercase",
 )
-# Sorting hacks: the argument steers sorting and prints nothing.
-_SILENT = ("noopsort", "sortnoop", "SortNoop", "noop", "NOOP")
+# Sorting hacks and citations: the argument prints nothing here.
+_SILENT = (
+    "noopsort",
+    "sortnoop",
+    "SortNoop",
+    "noop",
+    "NOOP",
+    "cite",
+    "citep",
+    "citet",
+    "parencite",
+    "textcite",
+    "autocite",
+    "footcite",
+)
+# biblatex's and csquotes' quoting commands: their argument in quotation marks.
+_QUOTES = ("mkbibquote", "enquote", "textquote")
 _LOGOS = {
     "TeX": "TeX",
     "LaTeX": "LaTeX",
@@ -66,6 +81,9 @@ _LOGOS = {
     "textendash": "\u2013",
     "textemdash": "\u2014",
     "slash": "/",
+    "-": "",  # a hyphenation point: prints nothing
+    "S": "\u00a7",
+    "P": "\u00b6",
 }
 
 
@@ -77,6 +95,7 @@ def _converter() -> tuple[latex2text.LatexNodes2Text, macrospec.LatexContextDb]:
         prepend=True,
         macros=[
             *(macrospec.MacroSpec(name, "{") for name in (*_BOXES, *_SILENT)),
+            *(macrospec.MacroSpec(name, "*{") for name in _QUOTES),
             macrospec.MacroSpec(
                 "path", args_parser=macrospec.VerbatimArgsParser(verbatim_arg_type="verb-macro")
             ),
@@ -91,6 +110,7 @@ def _converter() -> tuple[latex2text.LatexNodes2Text, macrospec.LatexContextDb]:
             *(latex2text.MacroTextSpec(name, simplify_repl=text) for name, text in _LOGOS.items()),
             *(latex2text.MacroTextSpec(name, discard=False) for name in _BOXES),
             *(latex2text.MacroTextSpec(name, discard=True) for name in _SILENT),
+            *(latex2text.MacroTextSpec(name, simplify_repl=_quoted) for name in _QUOTES),
             latex2text.MacroTextSpec("path", simplify_repl=_verbatim),
             latex2text.MacroTextSpec("url", simplify_repl=_verbatim),
         ],
@@ -112,9 +132,22 @@ def _verbatim(node: latexwalker.LatexMacroNode, l2tobj: latex2text.LatexNodes2Te
     return str(arg.latex_verbatim())[1:-1] if arg.isNodeType(latexwalker.LatexGroupNode) else ""
 
 
+def _quoted(node: latexwalker.LatexMacroNode, l2tobj: latex2text.LatexNodes2Text) -> str:
+    args = node.nodeargd.argnlist if node.nodeargd is not None else []
+    text = l2tobj.nodelist_to_text([args[-1]]) if args and args[-1] is not None else ""
+    return f"\u201c{text}\u201d"
+
+
 _NEEDS_PARSER = re.compile(r"[\\$%]")  # commands, math, comments
-_LIGATURES = re.compile(r"---|--|``|''|~|[{}]")
-_LIGATURE_TEXT = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d"}
+_LIGATURES = re.compile(r"---|--|``|''|`|'|~|[{}]")
+_LIGATURE_TEXT = {
+    "---": "\u2014",
+    "--": "\u2013",
+    "``": "\u201c",
+    "''": "\u201d",
+    "`": "\u2018",
+    "'": "\u2019",  # as TeX prints it: "Goethe's" has a typographic apostrophe
+}
 _SPACES = re.compile(r"\s+")
 
 
@@ -139,4 +172,5 @@ def _cached(latex: str) -> str:
         text = converter.latex_to_text(latex, latex_context=parsing, tolerant_parsing=True)
     except Exception:  # pylatexenc gives up on some broken input: keep the text
         text = latex
-    return _SPACES.sub(" ", text.replace("\xa0", " ")).strip()
+    text = text.replace("\xa0", " ").replace("`", "\u2018").replace("'", "\u2019")
+    return _SPACES.sub(" ", text).strip()

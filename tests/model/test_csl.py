@@ -187,7 +187,9 @@ def test_types_and_their_specific_fields() -> None:
 
 def test_latex_is_decoded() -> None:
     assert to_text("The {\\TeX}book and \\LaTeX{}") == "The TeXbook and LaTeX"
-    assert to_text("\\mbox{O'Brien} \\noopsort{a}Zeta") == "O'Brien Zeta"
+    assert to_text("\\mbox{O'Brien} \\noopsort{a}Zeta") == "O’Brien Zeta"
+    assert to_text("Goethe's `design' \\mkbibquote{Intention}") == "Goethe’s ‘design’ “Intention”"
+    assert to_text("TeX\\-niques, \\S~24, see \\cite{knuth}") == "TeXniques, § 24, see"
     assert to_text("e-mail: \\path|bnb@math.ams.org|") == "e-mail: bnb@math.ams.org"
     assert to_text(r"$\alpha$-helix, {\"o} \'e \c{c}") == "α-helix, ö é ç"
     assert to_text("{{DNA}}  sequencing\n  of \\emph{E. coli}") == "DNA sequencing of E. coli"
@@ -229,3 +231,29 @@ def test_plain_values_are_decoded_without_the_latex_parser_as_it_would() -> None
         assert to_text(text) == _cached(text)
     # An ampersand in a URL-like note stays (LaTeX would read an alignment tab).
     assert to_text("a?b=1&c=2") == "a?b=1&c=2"
+
+
+def test_numbers_parts_original_dates_and_states() -> None:
+    text = (
+        "@article{a, journal = {J}, number = {1}, issue = {Spring}, volume = 7, part = 2,"
+        " pubstate = {inpress}}\n"
+        "@book{b, title = {B}, year = 1999, origyear = 1850, origtitle = {Urtext},"
+        " date = {15/05/84}}\n"
+    )
+    found = items(text, "biblatex")
+    assert (found["a"]["issue"], found["a"]["volume"]) == ("1, Spring", "7.2")
+    assert found["a"]["status"] == "in press"
+    assert found["b"]["issued"] == {"date-parts": [[1999]]}  # the unreadable date gives way
+    assert found["b"]["original-date"] == {"date-parts": [[1850]]}
+    assert found["b"]["original-title"] == "Urtext"
+
+
+def test_bibtex_inherits_one_level_only() -> None:
+    text = (
+        "@misc{a, crossref = {b}}\n"
+        "@misc{b, crossref = {c}, note = {from b}}\n"
+        "@misc{c, howpublished = {from c}}\n"
+    )
+    assert "medium" not in items(text, "bibtex")["a"]
+    assert items(text, "bibtex")["a"]["note"] == "from b"
+    assert items(text, "biblatex")["a"]["medium"] == "from c"
