@@ -143,6 +143,25 @@ def measure(name: str, text: str, edits: int) -> None:
     server.close()
 
 
+def timed_request(
+    server: Server, ident: int, method: str, uri: str, line: int, character: int
+) -> tuple[dict[str, Any], float]:
+    """A request at a position, its reply and the milliseconds until it was read."""
+    t0 = time.perf_counter()
+    server.send(
+        {
+            "id": ident,
+            "method": method,
+            "params": {
+                "textDocument": {"uri": uri},
+                "position": {"line": line, "character": character},
+            },
+        }
+    )
+    reply = server.response_to(ident)
+    return reply, (server.last_read - t0) * 1000
+
+
 def hovers(server: Server, uri: str, text: str, count: int) -> None:
     """Hover latency on entry keys (APA): the first hover, which loads the style,
     then ``count`` hovers over different entries spread through the file (none
@@ -154,20 +173,9 @@ def hovers(server: Server, uri: str, text: str, count: int) -> None:
     for i, at in enumerate(chosen):
         line = text.count("\n", 0, at)
         column = at - (text.rfind("\n", 0, at) + 1)
-        t0 = time.perf_counter()
-        server.send(
-            {
-                "id": 5000 + i,
-                "method": "textDocument/hover",
-                "params": {
-                    "textDocument": {"uri": uri},
-                    "position": {"line": line, "character": column},
-                },
-            }
-        )
-        reply = server.response_to(5000 + i)
+        reply, ms = timed_request(server, 5000 + i, "textDocument/hover", uri, line, column)
         assert reply.get("result"), reply
-        times.append((server.last_read - t0) * 1000)
+        times.append(ms)
     first, rest = times[0], sorted(times[1:])
     p95 = rest[int(len(rest) * 0.95)]
     print(
@@ -206,19 +214,9 @@ def completions(server: Server, uri: str, version: int, line: int, count: int) -
     for what, (at_line, character) in where.items():
         times = []
         for i in range(count):
-            t0 = time.perf_counter()
-            server.send(
-                {
-                    "id": 1000 + i,
-                    "method": "textDocument/completion",
-                    "params": {
-                        "textDocument": {"uri": uri},
-                        "position": {"line": at_line, "character": character},
-                    },
-                }
-            )
-            reply = server.response_to(1000 + i)
-            times.append((server.last_read - t0) * 1000)
+            method = "textDocument/completion"
+            reply, ms = timed_request(server, 1000 + i, method, uri, at_line, character)
+            times.append(ms)
             assert reply["result"]["items"], what
         times.sort()
         p95 = times[int(len(times) * 0.95)]

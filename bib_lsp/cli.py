@@ -14,7 +14,7 @@ from typing import TextIO
 
 from bib_lsp import __version__
 from bib_lsp.document import Document
-from bib_lsp.document.io import read_bib
+from bib_lsp.document.io import LoadedText, read_bib
 from bib_lsp.rules import DIALECTS, RuleOptions, diagnose
 from bib_lsp.rules.suppression import known_codes
 from bib_lsp.syntax.tree import Problem, Severity
@@ -190,6 +190,20 @@ def _expand(paths: Sequence[str], err: TextIO) -> Iterator[Path | None]:
             yield None
 
 
+def _read_all(paths: Sequence[str], err: TextIO) -> Iterator[tuple[Path, LoadedText] | None]:
+    """Each file of ``paths`` read; None (after a message) for one that cannot be."""
+    for path in _expand(paths, err):
+        if path is None:
+            yield None
+            continue
+        try:
+            yield path, read_bib(path)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            print(f"bib-lsp: error: cannot read '{path}': {reason}", file=err)
+            yield None
+
+
 def check_text(text: str, options: RuleOptions | None = None) -> list[Problem]:
     """Every problem of one text, sorted by position: what the server reports."""
     return sorted(diagnose(Document(text), options), key=lambda p: (p.start, p.end, p.code))
@@ -206,17 +220,11 @@ def run_check(
     options = RuleOptions(dialect=dialect, ignore=ignore)
     reports: list[FileReport] = []
     io_failed = False
-    for path in _expand(paths, err):
-        if path is None:
+    for found in _read_all(paths, err):
+        if found is None:
             io_failed = True
             continue
-        try:
-            loaded = read_bib(path)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            print(f"bib-lsp: error: cannot read '{path}': {reason}", file=err)
-            io_failed = True
-            continue
+        path, loaded = found
         problems = sorted(
             [*options.apply(list(loaded.problems)), *check_text(loaded.text, options)],
             key=lambda p: (p.start, p.end),
@@ -284,17 +292,11 @@ def run_export(
     items: list[dict[str, object]] = []
     keys: set[str] = set()
     failed = False
-    for path in _expand(paths, err):
-        if path is None:
+    for found in _read_all(paths, err):
+        if found is None:
             failed = True
             continue
-        try:
-            loaded = read_bib(path)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            print(f"bib-lsp: error: cannot read '{path}': {reason}", file=err)
-            failed = True
-            continue
+        path, loaded = found
         for problem in loaded.problems:
             print(f"bib-lsp: warning: {path}: {problem.message}", file=err)
         for item in document_items(Document(loaded.text), dialect):
