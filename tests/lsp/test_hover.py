@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
@@ -91,3 +92,34 @@ async def test_the_style_setting_and_a_bad_style_told_once(
     told = [m.message for m in client.messages if "no-such-style" in m.message]
     assert len(told) == 1
     assert "is not a citation style id" in told[0]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_a_macro_from_another_file_of_the_workspace(
+    client: LanguageClient, profile: str, tmp_path: Path
+) -> None:
+    (tmp_path / "strings.bib").write_text(
+        '% abbreviations\n@string{jfm = "J. Fluid " # mech}\n@string{mech = "Mech."}\n',
+        encoding="utf-8",
+    )
+    session = await start(client, profile, {"diagnostics": {"debounceMs": 0}}, tmp_path.as_uri())
+    uri = (tmp_path / "refs.bib").as_uri()
+    text = "@article{k, author = {A. Writer}, title = {T}, journal = jfm, year = 2001}\n"
+    await session.open(uri, text)
+    position = lsp.Position(0, text.index("jfm") + 1)
+    for _ in range(200):  # the workspace is read in the background
+        found = await client.text_document_hover_async(
+            lsp.HoverParams(lsp.TextDocumentIdentifier(uri), position)
+        )
+        if "strings.bib" in markdown(found):
+            break
+        await asyncio.sleep(0.05)
+    shown = markdown(found)
+    assert "J. Fluid Mech." in shown  # expanded with the other file's own macros
+    assert "Defined in `strings.bib`, line 2." in shown
+    entry = markdown(
+        await client.text_document_hover_async(
+            lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(0, 10))
+        )
+    )
+    assert "*J. Fluid Mech.*" in entry  # the preview uses it too
