@@ -95,7 +95,7 @@ _IN_BOOK = frozenset(
 # `type` values biblatex turns into words (the others are printed as written).
 GENRES = {
     "phdthesis": "PhD thesis",
-    "mathesis": "Master's thesis",
+    "mathesis": "Master\u2019s thesis",
     "candthesis": "Candidate thesis",
     "techreport": "Technical report",
     "resreport": "Research report",
@@ -106,7 +106,7 @@ GENRES = {
 # BibTeX's thesis and report types, with the `type` biblatex gives them.
 _ALIAS_GENRES = {
     "phdthesis": "PhD thesis",
-    "mastersthesis": "Master's thesis",
+    "mastersthesis": "Master\u2019s thesis",
     "techreport": "Technical report",
 }
 # Fields copied as they are, to the variable named.
@@ -232,7 +232,9 @@ def entry_type(entry: Entry) -> str:
     return BIBLATEX_TYPE_ALIASES.get(kind, kind)
 
 
-def raw_fields(entry: Entry, sources: Sources, depth: int = 0) -> dict[str, str]:
+def raw_fields(
+    entry: Entry, sources: Sources, depth: int = 0, crossref: bool = True
+) -> dict[str, str]:
     """The entry's fields as LaTeX text by lower-case name (the first of repeated
     ones; biblatex's old names under the new: `journal` as `journaltitle`), with
     what it inherits from its `crossref` and `xdata` parents."""
@@ -246,14 +248,14 @@ def raw_fields(entry: Entry, sources: Sources, depth: int = 0) -> dict[str, str]
     if depth >= MAX_DEPTH:
         return own
     child_type = entry_type(entry)
-    for link in ("xdata", "crossref"):
+    for link in ("xdata", "crossref") if crossref else ("xdata",):
         for key in _keys(own.get(link, ""), link):
             parent = sources.entry(key.lower())
             if parent is None or parent is entry:
                 continue
             # BibTeX inherits one level only; biblatex follows chains.
             one_level = link == "crossref" and sources.dialect == "bibtex"
-            parent_fields = raw_fields(parent, sources, MAX_DEPTH if one_level else depth + 1)
+            parent_fields = raw_fields(parent, sources, depth + 1, crossref=not one_level)
             dialect = "biblatex" if link == "xdata" else sources.dialect
             given = inherit(parent_fields, entry_type(parent), child_type, dialect)
             for name, text in given.items():

@@ -50,7 +50,7 @@ _SILENT = (
     "footcite",
 )
 # biblatex's and csquotes' quoting commands: their argument in quotation marks.
-_QUOTES = ("mkbibquote", "enquote", "textquote")
+_QUOTES = ("mkbibquote", "enquote")
 _LOGOS = {
     "TeX": "TeX",
     "LaTeX": "LaTeX",
@@ -100,7 +100,11 @@ def _converter() -> tuple[latex2text.LatexNodes2Text, macrospec.LatexContextDb]:
                 "path", args_parser=macrospec.VerbatimArgsParser(verbatim_arg_type="verb-macro")
             ),
             macrospec.MacroSpec("url", "{"),
+            macrospec.MacroSpec("textquote", "*[[{"),
         ],
+        # Single quotes as TeX prints them (not inside \path or \url arguments,
+        # which are read verbatim).
+        specials=[macrospec.std_specials("`"), macrospec.std_specials("'")],
     )
     printing = latex2text.get_default_latex_context_db()
     printing.add_context_category(
@@ -110,9 +114,16 @@ def _converter() -> tuple[latex2text.LatexNodes2Text, macrospec.LatexContextDb]:
             *(latex2text.MacroTextSpec(name, simplify_repl=text) for name, text in _LOGOS.items()),
             *(latex2text.MacroTextSpec(name, discard=False) for name in _BOXES),
             *(latex2text.MacroTextSpec(name, discard=True) for name in _SILENT),
-            *(latex2text.MacroTextSpec(name, simplify_repl=_quoted) for name in _QUOTES),
+            *(
+                latex2text.MacroTextSpec(name, simplify_repl=_quoted)
+                for name in (*_QUOTES, "textquote")
+            ),
             latex2text.MacroTextSpec("path", simplify_repl=_verbatim),
             latex2text.MacroTextSpec("url", simplify_repl=_verbatim),
+        ],
+        specials=[
+            latex2text.SpecialsTextSpec("`", "\u2018"),
+            latex2text.SpecialsTextSpec("'", "\u2019"),
         ],
     )
     return latex2text.LatexNodes2Text(latex_context=printing, math_mode="text"), parsing
@@ -172,5 +183,5 @@ def _cached(latex: str) -> str:
         text = converter.latex_to_text(latex, latex_context=parsing, tolerant_parsing=True)
     except Exception:  # pylatexenc gives up on some broken input: keep the text
         text = latex
-    text = text.replace("\xa0", " ").replace("`", "\u2018").replace("'", "\u2019")
+    text = text.replace("\xa0", " ")
     return _SPACES.sub(" ", text).strip()

@@ -170,7 +170,7 @@ def test_types_and_their_specific_fields() -> None:
     found = items(text, "biblatex")
     assert found["t"]["type"] == "thesis"
     assert (found["t"]["genre"], found["t"]["publisher"]) == ("PhD thesis", "MIT")
-    assert (found["u"]["genre"], found["u"]["publisher"]) == ("Master's thesis", "ETH")
+    assert (found["u"]["genre"], found["u"]["publisher"]) == ("Master’s thesis", "ETH")
     assert found["m"]["type"] == "article-magazine"
     assert found["o"]["URL"] == "https://example.org/a_b%20c"
     assert found["o"]["accessed"] == {"date-parts": [[2020, 1, 2]]}
@@ -257,3 +257,11 @@ def test_bibtex_inherits_one_level_only() -> None:
     assert "medium" not in items(text, "bibtex")["a"]
     assert items(text, "bibtex")["a"]["note"] == "from b"
     assert items(text, "biblatex")["a"]["medium"] == "from c"
+
+
+def test_quotes_stay_as_written_in_urls_and_paths() -> None:
+    assert to_text(r"\url{http://x.org/O'Reilly} and Goethe's") == (
+        "http://x.org/O'Reilly and Goethe’s"
+    )
+    assert to_text(r"\path|a'b| `x' ``y''") == "a'b ‘x’ “y”"
+    assert to_text(r"\textquote[x]{y}") == "“y”"
