@@ -84,6 +84,27 @@ def build_parser() -> argparse.ArgumentParser:
         default=frozenset(),
         help="do not report these codes (comma-separated)",
     )
+    fmt = commands.add_parser(
+        "format",
+        help="format .bib files in place (or check or show what would change)",
+        description=(
+            "Format .bib files in place without changing what they mean: broken "
+            "entries and free text stay as written. Options come from "
+            "[tool.bib-lsp.format] in a pyproject.toml or [format] in a bib-lsp.toml, "
+            "the nearest one above each file. Exit status: 0; with --check, 1 when a "
+            "file would change; 2 on usage, configuration or I/O errors."
+        ),
+    )
+    fmt.add_argument("paths", nargs="+", metavar="PATH", help=".bib file or directory")
+    fmt.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if a file would change"
+    )
+    fmt.add_argument(
+        "--diff", action="store_true", help="change nothing; print a unified diff of the changes"
+    )
+    fmt.add_argument(
+        "--config", metavar="FILE", help="read options from this TOML file instead of searching"
+    )
     export = commands.add_parser(
         "export",
         help="convert .bib files to CSL-JSON",
@@ -168,6 +189,8 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.select is not None:
             ignore |= known_codes() - args.select
         return run_check(args.paths, args.format, sys.stdout, sys.stderr, args.dialect, ignore)
+    if args.command == "format":
+        return run_format(args.paths, args.check, args.diff, args.config, sys.stdout, sys.stderr)
     if args.command == "export":
         return run_export(args.paths, args.output, sys.stdout, sys.stderr, args.dialect)
     return serve(args.tcp)
@@ -316,3 +339,59 @@ def run_export(
             print(f"bib-lsp: error: cannot write '{output}': {error.strerror}", file=err)
             return EXIT_USAGE
     return EXIT_USAGE if failed else EXIT_OK
+
+
+def run_format(
+    paths: Sequence[str],
+    check: bool,
+    diff: bool,
+    config: str | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Format each file in place, or (``check``/``diff``) only say what would change."""
+    import difflib
+
+    from bib_lsp.formatting import format_text
+    from bib_lsp.formatting.options import ConfigError, options_for
+
+    would_change: list[Path] = []
+    failed = False
+    for found in _read_all(paths, err):
+        if found is None:
+            failed = True
+            continue
+        path, loaded = found
+        try:
+            options, _ = options_for(path, Path(config) if config else None)
+        except ConfigError as error:
+            print(f"bib-lsp: error: {error}", file=err)
+            return EXIT_USAGE
+        formatted = format_text(loaded.text, options)
+        if formatted == loaded.text:
+            continue
+        would_change.append(path)
+        if diff:
+            out.writelines(
+                difflib.unified_diff(
+                    loaded.text.splitlines(keepends=True),
+                    formatted.splitlines(keepends=True),
+                    fromfile=f"{path}",
+                    tofile=f"{path} (formatted)",
+                )
+            )
+        if check or diff:
+            continue
+        try:
+            path.write_text(formatted, encoding=loaded.encoding, newline="")
+        except OSError as error:
+            print(f"bib-lsp: error: cannot write '{path}': {error.strerror}", file=err)
+            failed = True
+    verb = "would be reformatted" if check or diff else "reformatted"
+    for path in would_change if check else ():
+        print(f"{path}: {verb}", file=err)
+    count = len(would_change)
+    print(f"bib-lsp: {count} file{'s' if count != 1 else ''} {verb}", file=err)
+    if failed:
+        return EXIT_USAGE
+    return EXIT_ERRORS if check and would_change else EXIT_OK

@@ -1,0 +1,77 @@
+"""Formatting properties over generated files and option sets: the meaning is
+kept, formatting twice gives what formatting once gave, broken entries stay byte
+for byte, and the edits are minimal (never the whole document for a small change)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bib_lsp.document import Document
+from bib_lsp.formatting import FormatOptions, format_edits, format_text
+from bib_lsp.syntax import parse
+from bib_lsp.syntax.kinds import SyntaxKind as K
+from tests.document.strategies import SMALL_FRAGMENTS
+from tests.format.meaning import meaning
+
+FRAGMENTS = [
+    *SMALL_FRAGMENTS,
+    "@article{k1,\n  author = {A. Writer and B. Other},\n  title = {{DNA} in \\TeX},\n}\n",
+    '@Book{K2, Title="Quoted {"}" , YEAR = 1999 , pages={1-5},}',
+    "@inproceedings{k3, booktitle = {{Proc.}} # { of } # conf, crossref = {k2}}\n",
+    "@misc{k4,\n  % bib-lsp: ignore[empty-field]\n  note = {},\n  % trailing comment\n}\n",
+    "@misc{k5, title = {a\n    long\n    value}, url = {http://x.org/a_b}}",
+    '@string{conf = "Conference"}\n',
+    '@preamble{ "\\newcommand{\\noopsort}[1]{}" # {x} }\n',
+    "@misc{k6}",
+    "@misc{k7, title = {unclosed\n",
+    "@misc{k8, title = {T} note = {missing comma}}\n",
+    "% a comment line\n",
+    "\n\n\n",
+    "  \t\n",
+    "@misc(k9, year = 2000)",
+    "@misc{k10, title = {A} % comment in a value\n # {B}}",
+]
+
+texts = st.lists(st.sampled_from(FRAGMENTS), max_size=10).map("".join)
+crlf = st.booleans()
+options = st.builds(
+    FormatOptions,
+    indent=st.sampled_from(["auto", "  ", "\t", "    "]),
+    align=st.sampled_from(["auto", 0, -1, 20]),
+    one_field_per_line=st.booleans(),
+    trailing_comma=st.sampled_from(["keep", True, False]),
+    delimiter=st.sampled_from(["keep", "braces", "quotes"]),
+    type_case=st.sampled_from(["keep", "lower", "upper"]),
+    field_case=st.sampled_from(["keep", "lower", "upper"]),
+    blank_lines=st.sampled_from(["keep", 0, 1, 2]),
+    sort_entries=st.sampled_from(["off", "off", "key", "year", "type"]),
+    sort_fields=st.sampled_from(["off", "standard", ("year", "title")]),
+    wrap=st.sampled_from([0, 0, 40]),
+    page_dashes=st.booleans(),
+    strip_double_braces=st.booleans(),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(texts, crlf, options)
+def test_formatting_keeps_meaning_and_is_idempotent(
+    text: str, windows: bool, chosen: FormatOptions
+) -> None:
+    if windows:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    once = format_text(text, chosen)
+    assert meaning(once, chosen) == meaning(text, chosen)
+    assert format_text(once, chosen) == once
+    for _, block in parse(text):
+        if block.problems and block.kind is not K.JUNK_BLOCK:  # broken entries as they were
+            assert block.text.rstrip() in once
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts)
+def test_edits_touch_only_what_changes(text: str) -> None:
+    tidy = format_text(text)
+    doc = Document(tidy + "@misc{new,title={T}}\n")
+    edits = format_edits(doc)
+    assert all(edit.start >= len(tidy) - 1 for edit in edits)  # only the new entry
