@@ -80,6 +80,7 @@ STANDARD_ORDER = (
 class _Field:
     name: str
     pieces: tuple[tuple[K, str], ...]  # the value's pieces as written
+    written: str  # the value as written, from its first piece to its last
     comments: tuple[str, ...]  # `%` comment lines just above it
     had_comma: bool
 
@@ -164,11 +165,13 @@ def _read(block: Block) -> _Entry | None:
 def _read_field(node: Node, text: str, comments: tuple[str, ...]) -> _Field | None:
     pos = 0
     name, pieces, had_comma = "", None, False
+    written = ""
     for child in node.children:
         if isinstance(child, Node):
             pieces = _read_pieces(child, text[pos : pos + child.width])
             if pieces is None:
                 return None
+            written = text[pos : pos + child.width].strip()
             pos += child.width
             continue
         kind, width = child
@@ -181,7 +184,7 @@ def _read_field(node: Node, text: str, comments: tuple[str, ...]) -> _Field | No
         pos += width
     if not name or not pieces:
         return None
-    return _Field(name, pieces, comments, had_comma)
+    return _Field(name, pieces, written, comments, had_comma)
 
 
 def _read_pieces(node: Node, text: str) -> tuple[tuple[K, str], ...] | None:
@@ -205,40 +208,67 @@ def _read_pieces(node: Node, text: str) -> tuple[tuple[K, str], ...] | None:
 @dataclass(frozen=True, slots=True)
 class _Layout:
     indent: str
-    align: int  # 0: `name = value`; -1: to the entry's longest name; n: at column n
+    align: int  # 0: `name = value`; -1: `=` after the entry's longest name; n: `=` at column n
+    values_at: int = 0  # n > 0: `name =` then values from column n (as Beebe's files do)
 
 
 def _layout(doc: Document, options: FormatOptions) -> _Layout:
     """The indent and alignment: as the options say, or (auto) as most of the file's
-    entries do (a sample of up to 400 entries spread through it)."""
+    entries do (a sample of up to 400 entries spread through it): `=` aligned,
+    values aligned after `name =`, or neither."""
     indent = options.indent
     align = options.align
     if indent != AUTO and align != AUTO:
         return _Layout(str(indent), int(align))
     indents: Counter[str] = Counter()
-    aligned = unaligned = 0
+    habits: Counter[tuple[str, int]] = Counter()
     blocks = [b for _, b in doc.blocks() if b.kind is K.ENTRY]
     step = max(1, len(blocks) // 400)
     for block in blocks[::step]:
-        lines = [m for m in _FIELD_LINE.finditer(block.text)]
+        lines = list(_FIELD_LINE.finditer(block.text))
         for m in lines:
             indents[m.group(1)] += 1
-        places = {m.end(2) + len(m.group(3)) for m in lines}
-        lengths = {len(m.group(2)) for m in lines}
-        if len(lines) >= 2 and len(lengths) > 1:
-            if len(places) == 1:
-                aligned += 1
-            else:
-                unaligned += 1
-    if indent == AUTO:  # two spaces unless the file shows a habit (3 lines or more)
+        if len(lines) < 2 or len({len(m.group(2)) for m in lines}) < 2:
+            continue  # one field, or names all as long: says nothing about alignment
+        # Columns counted from where names start (the indent may change).
+        equals = {m.end(3) - 1 - m.start(2) for m in lines}
+        values = Counter(m.end() - m.start(2) for m in lines)
+        column, count = values.most_common(1)[0]
+        if len(equals) == 1:
+            habits["equals", equals.pop()] += 1
+        elif count * 2 > len(lines) and len(_lengths_at(lines, column)) > 1:
+            habits["values", column] += 1  # most values start in one column
+        else:
+            habits["none", 0] += 1
+    if indent == AUTO:  # the fallback unless the file shows a habit (3 lines or more)
         common = indents.most_common(1)
-        indent = common[0][0] if common and common[0][1] >= 3 else "  "
+        indent = common[0][0] if common and common[0][1] >= 3 else options.indent_fallback
+    values_at = 0
     if align == AUTO:
-        align = -1 if aligned > unaligned else 0
-    return _Layout(str(indent), int(align))
+        kinds = Counter({kind: 0 for kind, _ in habits})
+        for (kind, _), count in habits.items():
+            kinds[kind] += count
+        habit = kinds.most_common(1)[0][0] if kinds else "none"
+        column, count = max(
+            ((c, n) for (k, c), n in habits.items() if k == habit),
+            key=lambda x: x[1],
+            default=(0, 0),
+        )
+        # `=` aligned: in one column for the whole file, or per entry.
+        one_column = count * 4 >= kinds["equals"] * 3
+        align = (column if one_column else -1) if habit == "equals" else 0
+        values_at = column if habit == "values" else 0
+    return _Layout(str(indent), int(align), values_at)
 
 
-_FIELD_LINE = re.compile(r"^([ \t]*)([A-Za-z][\w.:+/-]*)([ \t]*)=", re.MULTILINE)
+def _lengths_at(lines: list[re.Match[str]], column: int) -> set[int]:
+    """The lengths of the names whose values start at ``column`` (values at one
+    column after names of different lengths are aligned on purpose)."""
+    return {len(m.group(2)) for m in lines if m.end() - m.start(2) == column}
+
+
+# A field line: indent, name, blanks, `=`, blanks up to where its value starts.
+_FIELD_LINE = re.compile(r"^([ \t]*)([A-Za-z][\w.:+/-]*)([ \t]*=)[ \t]*(?=\S)", re.MULTILINE)
 
 
 # -- writing ----------------------------------------------------------------------
@@ -294,8 +324,15 @@ def _quotable(content: str) -> bool:
     return True
 
 
-def _value(pieces: tuple[tuple[K, str], ...], field: str, options: FormatOptions) -> str:
-    return " # ".join(_piece(kind, text, field, options) for kind, text in pieces)
+def _value(
+    pieces: tuple[tuple[K, str], ...], field: str, options: FormatOptions, written: str = ""
+) -> str:
+    """The value: pieces joined with ` # `; as written (line breaks between its
+    pieces and all) when no option changes a piece."""
+    new = [_piece(kind, text, field, options) for kind, text in pieces]
+    if written and all(a == b for a, (_, b) in zip(new, pieces, strict=True)):
+        return written
+    return " # ".join(new)
 
 
 def _wrapped(value: str, start: int, indent: str, width: int) -> str:
@@ -326,6 +363,11 @@ def _sorted_fields(fields: tuple[_Field, ...], options: FormatOptions) -> list[_
     return sorted(fields, key=lambda f: rank.get(f.name.lower(), len(rank)))
 
 
+def _layout_only(options: FormatOptions) -> bool:
+    """Whether the options change only layout (not delimiters, case or values)."""
+    return (options.delimiter, options.type_case) == (KEEP, KEEP)
+
+
 def _write(entry: _Entry, layout: _Layout, options: FormatOptions) -> str:
     head = entry.at_text[:1] + _cased(entry.at_text[1:].strip(), options.type_case)
     if entry.kind is K.PREAMBLE:
@@ -336,18 +378,19 @@ def _write(entry: _Entry, layout: _Layout, options: FormatOptions) -> str:
             raise _Keep
         f = entry.fields[0]
         return f"{head}{entry.open}{f.name} = {_value(f.pieces, '', options)}{entry.close}"
+
     assert entry.key is not None
     if not entry.fields and not entry.trailing_comments:
         return f"{head}{entry.open}{entry.key}{entry.close}"
     fields = _sorted_fields(entry.fields, options)
     names = [_cased(f.name, options.field_case) for f in fields]
     width = max(len(n) for n in names) if names else 0
-    if layout.align > 0:
-        width = max(width, layout.align - len(layout.indent))
+    if layout.align > 0:  # `=` at that column (a longer name: one space)
+        width = layout.align - 1
     trailing = entry.comma_after_last if options.trailing_comma == KEEP else options.trailing_comma
     if not options.one_field_per_line and not any(f.comments for f in fields):
         parts = [
-            f"{n} = {_value(f.pieces, f.name.lower(), options)}"
+            f"{n} = {_value(f.pieces, f.name.lower(), options, f.written)}"
             for n, f in zip(names, fields, strict=True)
         ]
         body = ", ".join(parts) + ("," if trailing else "")
@@ -357,14 +400,18 @@ def _write(entry: _Entry, layout: _Layout, options: FormatOptions) -> str:
     lines = [f"{head}{entry.open}{entry.key},"]
     for i, (name, f) in enumerate(zip(names, fields, strict=True)):
         lines += [layout.indent + c for c in f.comments]
-        pad = " " * (width - len(name) + 1) if layout.align else " "
-        start = len(layout.indent) + len(name) + len(pad) + 2
+        if layout.values_at:
+            head = f"{name} ="
+            head += " " * max(1, layout.values_at - len(head))
+        else:
+            head = name + (" " * max(1, width - len(name) + 1) if layout.align else " ") + "= "
+        start = len(layout.indent) + len(head)
         value = _wrapped(
-            _value(f.pieces, f.name.lower(), options), start, layout.indent, options.wrap
+            _value(f.pieces, f.name.lower(), options, f.written), start, layout.indent, options.wrap
         )
         last = i == len(fields) - 1
         comma = "," if not last or trailing else ""
-        lines.append(f"{layout.indent}{name}{pad}= {value}{comma}")
+        lines.append(f"{layout.indent}{head}{value}{comma}")
     lines += [layout.indent + c for c in entry.trailing_comments]
     lines.append(entry.close)
     return "\n".join(lines)
@@ -379,6 +426,8 @@ def format_block(block: Block, layout: _Layout, options: FormatOptions) -> str:
     entry = _read(block)
     if entry is None:
         return block.text
+    if entry.kind in (K.STRING, K.PREAMBLE) and _layout_only(options):
+        return block.text  # `@string`s and `@preamble`s keep their layout (often aligned)
     try:
         return _write(entry, layout, options)
     except _Keep:

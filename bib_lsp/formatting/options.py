@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,9 @@ MAX_INDENT = 16
 @dataclass(frozen=True)
 class FormatOptions:
     indent: str = AUTO  # "auto" (the file's), or the text of one level: "  ", "\t"
-    align: int | str = AUTO  # "auto", 0 (off), -1 (to the longest name) or a column
+    # "auto", 0 (off), -1 (after each entry's longest name), or n: `=` n characters
+    # after where names start (the same in every entry)
+    align: int | str = AUTO
     one_field_per_line: bool = True
     trailing_comma: bool | str = KEEP  # True, False or "keep" (per entry, as written)
     delimiter: str = KEEP  # "keep", "braces", "quotes"
@@ -44,7 +46,7 @@ class FormatOptions:
     wrap: int = 0  # wrap long values at this column (0: never)
     page_dashes: bool = False  # `pages = {1-5}` becomes `{1--5}`
     strip_double_braces: bool = False  # `{{Title}}` becomes `{Title}`
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    indent_fallback: str = "  "  # the "auto" indent when the file shows no habit
 
 
 # Settings names (camelCase on the wire, snake_case in TOML) to fields.
@@ -153,7 +155,7 @@ def _check(target: str, value: object) -> object:
 
 
 def option_names() -> list[str]:
-    return [f.name for f in fields(FormatOptions) if f.name != "extra"]
+    return [f.name for f in fields(FormatOptions) if f.name != "indent_fallback"]
 
 
 CONFIG_FILES = ("bib-lsp.toml", "pyproject.toml")

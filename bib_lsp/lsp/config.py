@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bib_lsp.features.citation import DEFAULT_STYLE, StyleError, style_path
+from bib_lsp.formatting.options import FormatOptions, parse_options
 from bib_lsp.rules import DIALECTS, RuleOptions
 from bib_lsp.rules.suppression import known_codes
 from bib_lsp.syntax.tree import Severity
@@ -29,6 +30,7 @@ class Settings:
     ignore: frozenset[str] = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     citation_style: str = DEFAULT_STYLE
+    format: FormatOptions = field(default_factory=FormatOptions)
 
     @property
     def rule_options(self) -> RuleOptions:
@@ -69,7 +71,11 @@ def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings,
         ignore = _ignore(diagnostics, ignore, problems)
         severity = _severity(diagnostics, severity, problems)
     style = _style(data.get("citation"), base.citation_style, problems)
-    return Settings(dialect, debounce, ignore, severity, style), problems
+    formatting, format_problems = parse_options(
+        data.get("format"), f"{SECTION}.format", base.format
+    )
+    problems += format_problems
+    return Settings(dialect, debounce, ignore, severity, style, formatting), problems
 
 
 def _style(raw: object, current: str, problems: list[str]) -> str:

@@ -53,7 +53,7 @@ def test_options_from_the_nearest_config_file(tmp_path: Path) -> None:
     # A bib-lsp.toml nearer the file wins.
     (sub / "bib-lsp.toml").write_text('[format]\nindent = "tab"\n')
     assert main(["format", str(path)]) == 0
-    assert path.read_text(encoding="utf-8").startswith("@article{k,\n\ttitle = {T},")
+    assert path.read_text(encoding="utf-8").startswith("@article{k,\n\ttitle = {T},\n\tyear  =")
 
 
 def test_bad_configuration_is_a_clear_usage_error(tmp_path: Path) -> None:

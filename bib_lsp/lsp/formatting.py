@@ -1,0 +1,48 @@
+"""`textDocument/formatting` and `rangeFormatting`: the formatter's minimal edits
+as LSP text edits. Options come from the `format` settings; the client's own
+formatting options (tab size, spaces) give the indent when the settings leave it
+to "auto" and the file shows no habit of its own."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lsprotocol import types as lsp
+
+from bib_lsp.document import Document
+from bib_lsp.formatting import FormatOptions, format_edits
+from bib_lsp.lsp import convert
+from bib_lsp.text import PositionEncoding
+
+
+def _options(settings: FormatOptions, client: lsp.FormattingOptions) -> FormatOptions:
+    if settings.indent != "auto":
+        return settings
+    fallback = "\t" if not client.insert_spaces else " " * max(0, min(client.tab_size, 16))
+    return replace(settings, indent_fallback=fallback)
+
+
+def formatting(
+    doc: Document,
+    settings: FormatOptions,
+    client: lsp.FormattingOptions,
+    encoding: PositionEncoding,
+    within: lsp.Range | None = None,
+) -> list[lsp.TextEdit]:
+    span = None
+    if within is not None:
+        r = convert.from_range(within)
+        span = (doc.offset(r.start, encoding), doc.offset(r.end, encoding))
+    edits = format_edits(doc, _options(settings, client), span)
+    out = []
+    for edit in edits:
+        a, b = doc.position(edit.start, encoding), doc.position(edit.end, encoding)
+        out.append(
+            lsp.TextEdit(
+                range=lsp.Range(
+                    lsp.Position(a.line, a.character), lsp.Position(b.line, b.character)
+                ),
+                new_text=edit.text,
+            )
+        )
+    return out
