@@ -18,13 +18,14 @@ from typing import Any
 
 from bib_lsp.document import Document
 from bib_lsp.features.citation import escape_markdown, render
-from bib_lsp.features.completion import KEY_FIELDS, describe_field, describe_type
+from bib_lsp.features.completion import describe_field, describe_type
+from bib_lsp.features.places import PlaceKind, place_at
 from bib_lsp.model.csl import Sources, document_sources, to_csl
 from bib_lsp.model.index import BibIndex
 from bib_lsp.model.latex import to_text
 from bib_lsp.model.macros import MONTH_NAMES, predefined_text
 from bib_lsp.syntax.kinds import SyntaxKind as K
-from bib_lsp.syntax.views import Entry, Field, entry_view
+from bib_lsp.syntax.views import Entry, entry_view
 from bib_lsp.workspace import MacroDef
 
 MAX_PROBLEMS = 3  # shown under a preview; the rest are counted
@@ -51,48 +52,25 @@ class HoverContext:
 
 
 def hover(doc: Document, offset: int, context: HoverContext) -> Hover | None:
-    located = doc.block_at(offset)
-    if located is None:
+    place = place_at(doc, offset)
+    if place is None:
         return None
-    start, block = located
-    if block.kind is K.JUNK_BLOCK or offset >= start + len(block.text):
-        return None
-    entry = entry_view(block, start)
-    if entry is None:
-        return None
-    if entry.type_span is not None and _inside(offset, entry.type_span.start, entry.type_span.end):
+    entry, kind = place.entry, place.kind
+    if kind is PlaceKind.TYPE:
         text = _type_text(entry, context.dialect)
-        return Hover(text, entry.type_span.start, entry.type_span.end) if text else None
-    if entry.kind is K.ENTRY and _on_head(entry, offset):
-        span = entry.key_span or entry.type_span
-        assert span is not None
-        return Hover(_preview(entry, doc, context), span.start, span.end)
-    for f in entry.fields:
-        if _inside(offset, f.name_span.start, f.name_span.end):
-            if entry.kind is K.STRING:  # a macro being defined
-                text = _macro_text(f.name, doc, context)
-                users = len(context.index.holders["use"].get(f.name_lower, ()))
-                text += f"\n\nUsed by {users} entr{'y' if users == 1 else 'ies'} of this file."
-                return Hover(text, f.name_span.start, f.name_span.end)
-            text = describe_field(f.name_lower, context.dialect, entry.type_lower)
-            return Hover(text, f.name_span.start, f.name_span.end) if text else None
-        if f.value is not None and _inside(offset, f.value.span.start, f.value.span.end):
-            return _in_value(doc, entry, f, offset, context)
-    return None
-
-
-def _inside(offset: int, start: int, end: int) -> bool:
-    return start <= offset <= end and start < end
-
-
-def _on_head(entry: Entry, offset: int) -> bool:
-    """On the key, or between `@` and the end of the key's line (before the first
-    field)."""
-    if entry.key_span is not None and _inside(offset, entry.key_span.start, entry.key_span.end):
-        return True
-    first = entry.fields[0].span.start if entry.fields else entry.span.end
-    head_end = entry.key_span.end if entry.key_span is not None else first
-    return entry.span.start <= offset <= min(head_end, first)
+    elif kind is PlaceKind.HEAD:
+        text = _preview(entry, doc, context)
+    elif kind is PlaceKind.MACRO_NAME:  # a macro being defined
+        text = _macro_text(place.name, doc, context)
+        users = len(context.index.holders["use"].get(place.name.lower(), ()))
+        text += f"\n\nUsed by {users} entr{'y' if users == 1 else 'ies'} of this file."
+    elif kind is PlaceKind.FIELD_NAME:
+        text = describe_field(place.name.lower(), context.dialect, entry.type_lower)
+    elif kind is PlaceKind.MACRO:
+        text = _macro_text(place.name, doc, context)
+    else:
+        return _referenced(doc, place.name, place.start, context)
+    return Hover(text, place.start, place.end) if text else None
 
 
 _SPECIAL = {
@@ -134,21 +112,6 @@ def _preview(entry: Entry, doc: Document, context: HoverContext) -> str:
     return "\n".join(lines)
 
 
-def _in_value(
-    doc: Document, entry: Entry, f: Field, offset: int, context: HoverContext
-) -> Hover | None:
-    assert f.value is not None
-    for piece in f.value.pieces:
-        if not _inside(offset, piece.span.start, piece.span.end):
-            continue
-        if piece.kind is K.MACRO:
-            text = _macro_text(piece.text, doc, context)
-            return Hover(text, piece.span.start, piece.span.end)
-        if piece.kind in (K.BRACED, K.QUOTED) and f.name_lower in KEY_FIELDS:
-            return _referenced(doc, piece.text, piece.span.start, offset, context)
-    return None
-
-
 def _macro_text(name: str, doc: Document, context: HoverContext) -> str:
     lower = name.lower()
     holders = context.index.strings.get(lower)
@@ -180,21 +143,8 @@ def _macro_markdown(name: str, source: str, expansion: str, where: str) -> str:
     return f"```bibtex\n@string{{{name} = {shown}}}\n```\n\n{printed}\n\nDefined in {where}."
 
 
-def _referenced(
-    doc: Document, text: str, piece_start: int, offset: int, context: HoverContext
-) -> Hover | None:
-    """The key under the cursor in a braced list of keys, and its entry's preview."""
-    inner = offset - piece_start - 1
-    body = text[1:-1] if len(text) > 1 else ""
-    if not 0 <= inner <= len(body):
-        return None
-    left = body.rfind(",", 0, inner) + 1
-    right = body.find(",", inner)
-    right = len(body) if right < 0 else right
-    key = body[left:right].strip()
-    if not key:
-        return None
-    start = piece_start + 1 + left + (len(body[left:right]) - len(body[left:right].lstrip()))
+def _referenced(doc: Document, key: str, start: int, context: HoverContext) -> Hover | None:
+    """The preview of the entry a key in a reference field names."""
     holders = context.index.keys.get(key.lower())
     if not holders:
         return Hover(f"No entry has the key `{key}` in this file.", start, start + len(key))
