@@ -478,13 +478,20 @@ class _Piece:
 def _pieces(doc: Document, options: FormatOptions, layout: _Layout) -> list[_Piece]:
     blocks = list(doc.blocks())
     out: list[_Piece] = []
+    # Each block's result is kept on it for these options: formatting again after
+    # an edit (format on save) only writes the blocks the edit replaced.
+    key = f"format:{layout!r}:{options!r}"
+
+    def formatted(block: Block) -> str:
+        return format_block(block, layout, options)
+
     for i, (start, block) in enumerate(blocks):
         if block.kind is K.JUNK_BLOCK:
             before = _trailing_breaks(out[-1].text) if out else -1
             after = i < len(blocks) - 1
             out.append(_Piece(start, block, _between(block.text, before, after, options)))
         else:
-            out.append(_Piece(start, block, format_block(block, layout, options)))
+            out.append(_Piece(start, block, block.cached(key, formatted)))
     # Two blocks side by side (no free text between them): line breaks between.
     wanted = 1 if options.blank_lines == KEEP else int(options.blank_lines) + 1
     fixed: list[_Piece] = []
