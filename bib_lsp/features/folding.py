@@ -2,11 +2,12 @@
 long values, runs of comment lines (`%` lines inside entries, free text between
 entries) and `@comment` blocks.
 
-Folds are computed per block, block-relative, and cached on the block. A fold
-goes from just after an opening delimiter to just before the closing one, so
-that a client that folds inside lines shows `@article{…}`; ``keep_last_line``
-tells a client that folds whole lines only to stop a line earlier (the closing
-delimiter starts its line, or a field follows the value on it).
+Folds are computed per block, block-relative (the server keeps what it sends per
+block: ``lsp/navigation.py``). A fold goes from just after an opening delimiter
+to just before the closing one, so that a client that folds inside lines shows
+`@article{…}`; ``keep_last_line`` tells a client that folds whole lines only to
+stop a line earlier (the closing delimiter starts its line, or a field follows
+the value on it).
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ class Fold:
 
 
 def block_folds(block: Block) -> list[Fold]:
-    """The block's folds, block-relative, in order of their starts (cached)."""
-    return block.cached("folds", _folds)
+    """The block's folds, block-relative, in order of their starts."""
+    return _folds(block)
 
 
 def document_folds(doc: Document) -> list[Fold]:

@@ -4,7 +4,7 @@ JSTOR, handles, PubMed, Google Books, as biblatex links them.
 
 A link covers the value's text without its delimiters; only literal values
 link (not macros). LaTeX escapes (`\\_`, `\\%`, `\\#`, `\\&`, `\\~`) are undone
-and braces dropped in the target. Links are computed per block and cached.
+and braces dropped in the target. Links are computed per block, block-relative.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ class Link:
 
 
 def block_links(block: Block) -> list[Link]:
-    """The block's links, block-relative (cached)."""
-    return block.cached("links", _links)
+    """The block's links, block-relative."""
+    return _links(block)
 
 
 def document_links(doc: Document) -> list[Link]:

@@ -1,7 +1,8 @@
 """Semantic highlighting of a `.bib` file (no LSP types here): what each piece
 of text is, read from the green tree.
 
-Per block, block-relative and cached on the block: a flat list of
+Per block, block-relative (the server keeps what it sends per block:
+``lsp/navigation.py``): a flat list of
 ``start, length, type, modifiers`` (code points; types index ``TOKEN_TYPES``,
 modifiers are bits of ``TOKEN_MODIFIERS``), in order, none across a line break
 (a multi-line value gives one token per line), so that clients without
@@ -50,8 +51,8 @@ _FIELD, _VALUE = K.FIELD, K.VALUE
 
 
 def block_tokens(block: Block) -> list[int]:
-    """The block's tokens (see the module's documentation), cached."""
-    return block.cached("semantic", _tokens)
+    """The block's tokens (see the module's documentation)."""
+    return _tokens(block)
 
 
 def _tokens(block: Block) -> list[int]:

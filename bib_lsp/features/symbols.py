@@ -1,12 +1,12 @@
 """The outline of a `.bib` file (no LSP types here): its entries with their
 fields, the macros its `@string`s define, its `@preamble`s and `@comment`s.
 
-Symbols are computed per block with offsets relative to the block's start and
-cached on the block, so that an outline after an edit costs the blocks the edit
-touched. Titles are shown with their LaTeX decoded (``model.latex.to_text``);
-decoding through pylatexenc costs about 0.2 ms a title, so a request decodes
-those within a time budget and shows the rest roughly cleaned, to be decoded by
-the next requests (a 50,000-entry file has some 18,000 such titles).
+Symbols are computed per block with offsets relative to the block's start (the
+server keeps what it sends per block: ``lsp/navigation.py``). Titles are shown
+with their LaTeX decoded (``model.latex.to_text``); decoding through pylatexenc
+costs about 0.2 ms a title, so a request decodes those within a time budget and
+shows the rest roughly cleaned (``Decoder.rough`` counts them), to be decoded by
+later requests (a 50,000-entry file has some 18,000 such titles).
 """
 
 from __future__ import annotations
@@ -102,19 +102,11 @@ def shorten(text: str, limit: int) -> str:
 def block_symbols(
     block: Block, decoder: Decoder | None = None, fields: bool = True
 ) -> list[Symbol]:
-    """The block's symbols, block-relative, cached on the block (entries with
-    their fields as children, or without when not ``fields``). Symbols with a
-    title decoded roughly are computed again while ``decoder`` has time left."""
-    key = "symbols" if fields else "symbols-bare"
-    found = block.cache.get(key)
-    decoder = decoder if decoder is not None else Decoder(budget=float("inf"))
-    if found is not None and (not found[1] or not decoder.in_time):
-        symbols: list[Symbol] = found[0]
-        return symbols
-    rough = decoder.rough
-    symbols = _symbols(block, decoder, fields)
-    block.cache[key] = (symbols, decoder.rough != rough)
-    return symbols
+    """The block's symbols, block-relative: entries with their fields as
+    children, or without them when not ``fields``."""
+    if block.kind is K.JUNK_BLOCK:
+        return []
+    return _symbols(block, decoder if decoder is not None else Decoder(float("inf")), fields)
 
 
 def document_symbols(
@@ -124,8 +116,7 @@ def document_symbols(
     decoder = Decoder(budget)
     out: list[Symbol] = []
     for start, block in doc.blocks():
-        if block.kind is not K.JUNK_BLOCK:
-            out += [s.shifted(start) for s in block_symbols(block, decoder, fields)]
+        out += [s.shifted(start) for s in block_symbols(block, decoder, fields)]
     return out
 
 

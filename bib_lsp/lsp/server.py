@@ -30,7 +30,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from bib_lsp import __version__
 from bib_lsp.document import ChunkFindings, Document, TextChange
 from bib_lsp.features.citation import DEFAULT_STYLE, StyleError, load_style
-from bib_lsp.lsp import actions, completion, convert, hover
+from bib_lsp.lsp import actions, completion, convert, hover, navigation
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
 from bib_lsp.lsp.workspace import WorkspaceFiles, folders_of, uri_path
 from bib_lsp.rules import Checker
@@ -706,6 +706,81 @@ def create_server() -> BibLanguageServer:
 
         return hover.hover_at(params, doc, checker, ls.encoding, ls.citation_style(), elsewhere)
 
+    # -- navigation and structure (lsp/navigation.py) ------------------------------
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, lsp.DocumentSymbolOptions(label="bib-lsp"))
+    @guarded(_no_items)
+    def document_symbol(ls: BibLanguageServer, params: lsp.DocumentSymbolParams) -> Any:
+        uri = params.text_document.uri
+        doc = ls.documents.get(uri)
+        if doc is None:
+            return _no_items()
+        tree = navigation.hierarchical(ls.client_capabilities)
+        fields = ls.checkers[uri].index.entry_count <= navigation.FIELDS_UP_TO
+        return RawJson(navigation.document_symbols(doc, ls.encoding, tree, fields))
+
+    @server.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
+    @guarded(_no_items)
+    def folding_range(ls: BibLanguageServer, params: lsp.FoldingRangeParams) -> Any:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return _no_items()
+        client = navigation.folding_client(ls.client_capabilities)
+        return RawJson(navigation.folding_ranges(doc, ls.encoding, client))
+
+    @server.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)
+    @guarded(_no_items)
+    def selection_range(ls: BibLanguageServer, params: lsp.SelectionRangeParams) -> Any:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return _no_items()
+        return navigation.selection(doc, params.positions, ls.encoding)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    @guarded(_no_definition)
+    def goto_definition(ls: BibLanguageServer, params: lsp.DefinitionParams) -> Any:
+        uri = params.text_document.uri
+        doc = ls.documents.get(uri)
+        if doc is None:
+            return None
+        open_documents = {u: (d, ls.checkers[u].index) for u, d in ls.documents.items()}
+        return navigation.goto_definition(
+            doc,
+            ls.checkers[uri].index,
+            params.position,
+            ls.encoding,
+            navigation.link_support(ls.client_capabilities),
+            uri,
+            ls.files.macros_elsewhere(uri, open_documents),
+            open_documents,
+        )
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_DOCUMENT_LINK, lsp.DocumentLinkOptions(resolve_provider=False)
+    )
+    @guarded(_no_items)
+    def document_link(ls: BibLanguageServer, params: lsp.DocumentLinkParams) -> Any:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return _no_items()
+        tooltips = navigation.tooltips(ls.client_capabilities)
+        return RawJson(navigation.document_links(doc, ls.encoding, tooltips))
+
+    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, navigation.LEGEND)
+    @guarded(_no_tokens)
+    def semantic_tokens_full(ls: BibLanguageServer, params: lsp.SemanticTokensParams) -> Any:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return _no_tokens()
+        return RawJson(navigation.semantic_tokens(doc, ls.encoding))
+
+    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, navigation.LEGEND)
+    @guarded(_no_tokens)
+    def semantic_tokens_range(ls: BibLanguageServer, params: lsp.SemanticTokensRangeParams) -> Any:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return _no_tokens()
+        return RawJson(navigation.semantic_tokens(doc, ls.encoding, params.range))
+
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
         lsp.CodeActionOptions(code_action_kinds=actions.KINDS, resolve_provider=False),
@@ -754,6 +829,18 @@ def _no_hover() -> lsp.Hover | None:
 
 def _no_actions() -> list[lsp.CodeAction]:
     return []
+
+
+def _no_items() -> list[Any]:
+    return []
+
+
+def _no_definition() -> None:
+    return None
+
+
+def _no_tokens() -> lsp.SemanticTokens:
+    return lsp.SemanticTokens(data=[])
 
 
 def _empty_report() -> Any:
