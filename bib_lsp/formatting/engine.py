@@ -240,9 +240,10 @@ def _layout(doc: Document, options: FormatOptions) -> _Layout:
             habits["values", column] += 1  # most values start in one column
         else:
             habits["none", 0] += 1
-    if indent == AUTO:  # the fallback unless the file shows a habit (3 lines or more)
+    if indent == AUTO:  # the file's habit: most of its field lines, two at least
         common = indents.most_common(1)
-        indent = common[0][0] if common and common[0][1] >= 3 else options.indent_fallback
+        usual = bool(common) and common[0][1] >= 2 and common[0][1] * 2 > indents.total()
+        indent = common[0][0] if usual else options.indent_fallback
     values_at = 0
     if align == AUTO:
         kinds = Counter({kind: 0 for kind, _ in habits})

@@ -30,7 +30,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from bib_lsp import __version__
 from bib_lsp.document import ChunkFindings, Document, TextChange
 from bib_lsp.features.citation import DEFAULT_STYLE, StyleError, load_style
-from bib_lsp.lsp import actions, completion, convert, hover, navigation
+from bib_lsp.lsp import actions, completion, convert, formatting, hover, navigation
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
 from bib_lsp.lsp.workspace import WorkspaceFiles, folders_of, uri_path
 from bib_lsp.rules import Checker
@@ -781,6 +781,28 @@ def create_server() -> BibLanguageServer:
             return _no_tokens()
         return RawJson(navigation.semantic_tokens(doc, ls.encoding, params.range))
 
+    @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+    @guarded(_no_edits)
+    def format_document(
+        ls: BibLanguageServer, params: lsp.DocumentFormattingParams
+    ) -> list[lsp.TextEdit]:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return []
+        return formatting.formatting(doc, ls.settings.format, params.options, ls.encoding)
+
+    @server.feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
+    @guarded(_no_edits)
+    def format_range(
+        ls: BibLanguageServer, params: lsp.DocumentRangeFormattingParams
+    ) -> list[lsp.TextEdit]:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return []
+        return formatting.formatting(
+            doc, ls.settings.format, params.options, ls.encoding, params.range
+        )
+
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
         lsp.CodeActionOptions(code_action_kinds=actions.KINDS, resolve_provider=False),
@@ -825,6 +847,10 @@ def _no_completions() -> lsp.CompletionList:
 
 def _no_hover() -> lsp.Hover | None:
     return None
+
+
+def _no_edits() -> list[lsp.TextEdit]:
+    return []
 
 
 def _no_actions() -> list[lsp.CodeAction]:
