@@ -116,7 +116,11 @@ def _value(out: list[int], text: str, node: Node, pos: int, keys: bool) -> None:
             end = pos + width
             if keys:
                 _keys(out, text, pos, end)
-            elif text.find("\n", pos, end) < 0 and text.find("\r", pos, end) < 0:
+            elif (
+                text.find("\n", pos, end) < 0
+                and text.find("\r", pos, end) < 0
+                and not text[end - 1].isspace()  # (an unclosed piece may end in blanks)
+            ):
                 out += (pos, width, STRING, 0)
             else:
                 _lines(out, text, pos, end, STRING, 0)
