@@ -30,16 +30,9 @@ from server_bench import tugboat_file
 from bib_lsp.document.io import read_bib
 from bib_lsp.formatting import FormatOptions, format_text
 from tests.format.meaning import meaning
+from tests.format.test_corpus import OPTION_SETS
 
-EVERYTHING = FormatOptions(
-    align=-1,
-    delimiter="braces",
-    type_case="lower",
-    field_case="lower",
-    blank_lines=1,
-    sort_fields="standard",
-    trailing_comma=True,
-)
+EVERYTHING = OPTION_SETS["everything"]
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> tuple[int, list[str]]:

@@ -26,6 +26,7 @@ from bib_lsp.fixes import Edit
 from bib_lsp.formatting.options import AUTO, KEEP, FormatOptions
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import is_one_group
 from bib_lsp.syntax.tree import Node
 
 # The order `sort_fields = "standard"` puts fields in (others follow, as they were).
@@ -285,7 +286,7 @@ def _piece(kind: K, text: str, field: str, options: FormatOptions) -> str:
     content = text[1:-1]
     # `{{Title}}`: the inner braces protect the whole value; `{{\em x}}` is left
     # (braces starting with a command are a "special character" to BibTeX).
-    while options.strip_double_braces and _one_group(content) and content[1:2] != "\\":
+    while options.strip_double_braces and is_one_group(content) and content[1:2] != "\\":
         content = content[1:-1]
     if options.page_dashes and field in ("pages", "pagetotal"):
         content = _PAGE_HYPHEN.sub("--", content)
@@ -298,19 +299,6 @@ def _piece(kind: K, text: str, field: str, options: FormatOptions) -> str:
 
 
 _PAGE_HYPHEN = re.compile(r"(?<=[0-9A-Za-z])\s*(?:-|\u2013|--)\s*(?=[0-9A-Za-z])")
-
-
-def _one_group(content: str) -> bool:
-    """Whether ``content`` is one `{...}` group (the outer braces match)."""
-    if len(content) < 2 or content[0] != "{" or content[-1] != "}":
-        return False
-    depth = 0
-    for i, c in enumerate(content):
-        depth += c == "{"
-        depth -= c == "}"
-        if depth == 0 and i < len(content) - 1:
-            return False
-    return True
 
 
 def _quotable(content: str) -> bool:

@@ -30,6 +30,7 @@ from bib_lsp.model.latex import to_text
 from bib_lsp.model.macros import MONTH_NAMES, predefined_text
 from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES, BIBLATEX_TYPE_ALIASES
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import is_one_group
 from bib_lsp.syntax.views import Entry, Value
 
 CSL = dict[str, Any]
@@ -443,7 +444,7 @@ def names(latex: str) -> list[CSL]:
         written = written.strip()
         if not written or written == "others":
             continue
-        if _one_group(written):
+        if is_one_group(written):
             out.append({"literal": to_text(written)})
             continue
         try:
@@ -467,19 +468,6 @@ def names(latex: str) -> list[CSL]:
         if person:
             out.append(person)
     return out
-
-
-def _one_group(text: str) -> bool:
-    """Whether the text is a single `{...}` group."""
-    if not (text.startswith("{") and text.endswith("}")):
-        return False
-    depth = 0
-    for i, c in enumerate(text):
-        depth += c == "{"
-        depth -= c == "}"
-        if depth == 0 and i < len(text) - 1:
-            return False
-    return True
 
 
 # -- dates ----------------------------------------------------------------------------

@@ -59,6 +59,20 @@ FAST_FIELD_RE = re.compile(
 )
 
 
+def is_one_group(text: str) -> bool:
+    """Whether the text is a single ``{...}`` group: its first brace closes at its
+    last character."""
+    if len(text) < 2 or text[0] != "{" or text[-1] != "}":
+        return False
+    depth = 0
+    for i, c in enumerate(text):
+        depth += c == "{"
+        depth -= c == "}"
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
 def group_is_closed(text: str) -> bool:
     """Whether a ``{...}`` or ``"..."`` piece as the parser cut it ends with its own
     closing delimiter (the last character alone does not tell: ``{a {b}`` is open)."""
