@@ -76,3 +76,17 @@ def test_crlf_and_latin1_files_keep_their_line_breaks_and_encoding(tmp_path: Pat
     assert path.read_bytes() == "@misc{k,\r\n  title = {Z\xfcrich},\r\n  year = 1\r\n}\r\n".encode(
         "latin-1"
     )
+
+
+def test_the_shipped_sample_is_formatted_and_broken_one_keeps_its_broken_entry() -> None:
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    assert run([str(examples / "sample.bib")], check=True)[0] == 0
+    broken = (examples / "broken.bib").read_text(encoding="utf-8")
+    status, diff, _ = run([str(examples / "broken.bib")], diff=True)
+    assert status == 0
+    removed = [
+        line[1:] for line in diff.splitlines() if line.startswith("-") and line[1:4] != "-- "
+    ]
+    # The entry whose brace is never closed is not touched.
+    unclosed = broken[broken.index("@") : broken.index("@", broken.index("@") + 1)]
+    assert not any(line and line in unclosed for line in removed if line.strip())
