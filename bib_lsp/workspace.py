@@ -1,6 +1,7 @@
 """The `.bib` files of the workspace folders, each summarised for what other files
 need from it: the `@string` macros it defines (a project often keeps its journal
-abbreviations in a file of their own).
+abbreviations in a file of their own) and its entries (key, type, a short title,
+where the key is), for workspace symbols, references and renaming.
 
 Finding and reading the files is slow (a folder may hold thousands of them, and a
 file 50,000 entries): the server does it off the request path and keeps the
@@ -17,16 +18,18 @@ from pathlib import Path
 
 from bib_lsp.document.io import read_bib
 from bib_lsp.model.csl import Sources
+from bib_lsp.model.latex import to_text
 from bib_lsp.syntax.block import SyntaxTree
 from bib_lsp.syntax.kinds import SyntaxKind as K
-from bib_lsp.syntax.views import Field, Value, entry_view
+from bib_lsp.syntax.views import Entry, Field, Value, entry_view
 from bib_lsp.text import LineIndex
 
 MAX_FILES = 5000  # .bib files read per workspace folder
 MAX_BYTES = 64 * 1024 * 1024  # larger files are left out
 # Folders never searched: tools' caches and dependencies, not the user's files.
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "build"})
-_STRING = re.compile(r"@\s*string", re.IGNORECASE)
+TITLE_LENGTH = 80  # a summary's titles are cut to this many characters
+_BRACES = re.compile(r"[{}]")
 
 
 def written(value: Value) -> str:
@@ -41,6 +44,22 @@ class MacroDef:
     path: str
     line: int  # 0-based line of the name
     expansion: str = ""  # its LaTeX text, the file's own macros expanded
+    lead: str = ""  # the text of its line before the name (for the column)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryDef:
+    key: str  # as written
+    type: str  # lower-case
+    title: str  # short and decoded (see ``short_title``)
+    path: str
+    line: int  # 0-based line of the key
+    lead: str  # the text of that line before the key: its column in any encoding
+
+    @property
+    def character(self) -> int:
+        """The key's column in code points."""
+        return len(self.lead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +67,7 @@ class FileSummary:
     path: str
     macros: dict[str, MacroDef] = field(default_factory=dict)  # by lower-case name
     stamp: tuple[int, int] = (0, 0)  # the file's modification time (ns) and size when read
+    entries: tuple[EntryDef, ...] = ()  # in text order
 
 
 def stamp(path: str) -> tuple[int, int] | None:
@@ -59,15 +79,38 @@ def stamp(path: str) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
+def short_title(entry: Entry) -> str:
+    """The entry's title as text, cheaply: decoded when it has no command (a
+    backslash), else only its braces dropped; cut to ``TITLE_LENGTH``."""
+    for f in entry.fields:
+        if f.name_lower == "title" and f.value is not None:
+            raw = written(f.value)
+            text = to_text(raw) if "\\" not in raw else " ".join(_BRACES.sub("", raw).split())
+            return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1] + "…"
+    return ""
+
+
+def lead_of(lines: LineIndex, offset: int) -> tuple[int, str]:
+    """The line of ``offset`` and the text of that line before it."""
+    line = lines.line_of(offset)
+    return line, lines.slice(lines.line_start(line), offset)
+
+
 def summarise_text(path: str, text: str, when: tuple[int, int] = (0, 0)) -> FileSummary:
     macros: dict[str, MacroDef] = {}
-    if not _STRING.search(text):  # most files define none: no parsing needed
-        return FileSummary(path, macros, when)
     tree = SyntaxTree(text)
     lines = LineIndex(text)
     values: dict[str, Value] = {}
     found: list[tuple[str, Field]] = []
+    entries: list[EntryDef] = []
     for start, block in zip(tree.starts, tree.blocks, strict=True):
+        if block.kind is K.ENTRY:
+            entry = entry_view(block, start)
+            if entry is not None and entry.key and entry.key_span is not None:
+                line, lead = lead_of(lines, entry.key_span.start)
+                title = short_title(entry)
+                entries.append(EntryDef(entry.key, entry.type_lower, title, path, line, lead))
+            continue
         if block.kind is not K.STRING:
             continue
         entry = entry_view(block, start)
@@ -78,10 +121,10 @@ def summarise_text(path: str, text: str, when: tuple[int, int] = (0, 0)) -> File
     sources = Sources(values.get, lambda key: None, "biblatex")
     for name, f in found:
         assert f.value is not None
-        line = lines.line_of(f.name_span.start)
+        line, lead = lead_of(lines, f.name_span.start)
         expansion = sources.macro_text(name)
-        macros[name] = MacroDef(f.name, written(f.value), path, line, expansion)
-    return FileSummary(path, macros, when)
+        macros[name] = MacroDef(f.name, written(f.value), path, line, expansion, lead)
+    return FileSummary(path, macros, when, entries=tuple(entries))
 
 
 def summarise(path: str) -> FileSummary | None:
@@ -113,11 +156,18 @@ def changed_files(
 def find_bib_files(folder: str, limit: int = MAX_FILES) -> list[str]:
     """The `.bib` files under ``folder`` (hidden and tool folders skipped, links
     not followed), at most ``limit``, in a stable order."""
+    return find_files(folder, (".bib",), limit)
+
+
+def find_files(folder: str, suffixes: tuple[str, ...], limit: int = MAX_FILES) -> list[str]:
+    """The files under ``folder`` whose lower-case names end with one of
+    ``suffixes`` (hidden and tool folders skipped, links not followed), at most
+    ``limit``, in a stable order."""
     found: list[str] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(files):
-            if name.lower().endswith(".bib"):
+            if name.lower().endswith(suffixes):
                 found.append(os.path.join(root, name))
                 if len(found) >= limit:
                     return found
@@ -151,3 +201,14 @@ class Workspace:
                 if name.startswith(prefix) and name not in seen:
                     seen.add(name)
                     yield macro
+
+    def entry(self, key: str, skip: frozenset[str] = frozenset()) -> EntryDef | None:
+        """The first entry with ``key`` (compared case-insensitively) in the files
+        but those in ``skip``, in the order of the files' paths."""
+        wanted = key.lower()
+        for path in sorted(self.files):
+            if path not in skip:
+                for entry in self.files[path].entries:
+                    if entry.key.lower() == wanted:
+                        return entry
+        return None

@@ -82,3 +82,43 @@ def test_changed_files_are_told_apart_by_time_and_size(tmp_path: Path) -> None:
     changed, gone = changed_files([str(tmp_path)], workspace.stamps())
     assert sorted(Path(p).name for p in changed) == ["a.bib", "c.bib"]
     assert [Path(p).name for p in gone] == ["b.bib"]
+
+
+def test_a_summary_holds_each_entry_with_its_key_place_and_short_title() -> None:
+    text = (
+        "@string{j = {J}}\n"
+        "@Article{doe99,\n  title = {The {Sum} of---Parts},\n}\n"
+        "  @book{ röe:2000, title = {\\emph{Über} {Alles}}}\n"
+        "@misc{nokey}\n@misc{, title = {x}}\n"
+        f"@misc{{long, title = {{{'word ' * 30}}}}}\n"
+    )
+    summary = summarise_text("/w/e.bib", text)
+    assert set(summary.macros) == {"j"}
+    doe, roe, nokey, long = summary.entries
+    assert (doe.key, doe.type, doe.title, doe.line, doe.character) == (
+        "doe99",
+        "article",
+        "The Sum of—Parts",
+        1,
+        9,
+    )
+    assert (roe.key, roe.title, roe.line, roe.lead) == (
+        "röe:2000",
+        "\\emphÜber Alles",
+        4,
+        "  @book{ ",
+    )
+    assert (nokey.key, nokey.title) == ("nokey", "")
+    assert len(long.title) == 80 and long.title.endswith("…")
+    assert summary.macros["j"].lead == "@string{"
+
+
+def test_workspace_entries_by_key_in_any_case_skipping_open_files() -> None:
+    workspace = Workspace()
+    workspace.update(summarise_text("/w/a.bib", "@misc{Doe99}\n"))
+    workspace.update(summarise_text("/w/b.bib", "@misc{doe99}\n"))
+    found = workspace.entry("DOE99")
+    assert found is not None and (found.key, found.path) == ("Doe99", "/w/a.bib")
+    found = workspace.entry("doe99", frozenset({"/w/a.bib"}))
+    assert found is not None and found.path == "/w/b.bib"
+    assert workspace.entry("roe") is None

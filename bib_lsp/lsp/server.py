@@ -18,7 +18,7 @@ import json
 import logging
 import re
 import traceback
-from collections.abc import Callable, Generator
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
@@ -30,9 +30,18 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from bib_lsp import __version__
 from bib_lsp.document import ChunkFindings, Document, TextChange
 from bib_lsp.features.citation import DEFAULT_STYLE, StyleError, load_style
-from bib_lsp.lsp import actions, completion, convert, formatting, hover, navigation
+from bib_lsp.lsp import (
+    actions,
+    completion,
+    convert,
+    formatting,
+    hover,
+    navigation,
+    references,
+)
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
-from bib_lsp.lsp.workspace import WorkspaceFiles, folders_of, uri_path
+from bib_lsp.lsp.workspace import ClientProgress, WorkspaceFiles, folders_of, uri_path
+from bib_lsp.model.index import BibIndex
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.parser import gc_paused
 from bib_lsp.syntax.tree import Problem
@@ -183,6 +192,10 @@ class BibLanguageServer(LanguageServer):
         self._result_ids = itertools.count(1)  # never repeated, even across re-opens
         self._caches: dict[str, _DiagnosticsCache] = {}
         self._style_failures: set[str] = set()  # styles the user was told about
+
+    def open_documents(self) -> dict[str, tuple[Document, BibIndex]]:
+        """The open documents with their live indexes, by URI."""
+        return {u: (d, self.checkers[u].index) for u, d in self.documents.items()}
 
     def citation_style(self) -> object:
         """The configured citation style, loaded (once); the default one, after a
@@ -539,6 +552,29 @@ def guarded(default: Callable[[], R]) -> Callable[[Callable[..., R]], Callable[.
         def run(ls: BibLanguageServer, params: Any) -> R:
             try:
                 return handler(ls, params)
+            except JsonRpcException:
+                raise  # an answer meant for the client (a refused rename)
+            except Exception:
+                ls.log_failure(handler.__name__)
+                return default()
+
+        return run
+
+    return decorate
+
+
+def guarded_async(
+    default: Callable[[], R],
+) -> Callable[[Callable[..., Awaitable[R]]], Callable[..., Awaitable[R]]]:
+    """``guarded`` for a coroutine handler."""
+
+    def decorate(handler: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
+        @functools.wraps(handler)
+        async def run(ls: BibLanguageServer, params: Any) -> R:
+            try:
+                return await handler(ls, params)
+            except JsonRpcException:
+                raise
             except Exception:
                 ls.log_failure(handler.__name__)
                 return default()
@@ -579,7 +615,9 @@ def create_server() -> BibLanguageServer:
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: BibLanguageServer, params: lsp.InitializedParams) -> None:
         # Without the client's watcher, files changed on disk are found by polling.
-        ls.files.start(ls.log_failure, 0 if ls.watch_files else POLL_SECONDS)
+        window = ls.client_capabilities.window
+        progress = ClientProgress(ls, bool(window and window.work_done_progress))
+        ls.files.start(ls.log_failure, 0 if ls.watch_files else POLL_SECONDS, progress)
         try:
             if ls.watch_files and ls.files.folders:
                 await ls.client_register_capability_async(WorkspaceFiles.watcher())
@@ -752,6 +790,54 @@ def create_server() -> BibLanguageServer:
             uri,
             ls.files.macros_elsewhere(uri, open_documents),
             open_documents,
+        )
+
+    @server.feature(lsp.WORKSPACE_SYMBOL)
+    @guarded(_no_items)
+    def workspace_symbol(ls: BibLanguageServer, params: lsp.WorkspaceSymbolParams) -> Any:
+        return references.workspace_symbols(
+            params.query, ls.open_documents(), ls.files, ls.encoding
+        )
+
+    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    @guarded_async(_no_definition)
+    async def find_references(ls: BibLanguageServer, params: lsp.ReferenceParams) -> Any:
+        doc = ls.documents.get(params.text_document.uri)
+        found = doc and references.target(doc, params.position, ls.encoding)
+        if not found:
+            return None
+        documents = ls.open_documents()
+        everywhere = await references.find_all(found, documents, ls.files.folders)
+        declaration = params.context.include_declaration
+        return references.locations(everywhere, documents, declaration, ls.encoding)
+
+    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    @guarded(_no_definition)
+    def prepare_rename(ls: BibLanguageServer, params: lsp.PrepareRenameParams) -> Any:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return None
+        return references.prepare(doc, params.position, ls.encoding)
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+    @guarded_async(_no_definition)
+    async def rename(ls: BibLanguageServer, params: lsp.RenameParams) -> Any:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return None
+        found = references.target(doc, params.position, ls.encoding)
+        if found is None:
+            raise references.Refused(
+                "bib-lsp: only an entry key or an @string macro can be renamed"
+            )
+        documents = ls.open_documents()
+        references.check_rename(found, params.new_name, documents, ls.files)
+        everywhere = await references.find_all(found, documents, ls.files.folders)
+        if references.stale(everywhere, ls.open_documents()):
+            raise references.Refused("bib-lsp: a document changed while renaming; try again")
+        document_changes = references.takes_document_changes(ls.client_capabilities)
+        return references.workspace_edit(
+            everywhere, params.new_name, documents, ls.encoding, document_changes
         )
 
     @server.feature(

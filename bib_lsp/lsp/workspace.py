@@ -2,7 +2,8 @@
 worker thread after start-up (never on the request path), kept current through
 `workspace/didChangeWatchedFiles` and when an open file is closed (its text on
 disk may have changed). Open documents speak for themselves: their live index
-is used, not their summary."""
+is used, not their summary. The first scan reports `$/progress` when the client
+takes it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
@@ -48,6 +49,50 @@ def folders_of(params: lsp.InitializeParams) -> list[str]:
     return [p for p in paths if p]
 
 
+class ScanProgress(Protocol):
+    """Where the first scan tells how far it is."""
+
+    async def begin(self, total: int) -> None: ...
+    def report(self, done: int, total: int) -> None: ...
+    def end(self, done: int) -> None: ...
+
+
+class ClientProgress:
+    """Work-done progress shown by the client (`window/workDoneProgress/create`,
+    then `$/progress` begin, report and end); nothing when the client cannot."""
+
+    TOKEN = "bib-lsp-workspace-scan"
+
+    def __init__(self, server: Any, enabled: bool) -> None:
+        self.server = server  # a pygls LanguageServer
+        self.enabled = enabled
+        self.shown = -1  # the last percentage sent
+
+    async def begin(self, total: int) -> None:
+        if self.enabled:
+            try:
+                await self.server.work_done_progress.create_async(self.TOKEN)
+            except Exception:  # the client refused: go on without
+                self.enabled = False
+                return
+            title = "bib-lsp: reading the workspace's .bib files"
+            value = lsp.WorkDoneProgressBegin(title, message=f"0/{total}", percentage=0)
+            self.server.work_done_progress.begin(self.TOKEN, value)
+            self.shown = 0
+
+    def report(self, done: int, total: int) -> None:
+        percentage = done * 100 // max(total, 1)
+        if self.enabled and percentage != self.shown:
+            self.shown = percentage
+            value = lsp.WorkDoneProgressReport(message=f"{done}/{total}", percentage=percentage)
+            self.server.work_done_progress.report(self.TOKEN, value)
+
+    def end(self, done: int) -> None:
+        if self.enabled:
+            value = lsp.WorkDoneProgressEnd(message=f"{done} files read")
+            self.server.work_done_progress.end(self.TOKEN, value)
+
+
 class WorkspaceFiles:
     """The summaries of the workspace's `.bib` files and the work of keeping them."""
 
@@ -61,18 +106,33 @@ class WorkspaceFiles:
     def contains(self, path: str) -> bool:
         return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in self.folders)
 
-    def start(self, on_error: Callable[[str], None], poll_seconds: float = 0) -> None:
-        """Find and read every `.bib` file of the folders, in the background; then,
-        if ``poll_seconds`` (a client that does not watch files), look for changed
-        files that often."""
-        self._keep(asyncio.ensure_future(self._scan(on_error, poll_seconds)))
+    def start(
+        self,
+        on_error: Callable[[str], None],
+        poll_seconds: float = 0,
+        progress: ScanProgress | None = None,
+    ) -> None:
+        """Find and read every `.bib` file of the folders, in the background,
+        telling ``progress``; then, if ``poll_seconds`` (a client that does not
+        watch files), look for changed files that often."""
+        self._keep(asyncio.ensure_future(self._scan(on_error, poll_seconds, progress)))
 
-    async def _scan(self, on_error: Callable[[str], None], poll_seconds: float) -> None:
+    async def _scan(
+        self, on_error: Callable[[str], None], poll_seconds: float, progress: ScanProgress | None
+    ) -> None:
         loop = asyncio.get_running_loop()
         try:
+            paths: list[str] = []
             for folder in self.folders:
-                for path in await loop.run_in_executor(None, find_bib_files, folder):
-                    await self._read(path)
+                paths += await loop.run_in_executor(None, find_bib_files, folder)
+            if progress is not None and paths:
+                await progress.begin(len(paths))
+            for done, path in enumerate(paths, 1):
+                await self._read(path)
+                if progress is not None:
+                    progress.report(done, len(paths))
+            if progress is not None and paths:
+                progress.end(len(paths))
         except Exception:
             on_error("indexing the workspace")
         finally:

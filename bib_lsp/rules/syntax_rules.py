@@ -56,6 +56,29 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def key_trouble(key: str) -> str:
+    """What is wrong with the characters of a key the parser has read (``contains
+    ... : why``); empty when nothing is. Renaming checks new keys with it too."""
+    if key.isalnum():  # the usual case, decided without looking at each character
+        return ""
+    found: dict[str, tuple[bool, bool]] = {}
+    for ch in key:
+        trouble = _KEY_TROUBLE.get(ch)
+        if trouble is None and _is_control(ch):
+            trouble = _CONTROL_TROUBLE
+        if trouble is not None:
+            found.setdefault(ch, trouble)
+    if not found:
+        return ""
+    chars = _join([_show(ch) for ch in found])
+    reasons = []
+    if any(biber for biber, _ in found.values()):
+        reasons.append(_BIBER_DROPS)
+    if any(cite for _, cite in found.values()):
+        reasons.append(_CITE_FAILS)
+    return f"contains {chars}: {' and '.join(reasons)}"
+
+
 @entry_rule(BAD_KEY, Severity.ERROR)
 def bad_key(entry: Entry, context: Context) -> Iterable[Problem]:
     r"""
@@ -85,25 +108,11 @@ def bad_key(entry: Entry, context: Context) -> Iterable[Problem]:
     key = entry.key
     if entry.kind is not K.ENTRY or not key or entry.key_span is None:
         return
-    if key.isalnum():  # the usual case, decided without looking at each character
+    trouble = key_trouble(key)
+    if not trouble:
         return
-    found: dict[str, tuple[bool, bool]] = {}
-    for ch in key:
-        trouble = _KEY_TROUBLE.get(ch)
-        if trouble is None and _is_control(ch):
-            trouble = _CONTROL_TROUBLE
-        if trouble is not None:
-            found.setdefault(ch, trouble)
-    if not found:
-        return
-    chars = _join([_show(ch) for ch in found])
-    reasons = []
-    if any(biber for biber, _ in found.values()):
-        reasons.append(_BIBER_DROPS)
-    if any(cite for _, cite in found.values()):
-        reasons.append(_CITE_FAILS)
     span = entry.key_span
-    message = f"key `{_printable(key)}` contains {chars}: {' and '.join(reasons)}"
+    message = f"key `{_printable(key)}` {trouble}"
     yield Problem(span.start, span.end, BAD_KEY, message, RULES[BAD_KEY].doc.severity)
 
 

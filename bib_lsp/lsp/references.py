@@ -1,0 +1,232 @@
+"""`workspace/symbol`, `textDocument/references`, `prepareRename` and `rename` as
+LSP data. The files that are not open (`.bib`, LaTeX and Markdown files of the
+workspace folders) are found and read in a worker thread; open documents are
+read from their live text on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
+from pygls.uris import from_fs_path
+
+from bib_lsp.document import Document
+from bib_lsp.features.references import (
+    MARKDOWN_SUFFIXES,
+    MAX_SCANNED,
+    TEX_SUFFIXES,
+    FileHits,
+    NameKind,
+    Occurrence,
+    Target,
+    document_occurrences,
+    new_name_problem,
+    scan_files,
+    target_at,
+)
+from bib_lsp.features.workspace_symbols import find_symbols
+from bib_lsp.lsp.workspace import WorkspaceFiles, uri_path
+from bib_lsp.model.index import BibIndex
+from bib_lsp.text import LineMapping, Position, PositionEncoding, units_in
+from bib_lsp.workspace import EntryDef, find_files
+
+OpenDocuments = dict[str, tuple[Document, BibIndex]]
+SUFFIXES = (".bib", *TEX_SUFFIXES, *MARKDOWN_SUFFIXES)
+
+
+class Refused(JsonRpcException):
+    """A rename that cannot be done (LSP's RequestFailed), with the reason."""
+
+    CODE = -32803
+
+
+# -- workspace/symbol ---------------------------------------------------------------------
+
+
+def workspace_symbols(
+    query: str, documents: OpenDocuments, files: WorkspaceFiles, encoding: PositionEncoding
+) -> list[lsp.SymbolInformation]:
+    skip = {p for p in map(uri_path, documents) if p}
+    summaries = [s for p, s in sorted(files.workspace.files.items()) if p not in skip]
+    live = [(uri, doc, index) for uri, (doc, index) in documents.items()]
+    out = []
+    for hit in find_symbols(query, live, summaries):
+        item = hit.item
+        uri = hit.where if hit.open else (from_fs_path(hit.where) or hit.where)
+        name = item.key if isinstance(item, EntryDef) else item.name
+        column = units_in(item.lead, encoding)
+        start = lsp.Position(item.line, column)
+        end = lsp.Position(item.line, column + units_in(name, encoding))
+        location = lsp.Location(uri, lsp.Range(start, end))
+        if isinstance(item, EntryDef):
+            container = item.title or f"@{item.type}"
+            out.append(
+                lsp.SymbolInformation(
+                    location=location,
+                    name=name,
+                    kind=lsp.SymbolKind.Struct,
+                    container_name=container,
+                )
+            )
+        else:
+            out.append(
+                lsp.SymbolInformation(
+                    location=location,
+                    name=name,
+                    kind=lsp.SymbolKind.Constant,
+                    container_name="@string",
+                )
+            )
+    return out
+
+
+# -- references ---------------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    """Every occurrence of a name: per open document (by URI) and per file on disk."""
+
+    target: Target
+    open: dict[str, list[Occurrence]]
+    disk: list[FileHits]
+    versions: dict[str, int]  # the open documents' versions when they were read
+
+
+def stale(found: Found, documents: OpenDocuments) -> bool:
+    """Whether an open document changed (or was closed) since ``found``."""
+    return any(
+        uri not in documents or documents[uri][0].version != version
+        for uri, version in found.versions.items()
+    )
+
+
+def target(doc: Document, position: lsp.Position, encoding: PositionEncoding) -> Target | None:
+    return target_at(doc, doc.offset(Position(position.line, position.character), encoding))
+
+
+async def find_all(found: Target, documents: OpenDocuments, folders: Sequence[str]) -> Found:
+    opened = {}
+    versions = {uri: doc.version for uri, (doc, _) in documents.items()}
+    for uri, (doc, _) in documents.items():
+        hits = document_occurrences(doc, found.kind, found.name)
+        if hits:
+            opened[uri] = hits
+    skip = frozenset(p for p in map(uri_path, documents) if p)
+    loop = asyncio.get_running_loop()
+    disk = await loop.run_in_executor(None, _scan, list(folders), skip, found.kind, found.name)
+    return Found(found, opened, disk, versions)
+
+
+def _scan(folders: list[str], skip: frozenset[str], kind: NameKind, name: str) -> list[FileHits]:
+    paths: list[str] = []
+    suffixes = SUFFIXES if kind is NameKind.KEY else (".bib",)
+    for folder in folders:
+        paths += (
+            p for p in find_files(folder, suffixes, MAX_SCANNED) if os.path.normcase(p) not in skip
+        )
+    return scan_files(list(dict.fromkeys(paths))[:MAX_SCANNED], kind, name)
+
+
+def _range(lines: LineMapping, o: Occurrence, encoding: PositionEncoding) -> lsp.Range:
+    r = lines.range(o.start, o.end, encoding)
+    return lsp.Range(
+        lsp.Position(r.start.line, r.start.character), lsp.Position(r.end.line, r.end.character)
+    )
+
+
+def locations(
+    found: Found, documents: OpenDocuments, declaration: bool, encoding: PositionEncoding
+) -> list[lsp.Location]:
+    out = []
+    for uri, hits in found.open.items():
+        doc = documents[uri][0]
+        out += [
+            lsp.Location(uri, _range(doc, o, encoding))
+            for o in hits
+            if declaration or not o.declaration
+        ]
+    for file in found.disk:
+        uri = from_fs_path(file.path) or file.path
+        out += [
+            lsp.Location(uri, _range(file.lines, o, encoding))
+            for o in file.occurrences
+            if declaration or not o.declaration
+        ]
+    return out
+
+
+# -- rename -------------------------------------------------------------------------------
+
+
+def prepare(
+    doc: Document, position: lsp.Position, encoding: PositionEncoding
+) -> lsp.PrepareRenamePlaceholder:
+    found = target(doc, position, encoding)
+    if found is None:
+        raise Refused("bib-lsp: only an entry key or an @string macro can be renamed here")
+    r = _range(doc, Occurrence(found.start, found.end), encoding)
+    return lsp.PrepareRenamePlaceholder(r, found.name)
+
+
+def check_rename(
+    found: Target, new_name: str, documents: OpenDocuments, files: WorkspaceFiles
+) -> None:
+    """Raise ``Refused`` for a name BibTeX or biber reject, or one already taken."""
+    problem = new_name_problem(found.kind, new_name)
+    if problem is not None:
+        raise Refused(f"bib-lsp: {problem}")
+    new = new_name.lower()
+    if new == found.name.lower():
+        return  # a change of case only
+    skip = frozenset(p for p in map(uri_path, documents) if p)
+    if found.kind is NameKind.KEY:
+        taken = any(new in index.keys for _, index in documents.values())
+        if not taken:
+            taken = files.workspace.entry(new, skip) is not None
+        what = "an entry with the key"
+    else:
+        taken = any(new in index.strings for _, index in documents.values())
+        if not taken:
+            taken = any(m.name.lower() == new for m in files.workspace.macros(new, skip))
+        what = "an @string named"
+    if taken:
+        raise Refused(f"bib-lsp: there is already {what} `{new_name}` (case is ignored)")
+
+
+def workspace_edit(
+    found: Found,
+    new_name: str,
+    documents: OpenDocuments,
+    encoding: PositionEncoding,
+    document_changes: bool,
+) -> lsp.WorkspaceEdit:
+    per_uri: list[tuple[str, int | None, list[lsp.TextEdit]]] = []
+    for uri, hits in found.open.items():
+        doc = documents[uri][0]
+        per_uri.append(
+            (uri, doc.version, [lsp.TextEdit(_range(doc, o, encoding), new_name) for o in hits])
+        )
+    for file in found.disk:
+        uri = from_fs_path(file.path) or file.path
+        edits = [lsp.TextEdit(_range(file.lines, o, encoding), new_name) for o in file.occurrences]
+        per_uri.append((uri, None, edits))
+    if document_changes:
+        changes: list[lsp.TextDocumentEdit] = [
+            lsp.TextDocumentEdit(
+                lsp.OptionalVersionedTextDocumentIdentifier(uri, version), list(edits)
+            )
+            for uri, version, edits in per_uri
+        ]
+        return lsp.WorkspaceEdit(document_changes=changes)
+    return lsp.WorkspaceEdit(changes={uri: edits for uri, _, edits in per_uri})
+
+
+def takes_document_changes(caps: lsp.ClientCapabilities) -> bool:
+    edit = caps.workspace.workspace_edit if caps.workspace else None
+    return bool(edit and edit.document_changes)
