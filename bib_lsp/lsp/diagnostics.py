@@ -1,0 +1,248 @@
+"""Diagnostics as JSON text, kept parallel to a document's chunks so that a report
+after an edit costs about the chunks the edit changed (see ``DiagnosticsCache``).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import re
+from typing import Any
+
+from bib_lsp.document import ChunkFindings, Document
+from bib_lsp.lsp import convert
+from bib_lsp.rules import Checker
+from bib_lsp.syntax.tree import Problem
+from bib_lsp.text import PositionEncoding
+
+JsonPieces = list[bytes]  # consecutive pieces of one JSON text, sent without joining
+
+
+def dumps(data: Any) -> bytes:
+    """Compact JSON, ASCII only."""
+    return json.dumps(data, separators=(",", ":")).encode("ascii")
+
+
+class DiagnosticsCache:
+    """A document's diagnostics as JSON, kept parallel to its chunks: what the
+    server sent last, ready to be updated for the next report.
+
+    Each chunk's diagnostics are converted once, with lines relative to the chunk
+    (``_ChunkItems``), and kept as JSON text for the line the chunk starts on. On
+    each report only what ``Document.chunk_changes`` names is converted again; the
+    chunks after an edit that added or removed line breaks are re-based; chunks
+    that start mid-line just after an edit have their first-line columns checked;
+    the whole-document findings (duplicate keys) are converted and merged in. The
+    report is the chunks' texts as they are, so an edit inside a line of a
+    50,000-entry file costs the same as in a small one.
+    """
+
+    __slots__ = ("chunks", "config", "cursor", "uri")
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+        self.chunks: list[_ChunkItems] = []
+        self.config: tuple[object, ...] = ()
+        self.cursor: tuple[int, int] | None = None
+
+    def update(
+        self, doc: Document, checker: Checker, generation: int, encoding: PositionEncoding
+    ) -> JsonPieces:
+        config = (checker.findings_key(), generation, encoding)
+        changes, cursor = doc.chunk_changes(self.cursor)
+        # Should converting fail half-way, the next report starts over.
+        self.cursor = None
+        count = doc.chunk_count
+        if changes is None or config != self.config or len(self.chunks) != count:
+            self.chunks = [self._convert(doc, checker, ci, encoding) for ci in range(count)]
+            self.config = config
+        else:
+            self._follow(doc, checker, changes, encoding)
+        self.cursor = cursor
+        texts = [chunk.text for chunk in self.chunks]
+        whole = checker.whole_findings()
+        if whole:
+            self._merge(doc, whole, encoding, texts)
+        return _json_array([t for t in texts if t])
+
+    def _convert(
+        self, doc: Document, checker: Checker, ci: int, encoding: PositionEncoding
+    ) -> _ChunkItems:
+        part = checker.chunk_findings(ci)
+        return _ChunkItems(part, _column(doc, part, encoding), doc, encoding, self.uri)
+
+    def _follow(
+        self,
+        doc: Document,
+        checker: Checker,
+        changes: list[tuple[int, int]],
+        encoding: PositionEncoding,
+    ) -> None:
+        count = len(self.chunks)
+        shift_from = count  # the first chunk whose start line may have moved
+        changed = set()
+        for ci, line_delta in changes:
+            changed.add(ci)
+            if line_delta:
+                shift_from = min(shift_from, ci + 1)
+        for ci in sorted(changed):
+            part = checker.chunk_findings(ci)
+            old = self.chunks[ci]
+            column = _column(doc, part, encoding) if old.first_line_used else old.column
+            if part.token is old.token and part.problems == old.problems:
+                if column == old.column:
+                    continue  # re-checked, same findings (a macro renamed elsewhere)
+            else:
+                column = _column(doc, part, encoding)
+            self.chunks[ci] = _ChunkItems(part, column, doc, encoding, self.uri)
+        # A chunk that starts in the middle of a line an edit touched: its columns on
+        # that line count from a line start before it.
+        for ci in changed:
+            j = ci
+            while j + 1 < count and not doc.chunk_ends_line(j):
+                j += 1
+                chunk = self.chunks[j]
+                if chunk.first_line_used and j not in changed:
+                    part = checker.chunk_findings(j)
+                    if _column(doc, part, encoding) != chunk.column:
+                        self.chunks[j] = self._convert(doc, checker, j, encoding)
+                if doc.chunk_breaks(j):
+                    break
+        if shift_from < count:
+            line = doc.chunk_line(shift_from)
+            for j in range(shift_from, count):
+                self.chunks[j].rebase(line)
+                line += doc.chunk_breaks(j)
+
+    def _merge(
+        self, doc: Document, whole: list[Problem], encoding: PositionEncoding, texts: list[bytes]
+    ) -> None:
+        """Put the whole-document findings into ``texts`` at their chunks, in order."""
+        by_chunk: dict[int, list[dict[str, Any]]] = {}
+        for p in whole:
+            item = convert.diagnostic_json(p, doc, encoding, self.uri)
+            by_chunk.setdefault(doc.chunk_at(p.start), []).append(item)
+        for ci, items in by_chunk.items():
+            chunk = self.chunks[ci]
+            merged = heapq.merge(chunk.at_line(chunk.line), items, key=_position_order)
+            texts[ci] = dumps(list(merged))[1:-1]
+
+
+def _json_array(fragments: list[bytes]) -> JsonPieces:
+    """``[`` the fragments separated by commas ``]``, without copying them."""
+    if not fragments:
+        return [b"[]"]
+    pieces = [b","] * (2 * len(fragments) - 1)
+    pieces[::2] = fragments
+    return [b"[", *pieces, b"]"]
+
+
+class _ChunkItems:
+    """A chunk's diagnostics as LSP JSON with lines relative to the chunk's first
+    line, and as JSON text (without brackets) for the line the chunk starts on.
+
+    The text is kept split around its line numbers, so that moving the chunk to
+    another line (a line break typed above it) formats numbers instead of
+    encoding every diagnostic again."""
+
+    __slots__ = (
+        "column",
+        "first_line_used",
+        "items",
+        "line",
+        "lines",
+        "pieces",
+        "problems",
+        "text",
+        "token",
+    )
+
+    def __init__(
+        self,
+        part: ChunkFindings,
+        column: int,
+        doc: Document,
+        encoding: PositionEncoding,
+        uri: str,
+    ) -> None:
+        self.token = part.token  # the chunk the findings are of
+        self.problems = part.problems
+        self.column = column  # the column at which the chunk starts
+        self.items = [
+            _moved(convert.diagnostic_json(p.shifted(part.start), doc, encoding, uri), -part.line)
+            for p in part.problems
+        ]
+        # Whether any range starts on the chunk's first line (its columns depend on
+        # the text before the chunk on that line).
+        self.first_line_used = any(r["start"]["line"] == 0 for d in self.items for r in _ranges(d))
+        # The relative text split at its line numbers: text, number, text, ...
+        # (None if other numbers look like lines, say a position in `data`).
+        self.pieces: list[bytes] | None = [b""]
+        self.lines: list[int] = []
+        if self.items:
+            self.pieces = _LINE_NUMBER.split(dumps(self.items)[1:-1])
+            self.lines = [int(n) for n in self.pieces[1::2]]
+            if len(self.lines) != 2 * sum(len(_ranges(d)) for d in self.items):
+                self.pieces = None
+        self.line = -1
+        self.text = b""
+        self.rebase(part.line)
+
+    def rebase(self, line: int) -> None:
+        """The chunk now starts on ``line``."""
+        if line == self.line:
+            return
+        self.line = line
+        if self.pieces is None:
+            self.text = dumps(self.at_line(line))[1:-1]
+            return
+        if self.lines:
+            self.pieces[1::2] = [b"%d" % (n + line) for n in self.lines]
+        self.text = b"".join(self.pieces)
+
+    def at_line(self, line: int) -> list[dict[str, Any]]:
+        if not line:
+            return self.items
+        return [_moved(d, line) for d in self.items]
+
+
+# A line number in a position of our JSON (compact, as `dumps` writes it; a
+# message's quotes are escaped, so this never matches inside a string).
+_LINE_NUMBER = re.compile(rb'(?<=\{"line":)(-?\d+)(?=,"character":)')
+
+
+def _column(doc: Document, part: ChunkFindings, encoding: PositionEncoding) -> int:
+    """The column at which a chunk starts."""
+    return 0 if part.starts_line else doc.position(part.start, encoding).character
+
+
+def _ranges(d: dict[str, Any]) -> list[dict[str, Any]]:
+    """A diagnostic's range and its related places' ranges (in this document: a
+    chunk's findings point only inside their own entry)."""
+    return [d["range"], *(r["location"]["range"] for r in d.get("relatedInformation", ()))]
+
+
+def _moved(d: dict[str, Any], lines: int) -> dict[str, Any]:
+    """A copy of the diagnostic ``lines`` lines further down (or up)."""
+    moved = dict(d)
+    moved["range"] = _moved_range(d["range"], lines)
+    if "relatedInformation" in d:
+        moved["relatedInformation"] = [
+            {**r, "location": {**place, "range": _moved_range(place["range"], lines)}}
+            for r in d["relatedInformation"]
+            for place in (r["location"],)
+        ]
+    return moved
+
+
+def _moved_range(r: dict[str, Any], lines: int) -> dict[str, Any]:
+    s, e = r["start"], r["end"]
+    return {
+        "start": {"line": s["line"] + lines, "character": s["character"]},
+        "end": {"line": e["line"] + lines, "character": e["character"]},
+    }
+
+
+def _position_order(d: dict[str, Any]) -> tuple[int, int, int, int, str]:
+    s, e = d["range"]["start"], d["range"]["end"]
+    return s["line"], s["character"], e["line"], e["character"], d["code"]
