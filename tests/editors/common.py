@@ -4,6 +4,9 @@ required field first) and an APA hover."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -27,3 +30,20 @@ def check_result(result: dict[str, Any], diagnostics: list[str]) -> None:
     assert "author" not in labels  # present already
     assert "`@article{k}`" in result["hover"]
     assert "Writer, A. (2001). On DNA." in result["hover"].replace("*", "")
+
+
+def run_editor(
+    command: list[str], bib: Path, out: Path, env: dict[str, str], timeout: int
+) -> tuple[dict[str, Any], subprocess.CompletedProcess[str]]:
+    """Run the editor's headless check on ``bib``; the JSON it wrote, and the run."""
+    done = subprocess.run(
+        command,
+        env={**os.environ, **env, "BIB_LSP_OUT": str(out)},
+        cwd=bib.parent,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert out.exists(), done.stderr[-2000:]
+    return json.loads(out.read_text(encoding="utf-8")), done

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.editors.common import check_result, project
+from tests.editors.common import check_result, project, run_editor
 
 ROOT = Path(__file__).resolve().parents[2]
 EMACS_DIR = ROOT / "editors" / "emacs"
@@ -40,35 +39,11 @@ def _has_eglot() -> bool:
 def test_emacs_eglot_gets_diagnostics_completion_and_hover(tmp_path: Path) -> None:
     bib = project(tmp_path)
     out = tmp_path / "out.json"
-    env = {
-        **os.environ,
-        "BIB_LSP_OUT": str(out),
-        "BIB_LSP_CMD": json.dumps([sys.executable, "-m", "bib_lsp"]),
-        "HOME": str(tmp_path),
-    }
     assert EMACS is not None
-    done = subprocess.run(
-        [
-            EMACS,
-            "--batch",
-            "-Q",
-            "--eval",
-            LOAD_ELPA,
-            "-l",
-            str(EMACS_DIR / "bib-lsp.el"),
-            "-l",
-            str(EMACS_DIR / "test" / "check.el"),
-            str(bib),
-        ],
-        env=env,
-        cwd=bib.parent,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert out.exists(), done.stderr[-2000:]
-    result = json.loads(out.read_text(encoding="utf-8"))
+    command = [EMACS, "--batch", "-Q", "--eval", LOAD_ELPA]
+    command += ["-l", str(EMACS_DIR / "bib-lsp.el"), "-l", str(EMACS_DIR / "test" / "check.el")]
+    env = {"BIB_LSP_CMD": json.dumps([sys.executable, "-m", "bib_lsp"]), "HOME": str(tmp_path)}
+    result, done = run_editor([*command, str(bib)], bib, out, env, timeout=180)
     assert result["mode"] == "bibtex-mode"
     check_result(result, result["diagnostics"])
     assert done.returncode == 0

@@ -7,7 +7,6 @@ completion and a hover."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.editors.common import check_result, project
+from tests.editors.common import check_result, project, run_editor
 
 ROOT = Path(__file__).resolve().parents[2]
 NVIM_DIR = ROOT / "editors" / "nvim"
@@ -46,33 +45,15 @@ def test_neovim_gets_diagnostics_completion_and_hover(version: str, tmp_path: Pa
     bib = project(tmp_path)
     out = tmp_path / "out.json"
     env = {
-        **os.environ,
         "BIB_LSP_RTP": str(NVIM_DIR),
-        "BIB_LSP_OUT": str(out),
         "BIB_LSP_CMD": json.dumps([sys.executable, "-m", "bib_lsp"]),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_STATE_HOME": str(tmp_path / "state"),
     }
-    done = subprocess.run(
-        [
-            str(NEOVIMS[version]),
-            "--headless",
-            "-u",
-            "NONE",
-            "-c",
-            f"luafile {NVIM_DIR / 'test' / 'check.lua'}",
-            str(bib),
-        ],
-        env=env,
-        cwd=bib.parent,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert out.exists(), done.stderr[-2000:]
-    result = json.loads(out.read_text(encoding="utf-8"))
+    check = f"luafile {NVIM_DIR / 'test' / 'check.lua'}"
+    command = [str(NEOVIMS[version]), "--headless", "-u", "NONE", "-c", check, str(bib)]
+    result, done = run_editor(command, bib, out, env, timeout=120)
     assert result["filetype"] == "bib", done.stderr[-2000:]
     diagnostics = [f"[{d['code']}] {d['message']}" for d in result["diagnostics"]]
     check_result(result, diagnostics)
