@@ -1,17 +1,21 @@
-"""Generate ``docs/rules/<code>.md`` from the problem code documentation.
+"""Generate ``docs/rules/<code>.md`` from the problem code documentation, and the
+list of codes the VS Code extension offers for ``bibLsp.diagnostics.ignore``.
 
 Run ``python -m bib_lsp.docgen`` after changing a code's text; a test fails while
-the committed pages are stale.
+the committed pages or the extension's manifest are stale.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 from bib_lsp.syntax.codes import SYNTAX_CODES, CodeDoc
 
-DOCS_DIR = Path(__file__).resolve().parent.parent / "docs" / "rules"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS_DIR = ROOT / "docs" / "rules"
+VSCODE_MANIFEST = ROOT / "editors" / "vscode" / "package.json"
 
 
 def render(doc: CodeDoc) -> str:
@@ -52,11 +56,27 @@ def pages() -> dict[str, str]:
     return out
 
 
+def vscode_manifest(text: str) -> str:
+    """The extension's package.json ``text`` with the codes of
+    ``bibLsp.diagnostics.ignore`` (and their summaries) as they are now."""
+    manifest = json.loads(text)
+    settings = manifest["contributes"]["configuration"]["properties"]
+    docs = sorted(all_docs(), key=lambda d: d.code)
+    items = settings["bibLsp.diagnostics.ignore"]["items"]
+    items["enum"] = [doc.code for doc in docs]
+    items["enumDescriptions"] = [doc.summary for doc in docs]
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
 def main() -> int:
     DOCS_DIR.mkdir(parents=True, exist_ok=True)
     for name, content in pages().items():
         (DOCS_DIR / name).write_text(content, encoding="utf-8")
     print(f"wrote {len(pages())} pages to {DOCS_DIR}")
+    if VSCODE_MANIFEST.exists():
+        text = VSCODE_MANIFEST.read_text(encoding="utf-8")
+        VSCODE_MANIFEST.write_text(vscode_manifest(text), encoding="utf-8")
+        print(f"updated the problem codes in {VSCODE_MANIFEST}")
     return 0
 
 

@@ -21,6 +21,13 @@ def test_generated_pages_are_up_to_date() -> None:
     assert not stale, f"docs/rules is stale for {stale}: run `python -m bib_lsp.docgen`"
 
 
+def test_vscode_extension_offers_every_code() -> None:
+    text = docgen.VSCODE_MANIFEST.read_text(encoding="utf-8")
+    assert text == docgen.vscode_manifest(text), (
+        "editors/vscode/package.json lists stale codes: run `python -m bib_lsp.docgen`"
+    )
+
+
 def test_every_code_has_a_page_linked_from_the_index() -> None:
     index = docgen.pages()["README.md"]
     for doc in docgen.all_docs():

@@ -348,6 +348,25 @@ def guarded_async(
     return decorate
 
 
+STATUS = "bibLsp/status"
+
+
+def _no_status() -> dict[str, object] | None:
+    return None
+
+
+def _status_uri(params: Any) -> str | None:
+    """The document URI of ``bibLsp/status`` params (pygls hands the params of a
+    method it does not know as named tuples; a dict is taken too)."""
+    document = getattr(params, "textDocument", None)
+    if document is None and isinstance(params, dict):
+        document = params.get("textDocument")
+    uri = getattr(document, "uri", None)
+    if uri is None and isinstance(document, dict):
+        uri = document.get("uri")
+    return uri if isinstance(uri, str) else None
+
+
 def create_server() -> BibLanguageServer:
     server = BibLanguageServer()
 
@@ -507,6 +526,26 @@ def create_server() -> BibLanguageServer:
             return next((m for m in macros(name) if m.name.lower() == name), None)
 
         return hover.hover_at(params, doc, checker, ls.encoding, ls.citation_style(), elsewhere)
+
+    @server.feature(STATUS)
+    @guarded(_no_status)
+    def status(ls: BibLanguageServer, params: Any) -> dict[str, object] | None:
+        """``bibLsp/status`` (an extension of ours, for editors' status bars): the
+        dialect the document is checked in and whether it was detected, and how many
+        entries it has. Params: ``{"textDocument": {"uri": ...}}``; null for a
+        document that is not open."""
+        uri = _status_uri(params)
+        doc = ls.documents.get(uri) if uri else None
+        if uri is None or doc is None:
+            return None
+        checker = ls.checkers[uri]
+        checker.options = ls.settings.rule_options
+        return {
+            "dialect": checker.dialect,
+            "detected": ls.settings.dialect == "auto",
+            "entries": checker.index.entry_count,
+            "version": __version__,
+        }
 
     # -- navigation and structure (lsp/navigation.py) ------------------------------
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, lsp.DocumentSymbolOptions(label="bib-lsp"))

@@ -39,12 +39,35 @@ def _candidates() -> dict[str, Path]:
 NEOVIMS = _candidates()
 
 
+def _ways() -> list[tuple[str, str]]:
+    """(version, set-up) pairs: each Neovim with its own way, and a Neovim 0.11+
+    also through `setup()`, the way of 0.8 to 0.10 (`vim.lsp.start`), which no
+    Neovim of those versions here can test."""
+    ways = []
+    for version in sorted(NEOVIMS):
+        major, minor = (int(p) for p in version.lstrip("v").split(".")[:2])
+        if (major, minor) >= (0, 11):
+            ways += [(version, "enable"), (version, "setup")]
+        else:
+            ways.append((version, "setup"))
+    return ways
+
+
+EXPECTED_SETUP = {
+    "enable": "vim.lsp.enable",
+    "setup": "require('bib_lsp').setup",
+}
+
+
 @pytest.mark.skipif(not NEOVIMS, reason="no Neovim on this machine")
-@pytest.mark.parametrize("version", sorted(NEOVIMS))
-def test_neovim_gets_diagnostics_completion_and_hover(version: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("version", "way"), _ways())
+def test_neovim_gets_diagnostics_completion_and_hover(
+    version: str, way: str, tmp_path: Path
+) -> None:
     bib = project(tmp_path)
     out = tmp_path / "out.json"
     env = {
+        "BIB_LSP_SETUP": way,
         "BIB_LSP_RTP": str(NVIM_DIR),
         "BIB_LSP_CMD": json.dumps([sys.executable, "-m", "bib_lsp"]),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
@@ -55,6 +78,7 @@ def test_neovim_gets_diagnostics_completion_and_hover(version: str, tmp_path: Pa
     command = [str(NEOVIMS[version]), "--headless", "-u", "NONE", "-c", check, str(bib)]
     result, done = run_editor(command, bib, out, env, timeout=120)
     assert result["filetype"] == "bib", done.stderr[-2000:]
+    assert result["setup"] == EXPECTED_SETUP[way]
     diagnostics = [f"[{d['code']}] {d['message']}" for d in result["diagnostics"]]
     check_result(result, diagnostics)
     assert done.returncode == 0

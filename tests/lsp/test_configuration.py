@@ -63,3 +63,32 @@ async def test_bad_setting_is_reported_and_the_default_used(
     assert "bibLsp.dialect" in message.message and '"latex"' in message.message
     # The server goes on with the default.
     assert [d.code for d in await session.open(URI, TEXT)] == ["missing-comma", "missing-value"]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_status_request_tells_the_dialect_and_how_it_was_chosen(
+    client: LanguageClient, profile: str
+) -> None:
+    """`bibLsp/status`, which the VS Code status bar shows."""
+    session = await start(client, profile, {"diagnostics": {"debounceMs": 0}})
+    biblatex = "file:///tmp/bib-lsp-tests/new.bib"
+    await session.open(URI, TEXT)
+    await session.open(biblatex, "@online{o, date = {2020-01}, url = {https://x.org}}\n")
+
+    async def status(uri: str) -> object:
+        params = {"textDocument": {"uri": uri}}
+        return await client.protocol.send_request_async("bibLsp/status", params)
+
+    plain, modern = await status(URI), await status(biblatex)
+    assert (plain.dialect, plain.detected, plain.entries) == ("bibtex", True, 2)  # type: ignore[attr-defined]
+    assert (modern.dialect, modern.detected, modern.entries) == ("biblatex", True, 1)  # type: ignore[attr-defined]
+    assert await status("file:///tmp/bib-lsp-tests/not-open.bib") is None
+
+    client.set_configuration({"dialect": "biblatex"}, section="bibLsp")
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    for _ in range(100):  # once the server has read the configuration
+        chosen = await status(URI)
+        if chosen.dialect == "biblatex":  # type: ignore[attr-defined]
+            break
+        await asyncio.sleep(0.05)
+    assert (chosen.dialect, chosen.detected) == ("biblatex", False)  # type: ignore[attr-defined]

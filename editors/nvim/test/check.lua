@@ -20,7 +20,8 @@ local function finish(ok, why)
   vim.cmd(ok and "qa!" or "cquit 1")
 end
 
-if vim.lsp.config and vim.lsp.enable then
+-- BIB_LSP_SETUP=setup takes the 0.8-0.10 path (vim.lsp.start) on a newer Neovim too.
+if vim.lsp.config and vim.lsp.enable and os.getenv("BIB_LSP_SETUP") ~= "setup" then
   result.setup = "vim.lsp.enable"
   vim.lsp.config("bib_lsp", { cmd = cmd })
   vim.lsp.enable("bib_lsp")
