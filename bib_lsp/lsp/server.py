@@ -14,6 +14,8 @@ import gc
 import inspect
 import itertools
 import logging
+import os
+import time
 import traceback
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any, TypeVar
@@ -181,10 +183,25 @@ class BibLanguageServer(LanguageServer):
         self._result_ids = itertools.count(1)  # never repeated, even across re-opens
         self._caches: dict[str, DiagnosticsCache] = {}
         self._style_failures: set[str] = set()  # styles the user was told about
+        # Documents of more blocks than this are checked in stages (see did_open);
+        # BIB_LSP_STAGED_ABOVE changes it (for tests and benchmarks).
+        self.staged_above = int(os.environ.get("BIB_LSP_STAGED_ABOVE", STAGED_ABOVE))
+        self._analyses: dict[str, asyncio.Task[None]] = {}
+
+    def checker(self, uri: str) -> Checker:
+        """The checker of an open document, with its index complete (a large
+        document's index may still be building in the background: a request that
+        needs it finishes it now) and the current options."""
+        checker = self.checkers[uri]
+        if not checker.index.complete:
+            with gc_paused():
+                checker.index.build()
+        checker.options = self.settings.rule_options
+        return checker
 
     def open_documents(self) -> dict[str, tuple[Document, BibIndex]]:
-        """The open documents with their live indexes, by URI."""
-        return {u: (d, self.checkers[u].index) for u, d in self.documents.items()}
+        """The open documents with their live (complete) indexes, by URI."""
+        return {u: (d, self.checker(u).index) for u, d in self.documents.items()}
 
     def citation_style(self) -> object:
         """The configured citation style, loaded (once); the default one, after a
@@ -284,6 +301,76 @@ class BibLanguageServer(LanguageServer):
         head = b'{"uri":' + dumps(uri) + b',"version":%d,"diagnostics":' % version
         self.bib_protocol.notify_json(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, [head, *items, b"}"])
 
+    # -- staged analysis of large documents ------------------------------------------
+    def start_analysis(self, uri: str) -> None:
+        old = self._analyses.pop(uri, None)
+        if old is not None:
+            old.cancel()
+        task = asyncio.get_running_loop().create_task(self.analyse(uri))
+        self._analyses[uri] = task
+        task.add_done_callback(lambda t: self._analysis_done(uri, t))
+
+    def _analysis_done(self, uri: str, task: asyncio.Task[None]) -> None:
+        if self._analyses.get(uri) is task:
+            del self._analyses[uri]
+        if not task.cancelled() and task.exception() is not None:
+            error = task.exception()
+            text = "".join(traceback.format_exception(error)) if error else ""
+            self.window_log_message(
+                lsp.LogMessageParams(lsp.MessageType.Error, f"bib-lsp: checking {uri}:\n{text}")
+            )
+
+    async def analyse(self, uri: str) -> None:
+        """Build the index and run the rules over a staged document in slices of
+        about ``SLICE_SECONDS``, yielding to the event loop in between (edits and
+        requests are served meanwhile; one that needs the index finishes it), then
+        publish every finding. Reported as work-done progress."""
+        doc, checker = self.documents[uri], self.checkers[uri]
+        name = uri.rsplit("/", 1)[-1]
+        window = self.client_capabilities.window
+        progress = ClientProgress(
+            self,
+            bool(window and window.work_done_progress),
+            token=f"bib-lsp-check-{next(self._result_ids)}",
+            title=f"bib-lsp: checking {name}",
+        )
+        await progress.begin(100)
+
+        def current() -> bool:
+            return self.documents.get(uri) is doc and self.checkers.get(uri) is checker
+
+        # The collector stays paused for the whole check, not per slice: each
+        # re-enabling would let it walk the millions of objects made so far.
+        try:
+            with gc_paused():
+                while current() and not checker.index.build(time.perf_counter() + SLICE_SECONDS):
+                    progress.report(checker.index.progress() * INDEX_SHARE // 100, 100)
+                    await asyncio.sleep(0)
+                ci = 0
+                while current() and ci < doc.chunk_count:
+                    deadline = time.perf_counter() + SLICE_SECONDS
+                    checker.options = self.settings.rule_options
+                    while ci < doc.chunk_count and time.perf_counter() < deadline:
+                        checker.warm(ci)
+                        ci += 1
+                    share = ci * (100 - INDEX_SHARE) // max(doc.chunk_count, 1)
+                    progress.report(INDEX_SHARE + share, 100)
+                    await asyncio.sleep(0)
+                if not current():
+                    return
+                checker.staged = False
+                self._reports.pop(uri, None)
+                # Over before the complete diagnostics go out: a client may take the
+                # first publication after the end as the complete one.
+                progress.end("checked")
+                if self.pull:
+                    self.workspace_diagnostic_refresh(None)
+                else:
+                    self.publish(uri, doc.version)
+                settle_heap()
+        finally:
+            progress.end("stopped")  # (nothing if it ended above)
+
     def refresh_all(self) -> None:
         self._reports.clear()
         if self.pull:
@@ -292,6 +379,11 @@ class BibLanguageServer(LanguageServer):
             return
         for uri in list(self.documents):
             self.schedule(uri, 0)
+
+
+STAGED_ABOVE = 4_000  # blocks (entries and the text between them): about 2,000 entries
+SLICE_SECONDS = 0.02  # of background analysis between looks at the event loop
+INDEX_SHARE = 40  # percent of the progress bar the index takes
 
 
 def settle_heap() -> None:
@@ -438,12 +530,21 @@ def create_server() -> BibLanguageServer:
         # a large step would set off a full collection over the new heap.
         with gc_paused():
             doc = Document(item.text, uri=item.uri, version=item.version)
+            # A large document is checked in stages: its syntax problems now, the
+            # rest from a background task (ls.analyse) that leaves room for edits and
+            # requests; a client that pulls diagnostics must be able to be told to
+            # pull again.
+            staged = doc.block_count > ls.staged_above and (
+                not ls.pull or ls.can_refresh_diagnostics
+            )
             ls.documents[item.uri] = doc
-            ls.checkers[item.uri] = Checker(doc, ls.settings.rule_options)
+            ls.checkers[item.uri] = Checker(doc, ls.settings.rule_options, staged=staged)
             ls._reports.pop(item.uri, None)
             ls._caches.pop(item.uri, None)
             ls.schedule(item.uri, 0)
             settle_heap()
+        if staged:
+            ls.start_analysis(item.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     @guarded(lambda: None)
@@ -466,6 +567,9 @@ def create_server() -> BibLanguageServer:
         uri = params.text_document.uri
         ls.documents.pop(uri, None)
         ls.checkers.pop(uri, None)
+        analysis = ls._analyses.pop(uri, None)
+        if analysis is not None:
+            analysis.cancel()
         ls._reports.pop(uri, None)
         ls._caches.pop(uri, None)
         pending = ls._pending.pop(uri, None)
@@ -487,9 +591,8 @@ def create_server() -> BibLanguageServer:
         doc = ls.documents.get(uri)
         if doc is None:
             return _no_completions()
-        checker = ls.checkers[uri]
-        checker.options = ls.settings.rule_options
-        open_documents = {u: (d, ls.checkers[u].index) for u, d in ls.documents.items()}
+        checker = ls.checker(uri)
+        open_documents = ls.open_documents()
         return completion.completion(
             params,
             doc,
@@ -504,7 +607,7 @@ def create_server() -> BibLanguageServer:
         try:
             uri = completion.uri_of(item)
             doc = ls.documents.get(uri) if uri else None
-            index = ls.checkers[uri].index if doc is not None and uri else None
+            index = ls.checker(uri).index if doc is not None and uri else None
             return completion.resolve(item, doc, index)
         except Exception:
             ls.log_failure("completionItem/resolve")
@@ -517,9 +620,8 @@ def create_server() -> BibLanguageServer:
         doc = ls.documents.get(uri)
         if doc is None:
             return None
-        checker = ls.checkers[uri]
-        checker.options = ls.settings.rule_options
-        open_documents = {u: (d, ls.checkers[u].index) for u, d in ls.documents.items()}
+        checker = ls.checker(uri)
+        open_documents = ls.open_documents()
         macros = ls.files.macros_elsewhere(uri, open_documents)
 
         def elsewhere(name: str) -> MacroDef | None:
@@ -540,10 +642,19 @@ def create_server() -> BibLanguageServer:
             return None
         checker = ls.checkers[uri]
         checker.options = ls.settings.rule_options
+        if not checker.index.complete:  # not worth finishing it now: say so instead
+            return {
+                "dialect": None,
+                "detected": ls.settings.dialect == "auto",
+                "entries": None,
+                "checking": True,
+                "version": __version__,
+            }
         return {
             "dialect": checker.dialect,
             "detected": ls.settings.dialect == "auto",
             "entries": checker.index.entry_count,
+            "checking": checker.staged,
             "version": __version__,
         }
 
@@ -556,7 +667,7 @@ def create_server() -> BibLanguageServer:
         if doc is None:
             return _no_items()
         tree = navigation.hierarchical(ls.client_capabilities)
-        fields = ls.checkers[uri].index.entry_count <= navigation.FIELDS_UP_TO
+        fields = ls.checker(uri).index.entry_count <= navigation.FIELDS_UP_TO
         return RawJson(navigation.document_symbols(doc, ls.encoding, tree, fields))
 
     @server.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
@@ -583,10 +694,10 @@ def create_server() -> BibLanguageServer:
         doc = ls.documents.get(uri)
         if doc is None:
             return None
-        open_documents = {u: (d, ls.checkers[u].index) for u, d in ls.documents.items()}
+        open_documents = ls.open_documents()
         return navigation.goto_definition(
             doc,
-            ls.checkers[uri].index,
+            ls.checker(uri).index,
             params.position,
             ls.encoding,
             navigation.link_support(ls.client_capabilities),
@@ -702,8 +813,7 @@ def create_server() -> BibLanguageServer:
         doc = ls.documents.get(uri)
         if doc is None:
             return []
-        checker = ls.checkers[uri]
-        checker.options = ls.settings.rule_options
+        checker = ls.checker(uri)
         return actions.code_actions(params, doc, checker, ls.encoding)
 
     @server.feature(

@@ -54,30 +54,35 @@ class ScanProgress(Protocol):
 
     async def begin(self, total: int) -> None: ...
     def report(self, done: int, total: int) -> None: ...
-    def end(self, done: int) -> None: ...
+    def end(self, message: str) -> None: ...
 
 
 class ClientProgress:
     """Work-done progress shown by the client (`window/workDoneProgress/create`,
     then `$/progress` begin, report and end); nothing when the client cannot."""
 
-    TOKEN = "bib-lsp-workspace-scan"
-
-    def __init__(self, server: Any, enabled: bool) -> None:
+    def __init__(
+        self,
+        server: Any,
+        enabled: bool,
+        token: str = "bib-lsp-workspace-scan",
+        title: str = "bib-lsp: reading the workspace's .bib files",
+    ) -> None:
         self.server = server  # a pygls LanguageServer
         self.enabled = enabled
+        self.token = token
+        self.title = title
         self.shown = -1  # the last percentage sent
 
     async def begin(self, total: int) -> None:
         if self.enabled:
             try:
-                await self.server.work_done_progress.create_async(self.TOKEN)
+                await self.server.work_done_progress.create_async(self.token)
             except Exception:  # the client refused: go on without
                 self.enabled = False
                 return
-            title = "bib-lsp: reading the workspace's .bib files"
-            value = lsp.WorkDoneProgressBegin(title, message=f"0/{total}", percentage=0)
-            self.server.work_done_progress.begin(self.TOKEN, value)
+            value = lsp.WorkDoneProgressBegin(self.title, message=f"0/{total}", percentage=0)
+            self.server.work_done_progress.begin(self.token, value)
             self.shown = 0
 
     def report(self, done: int, total: int) -> None:
@@ -85,12 +90,13 @@ class ClientProgress:
         if self.enabled and percentage != self.shown:
             self.shown = percentage
             value = lsp.WorkDoneProgressReport(message=f"{done}/{total}", percentage=percentage)
-            self.server.work_done_progress.report(self.TOKEN, value)
+            self.server.work_done_progress.report(self.token, value)
 
-    def end(self, done: int) -> None:
+    def end(self, message: str) -> None:
         if self.enabled:
-            value = lsp.WorkDoneProgressEnd(message=f"{done} files read")
-            self.server.work_done_progress.end(self.TOKEN, value)
+            self.enabled = False  # once
+            value = lsp.WorkDoneProgressEnd(message=message)
+            self.server.work_done_progress.end(self.token, value)
 
 
 class WorkspaceFiles:
@@ -132,7 +138,7 @@ class WorkspaceFiles:
                 if progress is not None:
                     progress.report(done, len(paths))
             if progress is not None and paths:
-                progress.end(len(paths))
+                progress.end(f"{len(paths)} files read")
         except Exception:
             on_error("indexing the workspace")
         finally:

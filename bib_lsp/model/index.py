@@ -7,6 +7,7 @@ computed once and cached on the block, relative to the block's start.
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -173,7 +174,10 @@ class BibIndex:
     they cite (normalised title, year and first author); the names held twice;
     and whether the file has any regular entries."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, *, deferred: bool = False) -> None:
+        """Index the whole document now, or, when ``deferred``, as ``build`` is
+        called (a large document's index is built in slices off the request path;
+        edits in between are taken as usual)."""
         self.document = document
         # Per table, per name: the blocks holding it, by id (removal is O(1) even
         # for a macro that 50,000 entries use), in the order they were added.
@@ -197,13 +201,58 @@ class BibIndex:
         # (table, name); ("file", "entries") when the file gains its first regular
         # entry or loses its last.
         self.changed: set[tuple[str, str]] = set()
-        self._add(block for _, block in document.blocks())
+        # While the index is being built: the blocks of the document when it was
+        # made, those of them indexed or gone since, and where the build is.
+        self._pending: list[Block] | None = [block for _, block in document.blocks()]
+        self._done: set[int] = set()  # ids of the pending blocks indexed (or gone)
+        self._next = 0
+        if not deferred:
+            self.build()
+
+    @property
+    def complete(self) -> bool:
+        """Whether every block of the document is in the index."""
+        return self._pending is None
+
+    def build(self, deadline: float | None = None) -> bool:
+        """Index the blocks not yet indexed, until ``time.perf_counter()`` passes
+        ``deadline`` (None: all of them); whether the index is now complete."""
+        pending = self._pending
+        if pending is None:
+            return True
+        done, count = self._done, len(pending)
+        while self._next < count:
+            stop = min(count, self._next + _BUILD_STEP)
+            batch = [b for b in pending[self._next : stop] if id(b) not in done]
+            self._next = stop
+            self._add(batch)
+            if deadline is not None and time.perf_counter() >= deadline:
+                return self._next >= count and self._finish()
+        return self._finish()
+
+    def progress(self) -> int:
+        """How far the build is, in percent (100 when complete)."""
+        if self._pending is None:
+            return 100
+        return self._next * 100 // max(len(self._pending), 1)
+
+    def _finish(self) -> bool:
+        self._pending = None
+        self._done = set()
+        # Keys were not kept in order while building (one sort beats 100,000
+        # insertions into a growing list).
+        self.sorted_keys = sorted(self.keys)
+        # What building added is no change: nothing has asked about it yet.
         self.changed.clear()
+        return True
 
     def update(self, changes: BlockChanges) -> None:
         before = self.changed
         self.changed = set()
         for block in changes.removed:
+            if self._pending is not None and id(block) not in self._done:
+                self._done.add(id(block))  # never indexed: the build skips it
+                continue
             self._remove_one(block)
         gone = self.changed
         self.changed = set()
@@ -220,12 +269,16 @@ class BibIndex:
         self.changed = before | gone | came
 
     def _add(self, blocks: Iterable[Block]) -> None:
+        """Index ``blocks``: the document's own (``build``) or those an edit added."""
         changed = self.changed
+        building = self._pending is not None
         for block in blocks:
+            if building:
+                self._done.add(id(block))
             for table, names in names_of(block).items():
                 holders, twice = self.holders[table], self.twice[table]
                 for name in names:
-                    if table == "key" and name not in holders:
+                    if table == "key" and name not in holders and not building:
                         insort(self.sorted_keys, name)
                     _insert(holders, twice, name, block)
                     changed.add((table, name))
@@ -264,7 +317,7 @@ class BibIndex:
             for name in names:
                 _delete(holders, twice, name, block)
                 self.changed.add((table, name))
-                if table == "key" and name not in holders:
+                if table == "key" and name not in holders and self._pending is None:
                     i = bisect_left(self.sorted_keys, name)
                     if i < len(self.sorted_keys) and self.sorted_keys[i] == name:
                         del self.sorted_keys[i]
@@ -308,6 +361,7 @@ class BibIndex:
 
 
 _ENTRIES = ("file", "entries")
+_BUILD_STEP = 64  # blocks indexed between looks at the clock
 # Tables whose askers care only where a name is held, not what the holder says.
 _PLACE_ONLY = frozenset({"string", "use"})
 

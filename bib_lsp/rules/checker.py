@@ -23,13 +23,27 @@ class Checker:
     ``BlockChanges`` of each edit; ``diagnose()`` then costs about the number of
     chunks plus the findings, not the size of the document."""
 
-    def __init__(self, document: Document, options: RuleOptions | None = None) -> None:
+    def __init__(
+        self, document: Document, options: RuleOptions | None = None, *, staged: bool = False
+    ) -> None:
+        """``staged``: the index is built and the rules are run later, in slices
+        (``index.build``, ``warm``); until ``staged`` is set to False the findings
+        are the parser's only (a large document's first diagnostics, in the time it
+        takes to parse it)."""
         self.document = document
         self.options = options or RuleOptions()
+        self.staged = staged
         self._option_cache: dict[int, tuple[list[Problem], RuleOptions, list[Problem]]] = {}
         with gc_paused():  # many small objects, no cycles: see parser.gc_paused
-            self.index = BibIndex(document)
+            self.index = BibIndex(document, deferred=staged)
         self.context = Context(self.index)
+
+    def warm(self, ci: int) -> None:
+        """Run the rules over the document's chunk ``ci`` now (their findings are
+        kept), whatever the stage; the index must be complete."""
+        with gc_paused():
+            key, per_block = self._entry_checks(full=True)
+            self.document.collect_chunk(ci, key, per_block)
 
     def update(self, changes: BlockChanges) -> None:
         with gc_paused():
@@ -40,6 +54,11 @@ class Checker:
             # (a crossref parent edited, added or removed) are checked again.
             for block in self.context.askers(self.index.take_changed()):
                 self.document.forget(block, _FINDINGS)
+
+    @property
+    def full(self) -> bool:
+        """Whether findings are every rule's (else the parser's only: staged)."""
+        return not self.staged
 
     @property
     def dialect(self) -> str:
@@ -88,9 +107,11 @@ class Checker:
         start, block = located
         end = start + len(block.text)
         ci = self.document.chunk_at(offset)
-        part = self.chunk_findings(ci)
-        found = [p.shifted(part.start) for p in part.problems]
-        found += self.whole_findings()
+        with gc_paused():  # every rule's, even while staged (the index is complete)
+            key, per_block = self._entry_checks(full=True)
+            part = self._with_options(self.document.collect_chunk(ci, key, per_block))
+            found = [p.shifted(part.start) for p in part.problems]
+            found += self._whole(full=True)
         return sorted((p for p in found if start <= p.start < end), key=_order)
 
     def whole_findings(self) -> list[Problem]:
@@ -106,7 +127,9 @@ class Checker:
             return self.options
         return replace(self.options, ignore=self.options.ignore | frozenset(extra))
 
-    def _entry_checks(self) -> tuple[str, PerBlock]:
+    def _entry_checks(self, full: bool = False) -> tuple[str, PerBlock]:
+        if self.staged and not full:
+            return _SYNTAX, _syntax_checks
         ignore = self.effective_options.ignore
         local = [r for r in RULES.values() if r.entry_check is not None and r.code not in ignore]
         dialect = self.dialect
@@ -114,7 +137,9 @@ class Checker:
         key = _FINDINGS + dialect + ":" + ",".join(r.code for r in local)
         return key, _block_checks(local, self.context, key)
 
-    def _whole(self) -> list[Problem]:
+    def _whole(self, full: bool = False) -> list[Problem]:
+        if self.staged and not full:
+            return []
         options = self.effective_options
         whole: list[Problem] = []
         for rule in RULES.values():
@@ -149,6 +174,17 @@ def _order(p: Problem) -> tuple[int, int, str]:
 
 
 _FINDINGS = "findings:"  # the prefix of the chunk cache keys of our findings
+_SYNTAX = "syntax:"  # the chunk cache key of the parser's findings only (staged)
+
+
+def _syntax_checks(block: Block, previous: Block | None) -> list[Problem]:
+    """The parser's problems of a block, less what comments silence (looked for
+    only when there is something to silence)."""
+    found = list(block.problems)
+    if found and (suppressions(block) or (previous is not None and suppressions(previous))):
+        found = suppression.apply(found, block, previous, view(block))
+        found.sort(key=_order)
+    return found
 
 
 def _block_checks(rules: list[Rule], context: Context, key: str) -> PerBlock:

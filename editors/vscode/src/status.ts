@@ -6,9 +6,12 @@ import { LanguageClient, State } from "vscode-languageclient/node";
 export type ServerState = "starting" | "running" | "stopped" | "failed";
 
 interface DocumentStatus {
-  dialect: string;
+  /** null while a large file's first check is still running. */
+  dialect: string | null;
   detected: boolean;
-  entries: number;
+  entries: number | null;
+  /** The server is still checking the file (a large one, in the background). */
+  checking?: boolean;
   version: string;
 }
 
@@ -123,10 +126,12 @@ export class StatusBar implements vscode.Disposable {
       this.item.command = "bibLsp.restartServer";
     } else {
       const doc = this.document;
-      const dialect = doc ? (doc.dialect === "biblatex" ? "biblatex" : "BibTeX") : "bib-lsp";
-      this.item.text = `$(book) ${dialect}`;
+      const dialect = doc?.dialect ? (doc.dialect === "biblatex" ? "biblatex" : "BibTeX") : "bib-lsp";
+      this.item.text = doc?.checking ? `$(sync~spin) ${dialect}` : `$(book) ${dialect}`;
       this.item.backgroundColor = undefined;
-      if (doc) {
+      if (doc?.checking) {
+        tooltip.appendText("bib-lsp is checking this file; its problems so far are the parser's.");
+      } else if (doc) {
         const how = doc.detected ? "detected from the types and fields the file uses" : "set by bibLsp.dialect";
         tooltip.appendText(`Checked as ${dialect} (${how}). ${doc.entries} entries. bib-lsp ${doc.version}.`);
       } else {
