@@ -79,10 +79,7 @@ class Field:
     value: Value | None
     span: Span
     has_comma: bool
-
-    @property
-    def name_lower(self) -> str:
-        return self.name.lower()
+    name_lower: str  # the rules ask for fields by name all the time: lowered once
 
 
 @view_class
@@ -175,7 +172,8 @@ def _field(node: Node, text: str, pos: int, base: int) -> Field:
         elif kind is K.COMMA:
             has_comma = True
         pos += width
-    return Field(name, name_span, value, Span(base + field_start, base + pos), has_comma)
+    span = Span(base + field_start, base + pos)
+    return Field(name, name_span, value, span, has_comma, name.lower())
 
 
 def _value(node: Node, text: str, pos: int, base: int) -> Value:
