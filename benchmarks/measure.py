@@ -77,10 +77,17 @@ def _status(pid: int | str, field: str) -> float:
     raise ValueError(f"no {field} for process {pid}")
 
 
-def peak_mib(who: int = resource.RUSAGE_SELF) -> float:
-    """The peak resident memory (ru_maxrss, KiB on Linux) of this process or of
-    its finished children."""
-    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+def peak_mib() -> float:
+    """This process's peak resident memory (VmHWM). Not ``ru_maxrss``: Linux
+    keeps that across fork and exec, so a child of a large process (the suite,
+    having generated 100,000 entries) would report its parent's peak."""
+    return _status("self", "VmHWM")
+
+
+def children_peak_mib() -> float:
+    """The peak resident memory of this process's finished children
+    (``ru_maxrss``; the child's own, since this process stays small)."""
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
 
 
 def library(path: Path, edits: int, repeat: int) -> Figures:
@@ -294,7 +301,7 @@ def tidy(path: Path, executable: str) -> Figures:
     return {
         "format_ms": ms(took),
         "changed": changed,
-        "peak_rss_mib": peak_mib(resource.RUSAGE_CHILDREN),
+        "peak_rss_mib": children_peak_mib(),
     }
 
 

@@ -106,6 +106,14 @@ def growth_pair(results: Figures) -> tuple[str, str] | None:
     return size_name(sizes[-1]), size_name(small)
 
 
+def _head(name: str) -> str:
+    """A column's head: ``10k`` for a generated size, the file's name (shortened)."""
+    if name.endswith(" entries"):
+        return short(int(name.split()[0].replace(",", "")))
+    name = name.removesuffix(".bib")
+    return name if len(name) <= 9 else name[:8] + "."
+
+
 def short(size: int) -> str:
     return f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
@@ -117,7 +125,7 @@ def size_name(size: int) -> str:
 def table(results: Figures) -> str:
     names = list(results["inputs"])
     pair = growth_pair(results)
-    heads = [n.replace(" entries", "").replace(".bib", "") for n in names]
+    heads = [_head(n) for n in names]
     if pair:
         big, small = (int(n.split()[0].replace(",", "")) for n in pair)
         heads.append(f"{short(big)}/{short(small)}")

@@ -50,7 +50,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from inputs import CACHE_DIR, CORPUS_FILES, generated_file
+from inputs import CACHE_DIR, CORPUS_FILES
 from parse_bench import DEFAULT_CORPUS
 from report import OURS, check, header, ratios, show_checks, size_name, table
 
@@ -215,7 +215,8 @@ def git_state() -> dict[str, Any]:
         )
         return done.stdout.strip()
 
-    return {"commit": git("rev-parse", "HEAD") or None, "dirty": bool(git("status", "--short"))}
+    changed = [line[3:] for line in git("status", "--short").splitlines()]
+    return {"commit": git("rev-parse", "HEAD") or None, "dirty": bool(changed), "changed": changed}
 
 
 # -- the run -------------------------------------------------------------------
@@ -229,8 +230,20 @@ def inputs(args: argparse.Namespace, sizes: list[int]) -> list[Input]:
             found.append(Input(name, path, path.stat().st_size // 800, generated=False))
     for size in sizes:
         print(f"generating {size:,} entries", file=sys.stderr)
-        found.append(Input(size_name(size), generated_file(args.corpus, size), size, True))
+        found.append(Input(size_name(size), generate(args.corpus, size), size, True))
     return found
+
+
+def generate(corpus: Path, size: int) -> Path:
+    """The generated file (inputs.py, in its own process: so that this one stays
+    small, and so do the measurements it starts)."""
+    done = subprocess.run(
+        [sys.executable, str(HERE / "inputs.py"), str(size), "--corpus", str(corpus)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Path(done.stdout.strip().splitlines()[-1])
 
 
 def run(args: argparse.Namespace) -> Figures:
