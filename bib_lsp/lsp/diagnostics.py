@@ -7,6 +7,7 @@ from __future__ import annotations
 import heapq
 import json
 import re
+import time
 from typing import Any
 
 from bib_lsp.document import ChunkFindings, Document
@@ -37,18 +38,51 @@ class DiagnosticsCache:
     50,000-entry file costs the same as in a small one.
     """
 
-    __slots__ = ("chunks", "config", "cursor", "uri")
+    __slots__ = ("_priming", "chunks", "config", "cursor", "uri")
 
     def __init__(self, uri: str) -> None:
         self.uri = uri
         self.chunks: list[_ChunkItems] = []
         self.config: tuple[object, ...] = ()
         self.cursor: tuple[int, int] | None = None
+        # A conversion of every chunk under way in slices (``prime``): its
+        # configuration, the document's cursor when it began, the chunks so far.
+        self._priming: tuple[tuple[object, ...], tuple[int, int], list[_ChunkItems]] | None = None
+
+    def prime(
+        self,
+        doc: Document,
+        checker: Checker,
+        generation: int,
+        encoding: PositionEncoding,
+        deadline: float,
+    ) -> bool:
+        """Convert every rule's findings of the chunks ahead of the ``update`` that
+        would convert them all at once (at the end of a staged check, when the
+        checker turns to every rule's findings), a few chunks at a time, until
+        ``time.perf_counter()`` passes ``deadline``; whether done. An edit in between
+        makes it start over; ``update`` takes the result if its configuration is the
+        same."""
+        config = (checker.findings_key(full=True), generation, encoding)
+        _, now = doc.chunk_changes(None)
+        if self._priming is None or self._priming[0] != config or self._priming[1] != now:
+            self._priming = (config, now, [])
+        converted = self._priming[2]
+        count = doc.chunk_count
+        while len(converted) < count:
+            converted.append(self._convert(doc, checker, len(converted), encoding, full=True))
+            if time.perf_counter() >= deadline:
+                break
+        return len(converted) == count
 
     def update(
         self, doc: Document, checker: Checker, generation: int, encoding: PositionEncoding
     ) -> JsonPieces:
         config = (checker.findings_key(), generation, encoding)
+        primed, self._priming = self._priming, None
+        if primed is not None and primed[0] == config and len(primed[2]) == doc.chunk_count:
+            # Converted ahead (``prime``): as if the last update had been then.
+            self.chunks, self.config, self.cursor = primed[2], config, primed[1]
         changes, cursor = doc.chunk_changes(self.cursor)
         # Should converting fail half-way, the next report starts over.
         self.cursor = None
@@ -66,9 +100,14 @@ class DiagnosticsCache:
         return _json_array([t for t in texts if t])
 
     def _convert(
-        self, doc: Document, checker: Checker, ci: int, encoding: PositionEncoding
+        self,
+        doc: Document,
+        checker: Checker,
+        ci: int,
+        encoding: PositionEncoding,
+        full: bool = False,
     ) -> _ChunkItems:
-        part = checker.chunk_findings(ci)
+        part = checker.chunk_findings(ci, full)
         return _ChunkItems(part, _column(doc, part, encoding), doc, encoding, self.uri)
 
     def _follow(

@@ -84,18 +84,20 @@ class Checker:
             parts = self.document.collect_by_chunk(key, per_block)
             return [self._with_options(part) for part in parts], self._whole()
 
-    def findings_key(self) -> str:
+    def findings_key(self, full: bool = False) -> str:
         """Names what the chunk findings depend on besides the chunk (dialect, rules,
         options): while it stays the same, so do the findings of an unchanged chunk
-        (``Document.chunk_changes`` tells which chunks changed)."""
-        key, _ = self._entry_checks()
+        (``Document.chunk_changes`` tells which chunks changed). ``full``: of every
+        rule's findings, even while staged."""
+        key, _ = self._entry_checks(full)
         options = self.effective_options
         return f"{key}|{sorted(options.ignore)}|{sorted(options.severity.items())}"
 
-    def chunk_findings(self, ci: int) -> ChunkFindings:
-        """The findings of the document's chunk ``ci`` (relative to it; perhaps none)."""
+    def chunk_findings(self, ci: int, full: bool = False) -> ChunkFindings:
+        """The findings of the document's chunk ``ci`` (relative to it; perhaps
+        none); ``full``: every rule's, even while staged."""
         with gc_paused():
-            key, per_block = self._entry_checks()
+            key, per_block = self._entry_checks(full)
             return self._with_options(self.document.collect_chunk(ci, key, per_block))
 
     def findings_at(self, offset: int) -> list[Problem]:
@@ -183,7 +185,7 @@ def _syntax_checks(block: Block, previous: Block | None) -> list[Problem]:
     found = list(block.problems)
     if found and (suppressions(block) or (previous is not None and suppressions(previous))):
         found = suppression.apply(found, block, previous, view(block))
-        found.sort(key=_order)
+    found.sort(key=_order)
     return found
 
 

@@ -135,3 +135,46 @@ def test_a_report_that_failed_half_way_does_not_leave_the_next_one_stale(
         doc.version = 3
         assert served(server) == fresh(doc.text, server.encoding)
         assert len(served(server)) == 4  # the article's four missing fields
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(PIECES), min_size=4, max_size=14).map("".join),
+    st.integers(0, 20),
+    st.data(),
+)
+def test_a_staged_check_primed_in_slices_reports_as_a_fresh_one(
+    text: str, slices_before_edit: int, data: st.DataObject
+) -> None:
+    """The end of a staged check: the findings converted ahead in slices
+    (``DiagnosticsCache.prime``), with an edit perhaps landing between two slices,
+    then reported once the checker turns to every rule's findings."""
+    with chunk_size(2):
+        server = BibLanguageServer()
+        doc = Document(text, uri=URI, version=1)
+        checker = Checker(doc, staged=True)
+        server.documents[URI] = doc
+        server.checkers[URI] = checker
+        assert served(server) == fresh_syntax(text)
+        checker.index.build()
+        cache = server._caches[URI]
+        done = False
+        for step in range(100):
+            done = cache.prime(doc, checker, server._generation, server.encoding, deadline=0)
+            if step == slices_before_edit:
+                start, end, new = data.draw(edits(doc.length))
+                checker.update(doc.edit(start, end, new))
+                doc.version = 2
+            if done and step >= slices_before_edit:
+                break
+        assert done
+        checker.staged = False
+        server._reports.clear()
+        assert served(server) == fresh(doc.text, server.encoding)
+
+
+def fresh_syntax(text: str) -> list[dict[str, object]]:
+    """The parser's problems only, as a staged check first reports them."""
+    doc = Document(text)
+    found = sorted(doc.problems(), key=lambda p: (p.start, p.end, p.code))
+    return [convert.diagnostic_json(p, doc, PositionEncoding.UTF16, URI) for p in found]
