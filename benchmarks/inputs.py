@@ -2,8 +2,8 @@
 
 A generated file is made of whole corpus files copied one after another, the
 largest first (so a 1,000-entry file is the start of tugboat.bib, a 10,000-entry
-file adds the other large Beebe bibliographies, and each further round copies all
-113 files again). Copy ``i`` of a file gets the suffix ``-i`` on
+file adds the other large Beebe bibliographies, and each further pass copies all
+106 files that have entries again). Copy ``i`` of a file gets the suffix ``-i`` on
 
 - every entry key and every ``@string`` name the file defines,
 - every macro use that refers to a macro the file defines (in entries, ``@string``
@@ -12,11 +12,17 @@ file adds the other large Beebe bibliographies, and each further round copies al
   that the file defines, and every alias in ``ids``,
 
 so that each copy is self-consistent: keys stay unique and macros and cross
-references resolve as in the source file. The copy that reaches N regular entries
-is cut at an entry boundary; in that last copy, entries that refer to another
-entry of their file are left out (their parent might lie past the cut). One entry,
-``PROBE`` from parse_bench.py with its macros written out, stands in the middle of
-every generated file, so that edits in files of every size land in the same entry.
+references resolve as in the source file. From the second pass over the files on,
+a literal title starts with ``Copy i: `` and a literal DOI ends with ``.i``, so
+that a large file is not tens of thousands of duplicate works (``duplicate-entry``
+would then be most of its findings): only the duplicates of the first pass (the
+corpus's own, within and across files) and those within each later copy remain.
+
+The copy that reaches N regular entries is cut at an entry boundary; in that last
+copy, entries that refer to another entry of their file are left out (their
+parent might lie past the cut). One entry, ``PROBE`` from parse_bench.py with its
+macros written out, stands in the middle of every generated file, so that edits in
+files of every size land in the same entry.
 
 The result depends only on the corpus and N; files are cached under the temporary
 directory, keyed by size and by a digest of this module and the corpus listing.
@@ -64,23 +70,40 @@ _KEY_FIELDS = {*KEY_FIELDS, "ids"}
 _KEY_RE = re.compile(r"[^,\s]+")
 
 
+# What is inserted at a cut: the copy's suffix, or (from the second round of
+# copies on) a mark that makes the work another one.
+SUFFIX, TITLE, DOI = "suffix", "title", "doi"
+
+
 @dataclass(frozen=True)
 class SourceBlock:
-    """One top-level block of a corpus file, split where the suffix goes."""
+    """One top-level block of a corpus file, split where a copy inserts text."""
 
     segments: tuple[str, ...]
+    cuts: tuple[str, ...]
+    """What goes between ``segments[i]`` and ``segments[i + 1]``."""
     regular: bool
     """A regular entry (not ``@string``, ``@preamble``, ``@comment`` or free text)."""
     refers: bool
     """It names another entry of its file in a reference field."""
 
-    def copy(self, suffix: str) -> str:
-        return suffix.join(self.segments)
+    def copy(self, copy: int, cycle: int) -> str:
+        """The block in copy number ``copy``, made in pass ``cycle`` over the files
+        (0 for the first)."""
+        inserted = {
+            SUFFIX: f"-{copy}",
+            TITLE: f"Copy {copy}: " if cycle else "",
+            DOI: f".{copy}" if cycle else "",
+        }
+        out = [self.segments[0]]
+        for cut, segment in zip(self.cuts, self.segments[1:], strict=True):
+            out += [inserted[cut], segment]
+        return "".join(out)
 
 
 @cache
 def source_blocks(path: Path) -> tuple[SourceBlock, ...]:
-    """A corpus file's blocks, each cut at the offsets that get a copy's suffix."""
+    """A corpus file's blocks, each cut where a copy inserts text."""
     text = read_bib(path).text
     blocks = [(start, block, entry_view(block, start)) for start, block in parse(text)]
     views = [v for _, _, v in blocks if v is not None]
@@ -89,19 +112,38 @@ def source_blocks(path: Path) -> tuple[SourceBlock, ...]:
     out = []
     for start, block, view in blocks:
         if view is None:
-            out.append(SourceBlock((block.text,), regular=False, refers=False))
+            out.append(SourceBlock((block.text,), (), regular=False, refers=False))
             continue
         cuts, refers = _suffix_offsets(view, keys, macros)
-        rel = [c - start for c in cuts]
+        if view.kind is K.ENTRY:
+            cuts += _work_marks(view)
+        cuts.sort()
+        rel = [c - start for c, _ in cuts]
         segments = [
             block.text[a:b] for a, b in zip([0, *rel], [*rel, len(block.text)], strict=True)
         ]
-        regular = view.kind is K.ENTRY
-        out.append(SourceBlock(tuple(segments), regular, refers))
+        kinds = tuple(kind for _, kind in cuts)
+        out.append(SourceBlock(tuple(segments), kinds, view.kind is K.ENTRY, refers))
     return tuple(out)
 
 
-def _suffix_offsets(view: Entry, keys: set[str], macros: set[str]) -> tuple[list[int], bool]:
+def _work_marks(view: Entry) -> list[tuple[int, str]]:
+    """Where later rounds mark an entry as another work (so that a large file is
+    not thousands of duplicate works, which no real bibliography is): the start of
+    a literal title, the end of a literal DOI."""
+    marks = []
+    for name, kind in (("title", TITLE), ("doi", DOI)):
+        f = view.field(name)
+        pieces = f.value.pieces if f and f.value else ()
+        if len(pieces) == 1 and pieces[0].kind in (K.BRACED, K.QUOTED) and pieces[0].closed:
+            span = pieces[0].span
+            marks.append((span.start + 1 if kind == TITLE else span.end - 1, kind))
+    return marks
+
+
+def _suffix_offsets(
+    view: Entry, keys: set[str], macros: set[str]
+) -> tuple[list[tuple[int, str]], bool]:
     """Where a copy's suffix is inserted in one entry (absolute offsets, in order),
     and whether the entry refers to another entry of the file."""
     cuts: list[int] = []
@@ -128,7 +170,7 @@ def _suffix_offsets(view: Entry, keys: set[str], macros: set[str]) -> tuple[list
         for piece in value.pieces:
             if piece.kind is K.MACRO and piece.text.lower() in macros:
                 cuts.append(piece.span.end)
-    return sorted(set(cuts)), refers
+    return [(cut, SUFFIX) for cut in sorted(set(cuts))], refers
 
 
 @cache
@@ -173,7 +215,7 @@ def _generated_pieces(corpus: Path, count: int) -> Iterator[str]:
         # The copy that reaches the count: entries referring to others of the
         # file are left out (their parent might lie past the cut).
         last = sum(b.regular for b in blocks) >= count - emitted
-        suffix, text = f"-{copy}", ""
+        text = ""
         for block in blocks:
             if block.regular:
                 if last and block.refers:
@@ -184,7 +226,7 @@ def _generated_pieces(corpus: Path, count: int) -> Iterator[str]:
                     if emitted == count:
                         break
                 emitted += 1
-            text = block.copy(suffix)
+            text = block.copy(copy, copy // len(files))
             yield text
             if emitted == count:
                 break

@@ -32,6 +32,7 @@ Usage: python benchmarks/suite.py [--sizes 1000,10000,50000,100000] [--quick]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import importlib.util
 import json
@@ -115,9 +116,10 @@ def measure(kind: str, item: Input, plan: Plan, tidy: str | None) -> Figures:
     try:
         out, err = proc.communicate(timeout=plan.timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        _end_session(proc.pid)
         proc.communicate()
         return {"error": f"timeout after {plan.timeout:.0f} s"}
+    _end_session(proc.pid)  # a server left behind by a failed measurement
     wall = round(time.perf_counter() - t0, 2)
     if proc.returncode != 0:
         last = [line for line in err.strip().splitlines() if line.strip()][-1:] or ["?"]
@@ -125,6 +127,12 @@ def measure(kind: str, item: Input, plan: Plan, tidy: str | None) -> Figures:
     figures: Figures = json.loads(out.strip().splitlines()[-1])
     figures["wall_s"] = wall
     return figures
+
+
+def _end_session(pid: int) -> None:
+    """End what is left of the session a measurement started (``pid`` leads it)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 # -- the other tools -------------------------------------------------------------
@@ -288,6 +296,8 @@ def run(args: argparse.Namespace) -> Figures:
             entry["measured"][kind] = found
             print(f" {found.get('error') or str(found['wall_s']) + ' s'}", file=sys.stderr)
     results["total_s"] = round(time.perf_counter() - started, 1)
+    if git_state() != results["git"]:
+        notes.append("the working tree changed during the run: figures may mix versions")
     results["ratios"] = ratios(results)
     return results
 
