@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from inputs import edit_site
-from server_bench import Server, completion_times, edit_times, hover_times, open_document
+from server_bench import Server, completion_times, edit_times, hover_times, open_until_complete
 
 from bib_lsp.document import Document
 from bib_lsp.document.io import read_bib
@@ -173,7 +173,7 @@ def server(path: Path, edits: int) -> Figures:
     srv = Server(progress=True)
     uri = path.resolve().as_uri()
     figures: Figures = {"rss_start_mib": rss_mib(srv.proc.pid)}
-    figures.update(_open(srv, uri, text))
+    figures.update(open_until_complete(srv, uri, text))
     figures["rss_opened_mib"] = rss_mib(srv.proc.pid)
     at = lines.position(site.offset)
     times, decode = edit_times(srv, uri, 1, (at.line, at.character), edits)
@@ -189,62 +189,6 @@ def server(path: Path, edits: int) -> Figures:
     figures["peak_rss_mib"] = _status(srv.proc.pid, "VmHWM")
     srv.close()
     return figures
-
-
-def _open(srv: Server, uri: str, text: str) -> Figures:
-    """`didOpen`, then the messages until the complete diagnostics.
-
-    First: the first `publishDiagnostics`. Complete: the first one after a
-    work-done progress begun since `didOpen` ended; or the first one, when no
-    progress began before it (the server analysed everything at once). Two
-    orders are taken as they come, and recorded: a server may send its first
-    report before the request that creates its progress token (a token created
-    before the server answers a request sent right after the first report counts
-    as begun before it; the request, of a method the server does not know, costs
-    it nothing), and it may send the complete report just before the progress's
-    `end` (then that report is the complete one)."""
-    running: set[object] = set()  # progress tokens created or begun, not ended
-    ended = False
-    first = complete = during = None
-    sent = open_document(srv, uri, text)
-    while complete is None:
-        message = srv.receive()
-        method = message.get("method")
-        if method == "window/workDoneProgress/create":
-            running.add(message["params"]["token"])
-        elif method == "$/progress":
-            token, kind = message["params"]["token"], message["params"]["value"].get("kind")
-            if kind == "begin":
-                running.add(token)
-            elif kind == "end" and token in running:
-                running.discard(token)
-                ended = True
-                if not running and during is not None:
-                    complete = during  # published just before the end
-        elif method == "textDocument/publishDiagnostics" and message["params"]["uri"] == uri:
-            now = (srv.last_read - sent, len(message["params"]["diagnostics"]))
-            if first is None:
-                first = now
-                if not running and not ended:
-                    srv.send({"id": _PING, "method": "bibLspBenchmark/ping", "params": None})
-            elif ended and not running:
-                complete = now
-            elif running:
-                during = now
-        elif message.get("id") == _PING and "method" not in message and not (running or ended):
-            complete = first
-    assert first is not None
-    return {
-        "open_first_ms": ms(first[0]),
-        "first_diagnostics": first[1],
-        "open_complete_ms": ms(complete[0]),
-        "diagnostics": complete[1],
-        "progress": ended,
-        "complete_before_end": complete is during,
-    }
-
-
-_PING = 777_777
 
 
 def bibtexparser_parse(path: Path) -> Figures:
