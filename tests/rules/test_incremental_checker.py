@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bib_lsp.document import BlockChanges, Document
+from bib_lsp.model import index as index_module
 from bib_lsp.rules import Checker, RuleOptions
 from tests.document.strategies import chunk_size, edits
 
@@ -102,3 +103,51 @@ def test_a_definition_moved_below_its_use_in_one_notification() -> None:
     changes.merge(doc.edit(doc.length, doc.length, definition))
     checker.update(changes)
     assert [p.code for p in checker.diagnose()] == ["macro-defined-after-use"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join),
+    st.lists(st.integers(0, 12), max_size=4),
+    st.data(),
+)
+def test_staged_checker_with_edits_while_its_index_is_built(
+    text: str, edit_after: list[int], data: st.DataObject
+) -> None:
+    """A staged checker whose index is built a few blocks at a time, with edits
+    landing between the steps (blocks not yet indexed removed, blocks added), then
+    its rules run: the same findings, dialect and index as a fresh checker."""
+    saved, index_module._BUILD_STEP = index_module._BUILD_STEP, 1  # one block per step
+    try:
+        _staged_with_edits(text, edit_after, data)
+    finally:
+        index_module._BUILD_STEP = saved
+
+
+def _staged_with_edits(text: str, edit_after: list[int], data: st.DataObject) -> None:
+    with chunk_size(2):
+        doc = Document(text)
+        checker = Checker(doc, staged=True)
+        assert checker.diagnose() == sorted(doc.problems(), key=lambda p: (p.start, p.end, p.code))
+        step = 0
+        while True:
+            if step in edit_after:
+                start, end, new = data.draw(edits(doc.length))
+                if data.draw(st.booleans()):
+                    new = data.draw(st.sampled_from(FRAGMENTS))
+                checker.update(doc.edit(start, end, new))
+            # A deadline already past: one step of the build at a time.
+            if checker.index.build(deadline=0):
+                break
+            step += 1
+        for ci in range(doc.chunk_count):
+            checker.warm(ci)
+        checker.staged = False
+        fresh = Checker(Document(doc.text))
+        assert checker.diagnose() == fresh.diagnose()
+        assert checker.dialect == fresh.dialect
+        assert checker.index.sorted_keys == sorted(fresh.index.keys)
+        assert checker.index.entry_count == fresh.index.entry_count
+        for table, holders in fresh.index.holders.items():
+            ours = {name: len(blocks) for name, blocks in checker.index.holders[table].items()}
+            assert ours == {name: len(blocks) for name, blocks in holders.items()}, table
