@@ -152,15 +152,7 @@ def through_server(name: str, text: str, repeat: int) -> None:
                     },
                     "text": "" if removing else typed,
                 }
-                server.send(
-                    {
-                        "method": "textDocument/didChange",
-                        "params": {
-                            "textDocument": {"uri": uri, "version": version},
-                            "contentChanges": [change],
-                        },
-                    }
-                )
+                server.change(uri, version, change)
                 server.published(uri, version)
             ident += 1
             t0 = time.perf_counter()

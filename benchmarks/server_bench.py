@@ -207,15 +207,7 @@ def edit_times(
             "text": typed if i % 2 == 0 else "",
         }
         t0 = time.perf_counter()
-        server.send(
-            {
-                "method": "textDocument/didChange",
-                "params": {
-                    "textDocument": {"uri": uri, "version": version},
-                    "contentChanges": [change],
-                },
-            }
-        )
+        server.change(uri, version, change)
         server.published(uri, version)
         done = time.perf_counter()
         times.append((server.last_read - t0) * 1000)

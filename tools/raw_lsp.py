@@ -52,6 +52,18 @@ class RawLspClient:
             if predicate(message):
                 return message
 
+    def change(self, uri: str, version: int, change: Message) -> None:
+        """Send one `didChange` of ``change`` (a content change) as ``version``."""
+        self.send(
+            {
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [change],
+                },
+            }
+        )
+
     def response_to(self, request_id: int) -> Message:
         return self.wait_for(lambda m: m.get("id") == request_id and "method" not in m)
 
