@@ -116,15 +116,6 @@ class Server(RawLspClient):
         self.response_to(0)
         self.send({"method": "initialized", "params": {}})
 
-    def published(self, uri: str, version: int) -> dict[str, Any]:
-        return self.wait_for(
-            lambda m: (
-                m.get("method") == "textDocument/publishDiagnostics"
-                and m["params"]["uri"] == uri
-                and m["params"].get("version") == version
-            )
-        )
-
 
 def through_server(name: str, text: str, repeat: int) -> None:
     server = Server()

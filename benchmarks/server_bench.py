@@ -65,15 +65,6 @@ class Server(RawLspClient):
             self.send({"id": message["id"], "result": None})
         return message
 
-    def published(self, uri: str, version: int) -> dict[str, Any]:
-        return self.wait_for(
-            lambda m: (
-                m.get("method") == "textDocument/publishDiagnostics"
-                and m["params"]["uri"] == uri
-                and m["params"].get("version") == version
-            )
-        )
-
 
 def probe_position(text: str) -> tuple[int, int]:
     """Line and (UTF-16) column inside the probe entry's title."""

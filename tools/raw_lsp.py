@@ -64,6 +64,16 @@ class RawLspClient:
             }
         )
 
+    def published(self, uri: str, version: int) -> Message:
+        """The server's next `publishDiagnostics` for ``uri`` at ``version``."""
+        return self.wait_for(
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri
+                and m["params"].get("version") == version
+            )
+        )
+
     def response_to(self, request_id: int) -> Message:
         return self.wait_for(lambda m: m.get("id") == request_id and "method" not in m)
 
