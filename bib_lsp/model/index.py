@@ -7,6 +7,7 @@ computed once and cached on the block, relative to the block's start.
 
 from __future__ import annotations
 
+import threading
 import time
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
@@ -20,12 +21,27 @@ from bib_lsp.syntax.views import Entry, entry_view
 
 
 def view(block: Block) -> Entry | None:
-    """The block's entry view, relative to the block's start (cached)."""
-    return block.cached("view", _view)
+    """The block's entry view, relative to the block's start.
+
+    Views are kept for the last ``VIEWS_KEPT`` blocks asked about, not on every
+    block: a view is several times the size of its text, and once the index and
+    the rules have read a block (each keeping what it needs), its view is rarely
+    asked for again. The checks read blocks in text order, so each pass builds
+    each view about once."""
+    found = _VIEWS.get(block, _MISSING)
+    if found is _MISSING:
+        found = entry_view(block, 0)
+        with _VIEWS_LOCK:  # the workspace scan reads files in a thread
+            _VIEWS[block] = found
+            while len(_VIEWS) > VIEWS_KEPT:
+                del _VIEWS[next(iter(_VIEWS))]  # the oldest
+    return found  # type: ignore[return-value]
 
 
-def _view(block: Block) -> Entry | None:
-    return entry_view(block, 0)
+VIEWS_KEPT = 2048
+_VIEWS: dict[Block, Entry | None] = {}
+_VIEWS_LOCK = threading.Lock()
+_MISSING = object()
 
 
 def key_of(block: Block) -> str | None:

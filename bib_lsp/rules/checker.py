@@ -176,6 +176,8 @@ def _order(p: Problem) -> tuple[int, int, str]:
 
 
 _FINDINGS = "findings:"  # the prefix of the chunk cache keys of our findings
+_NOTHING: tuple[list[Problem], list[Rule]] = ([], [])  # shared: never changed
+_NO_FINDINGS: tuple[Block | None, list[Problem]] = (None, [])  # shared: never changed
 _SYNTAX = "syntax:"  # the chunk cache key of the parser's findings only (staged)
 
 
@@ -218,7 +220,8 @@ def _block_checks(rules: list[Rule], context: Context, key: str) -> PerBlock:
                         asked += results
                     else:
                         local += results
-            block.cache[partial_key] = (local, asking)
+            # Most entries have nothing to report and ask nothing: one shared pair.
+            block.cache[partial_key] = (local, asking) if local or asking else _NOTHING
         else:
             local, asking = partial
             asked = []
@@ -227,7 +230,7 @@ def _block_checks(rules: list[Rule], context: Context, key: str) -> PerBlock:
                     asked += _run(rule, entry, block, context)[0]
         found = suppression.apply(local + asked, block, previous, entry)
         found.sort(key=_order)
-        block.cache[key] = (before, found)
+        block.cache[key] = (before, found) if found or before else _NO_FINDINGS
         return found
 
     return run

@@ -16,7 +16,6 @@ from bib_lsp.model.requirements import (
 )
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
-from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.syntax.views import Entry, Piece
@@ -43,14 +42,6 @@ def requirements(entry: Entry, dialect: str) -> tuple[str, tuple[Requirement, ..
         target = BIBLATEX_TYPE_ALIASES.get(kind, kind)
         return target, BIBLATEX_REQUIRED.get(target, ())
     return kind, BIBTEX_REQUIRED.get(kind, ())
-
-
-def present_in_block(block: Block, dialect: str) -> frozenset[str]:
-    """``present_fields`` of a block's entry, computed once per block and dialect."""
-    entry = view(block)
-    if entry is None:
-        return frozenset()
-    return block.cached("present:" + dialect, lambda _: present_fields(entry, dialect))
 
 
 def present_fields(entry: Entry, dialect: str) -> frozenset[str]:
@@ -164,8 +155,7 @@ def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
         # A damaged entry's fields may have been swallowed: fix the syntax first.
         return []
     dialect = context.dialect
-    block = context.block
-    present = present_fields(entry, dialect) if block is None else present_in_block(block, dialect)
+    present = present_fields(entry, dialect)
     inherited: set[str] = set()
     if parent_keys(entry):
         inherited = _inherited(context, entry, dialect, depth=0, seen=set())
@@ -189,7 +179,7 @@ def _inherited(
         parent = view(parent_block)
         if parent is None:
             continue
-        fields = present_in_block(parent_block, dialect)
+        fields = present_fields(parent, dialect)
         if dialect == "bibtex":
             out |= fields  # BibTeX copies every missing field, one level deep
             continue

@@ -537,6 +537,12 @@ _WS_TOKENS = [make_token(K.WHITESPACE, n) for n in range(256)]
 _NAME_TOKENS = [make_token(K.NAME, n) for n in range(256)]
 _EQUALS = make_token(K.EQUALS, 1)
 _COMMA = make_token(K.COMMA, 1)
+# A value of one short piece is one of these shared nodes (green nodes hold no
+# position, so equal ones can be the same object): most fields' values are.
+_VALUE_NODES = {
+    kind: [Node(K.VALUE, [make_token(kind, n)], n) for n in range(256)]
+    for kind in (K.BRACED, K.QUOTED, K.NUMBER, K.MACRO)
+}
 
 
 def _fast_field(text: str, children: list[Element], regs: tuple[tuple[int, int], ...]) -> None:
@@ -564,7 +570,7 @@ def _fast_field(text: str, children: list[Element], regs: tuple[tuple[int, int],
         word = text[a4:b4]
         kind = K.NUMBER if word.isascii() and word.isdigit() else K.MACRO
     width = b4 - a4
-    fc.append(Node(K.VALUE, [make_token(kind, width)], width))
+    fc.append(_VALUE_NODES[kind][width] if width < 256 else Node(K.VALUE, [(kind, width)], width))
     if b6 > a6:
         if b5 > a5:
             n = b5 - a5

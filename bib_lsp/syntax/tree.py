@@ -10,7 +10,7 @@ Positions come from walking the tree from a block start (see ``views``).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from bib_lsp.syntax.kinds import SyntaxKind
@@ -38,9 +38,11 @@ class Node:
 
     __slots__ = ("children", "kind", "width")
 
-    def __init__(self, kind: SyntaxKind, children: list[Element], width: int) -> None:
+    def __init__(self, kind: SyntaxKind, children: Sequence[Element], width: int) -> None:
         self.kind = kind
-        self.children = children
+        # A tuple, not the parser's list: a third smaller (no spare room), and a
+        # tree is most of what a large document keeps.
+        self.children: tuple[Element, ...] = tuple(children)
         self.width = width
 
     def __eq__(self, other: object) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from sys import intern
 from typing import TypeVar
 
 from bib_lsp.syntax.block import Block
@@ -168,12 +169,14 @@ def _field(node: Node, text: str, pos: int, base: int) -> Field:
             continue
         kind, width = child
         if kind is K.NAME:
-            name, name_span = text[pos : pos + width], Span(base + pos, base + pos + width)
+            name = intern(text[pos : pos + width])
+            name_span = Span(base + pos, base + pos + width)
         elif kind is K.COMMA:
             has_comma = True
         pos += width
     span = Span(base + field_start, base + pos)
-    return Field(name, name_span, value, span, has_comma, name.lower())
+    # Field names are few and met by the thousand: one string each, not one per use.
+    return Field(name, name_span, value, span, has_comma, intern(name.lower()))
 
 
 def _value(node: Node, text: str, pos: int, base: int) -> Value:

@@ -40,3 +40,20 @@ def test_the_counts_of_each_code_on_the_corpus_are_as_recorded() -> None:
         SNAPSHOT.write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
     recorded = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     assert counts == recorded, "rerun with BIB_LSP_UPDATE_SNAPSHOT=1 if the change is meant"
+
+
+def test_findings_do_not_depend_on_which_views_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Views are kept for a bounded number of blocks and built again when asked
+    for: with room for a single one (every look-up at another entry, such as a
+    crossref parent, rebuilds it), each corpus file's findings are the same."""
+    from bib_lsp.model import index
+
+    paths = sorted(CORPUS.rglob("*.bib"))
+    assert paths
+    for path in paths:
+        text = read_bib(path).text
+        expected = Checker(Document(text)).diagnose()
+        monkeypatch.setattr(index, "VIEWS_KEPT", 1)
+        index._VIEWS.clear()
+        assert Checker(Document(text)).diagnose() == expected, path.name
+        monkeypatch.setattr(index, "VIEWS_KEPT", 2048)
