@@ -28,6 +28,8 @@ def view(block: Block) -> Entry | None:
     the rules have read a block (each keeping what it needs), its view is rarely
     asked for again. The checks read blocks in text order, so each pass builds
     each view about once."""
+    if block.node.kind is K.JUNK_BLOCK:
+        return None  # free text between entries
     found = _VIEWS.get(block, _MISSING)
     if found is _MISSING:
         found = entry_view(block, 0)
@@ -38,7 +40,7 @@ def view(block: Block) -> Entry | None:
     return found  # type: ignore[return-value]
 
 
-VIEWS_KEPT = 2048
+VIEWS_KEPT = 1024
 _VIEWS: dict[Block, Entry | None] = {}
 _VIEWS_LOCK = threading.Lock()
 _MISSING = object()
@@ -72,6 +74,8 @@ def macros_used(entry: Entry) -> list[str]:
 def names_of(block: Block) -> dict[str, list[str]]:
     """What the block holds, per table of the index (cached): its key, the macros
     it defines and uses, its DOI, and the signature of the work it cites."""
+    if block.node.kind is K.JUNK_BLOCK:  # free text holds no names (not cached: half
+        return _NO_NAMES  # the blocks of a file are the blank lines between entries)
     return block.cached("names", _names_of)
 
 
@@ -137,6 +141,8 @@ SHARED_VALUE_FIELDS = frozenset(
 def shared_values(block: Block) -> list[tuple[str, str]]:
     """(field, literal value) of the block's fields in SHARED_VALUE_FIELDS (cached;
     values made of macros are left out)."""
+    if block.node.kind is K.JUNK_BLOCK:
+        return []
     return block.cached("shared", _shared_values)
 
 
@@ -164,6 +170,8 @@ def looks_biblatex(strong: int, weak: int, entries: int) -> bool:
 def biblatex_evidence(block: Block) -> int:
     """2 when the entry uses a type or field only biblatex knows, 1 when it only
     uses fields that BibTeX files often carry as extras, 0 otherwise (cached)."""
+    if block.node.kind is K.JUNK_BLOCK:
+        return 0
     return block.cached("biblatex", _biblatex_evidence)
 
 
@@ -197,9 +205,7 @@ class BibIndex:
         self.document = document
         # Per table, per name: the blocks holding it, by id (removal is O(1) even
         # for a macro that 50,000 entries use), in the order they were added.
-        self.holders: dict[str, dict[str, dict[int, Block]]] = {
-            t: defaultdict(dict) for t in TABLES
-        }
+        self.holders: dict[str, dict[str, Holders]] = {t: {} for t in TABLES}
         self.twice: dict[str, set[str]] = {t: set() for t in TABLES}
         self.keys = self.holders["key"]
         self.sorted_keys: list[str] = []  # the keys (lower-case) in order, for prefixes
@@ -382,19 +388,53 @@ _BUILD_STEP = 64  # blocks indexed between looks at the clock
 _PLACE_ONLY = frozenset({"string", "use"})
 
 
-def _insert(table: dict[str, dict[int, Block]], twice: set[str], name: str, block: Block) -> None:
-    holders = table[name]
+class One:
+    """The holders of a name held by one block, as a mapping like ``dict`` of id ->
+    block: most names (keys, DOIs, works) have a single holder, and this costs a
+    sixth of a one-item dict and its id."""
+
+    __slots__ = ("block",)
+
+    def __init__(self, block: Block) -> None:
+        self.block = block
+
+    def values(self) -> tuple[Block]:
+        return (self.block,)
+
+    def __len__(self) -> int:
+        return 1
+
+
+Holders = dict[int, Block] | One
+"""The blocks holding one name, in the order they were added."""
+
+
+def _insert(table: dict[str, Holders], twice: set[str], name: str, block: Block) -> None:
+    holders = table.get(name)
+    if holders is None:
+        table[name] = One(block)
+        return
+    if isinstance(holders, One):
+        if holders.block is block:
+            return
+        holders = table[name] = {id(holders.block): holders.block}
     holders[id(block)] = block
     if len(holders) > 1:
         twice.add(name)
 
 
-def _delete(table: dict[str, dict[int, Block]], twice: set[str], name: str, block: Block) -> None:
+def _delete(table: dict[str, Holders], twice: set[str], name: str, block: Block) -> None:
     holders = table.get(name)
-    if not holders:
+    if holders is None:
+        return
+    if isinstance(holders, One):
+        if holders.block is block:
+            del table[name]
         return
     holders.pop(id(block), None)
     if len(holders) < 2:
         twice.discard(name)
-    if not holders:
-        del table[name]
+        if holders:
+            table[name] = One(next(iter(holders.values())))
+        else:
+            del table[name]

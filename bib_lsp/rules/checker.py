@@ -13,6 +13,7 @@ from bib_lsp.rules.context import Context
 from bib_lsp.rules.options import RuleOptions
 from bib_lsp.rules.registry import RULES, Rule
 from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.parser import gc_paused
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.syntax.views import Entry
@@ -176,7 +177,8 @@ def _order(p: Problem) -> tuple[int, int, str]:
 
 
 _FINDINGS = "findings:"  # the prefix of the chunk cache keys of our findings
-_NOTHING: tuple[list[Problem], list[Rule]] = ([], [])  # shared: never changed
+_NO_PROBLEMS: list[Problem] = []  # shared: never changed
+_ASKING: dict[tuple[str, ...], tuple[Rule, ...]] = {}  # by the rules' codes
 _NO_FINDINGS: tuple[Block | None, list[Problem]] = (None, [])  # shared: never changed
 _SYNTAX = "syntax:"  # the chunk cache key of the parser's findings only (staged)
 
@@ -203,6 +205,8 @@ def _block_checks(rules: list[Rule], context: Context, key: str) -> PerBlock:
     partial_key = "partial:" + key  # not under the prefix Checker.update forgets
 
     def run(block: Block, previous: Block | None) -> list[Problem]:
+        if block.node.kind is K.JUNK_BLOCK and not block.problems and not suppressions(block):
+            return _NO_PROBLEMS  # plain free text: no rule looks at it (nothing kept)
         before = previous if previous is not None and suppressions(previous) else None
         kept = block.cache.get(key)
         if kept is not None and kept[0] is before:
@@ -220,8 +224,10 @@ def _block_checks(rules: list[Rule], context: Context, key: str) -> PerBlock:
                         asked += results
                     else:
                         local += results
-            # Most entries have nothing to report and ask nothing: one shared pair.
-            block.cache[partial_key] = (local, asking) if local or asking else _NOTHING
+            # Kept small: most entries have nothing of their own to report, and the
+            # same few rules ask (one shared tuple per combination).
+            shared = _ASKING.setdefault(tuple(r.code for r in asking), tuple(asking))
+            block.cache[partial_key] = (local or _NO_PROBLEMS, shared)
         else:
             local, asking = partial
             asked = []

@@ -10,18 +10,19 @@ cached findings of exactly the entries that asked, and nothing else is redone.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar
 
 from bib_lsp.model.index import BibIndex
 from bib_lsp.syntax.block import Block
 
 _NONE: dict[int, Block] = {}
+T = TypeVar("T")
 Name = tuple[str, str]  # (table, name), e.g. ("key", "knuth84"); see BibIndex
 
 
 class Context:
-    __slots__ = ("_asked_by", "_asks", "asked", "block", "dialect", "index")
+    __slots__ = ("_asked_by", "_asks", "_read", "_read_of", "asked", "block", "dialect", "index")
 
     def __init__(self, index: BibIndex) -> None:
         self.index = index
@@ -29,9 +30,28 @@ class Context:
         self.block: Block | None = None  # the entry being checked
         self.asked = False  # whether the rule running now asked anything
         # Who asked about which name, both ways round, so that a removed block can
-        # be forgotten and a changed name can find its askers.
-        self._asked_by: dict[Name, dict[int, Block]] = defaultdict(dict)
-        self._asks: dict[int, set[Name]] = {}
+        # be forgotten and a changed name can find its askers. Blocks are keys by
+        # identity; each name is one tuple however many ask (a 100,000-entry file
+        # makes half a million notes about a few thousand names).
+        self._asked_by: dict[Name, tuple[Name, dict[Block, None]]] = {}
+        self._asks: dict[Block, list[Name]] = {}
+        # What rules of the entry being checked share (``reading``), and its block.
+        self._read: dict[str, Any] = {}
+        self._read_of: Block | None = None
+
+    def reading(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once per entry being checked: for rules that report from
+        one reading of the entry. Not kept once the next entry is checked (the
+        entry's findings are kept instead)."""
+        if self.block is None:
+            return compute()
+        if self._read_of is not self.block:
+            self._read, self._read_of = {}, self.block
+        try:
+            found: T = self._read[key]
+        except KeyError:
+            found = self._read[key] = compute()
+        return found
 
     def entry_block(self, key: str) -> Block | None:
         """The entry holding ``key`` (the first in text order if several do)."""
@@ -71,24 +91,36 @@ class Context:
         block = self.block
         if block is None:
             return
-        self._asked_by[name][id(block)] = block
-        asks = self._asks.get(id(block))
+        found = self._asked_by.get(name)
+        if found is None:
+            askers: dict[Block, None] = {}
+            self._asked_by[name] = (name, askers)
+        else:
+            name, askers = found  # the name's one tuple
+            if block in askers:
+                return
+        askers[block] = None
+        asks = self._asks.get(block)
         if asks is None:
-            asks = self._asks[id(block)] = set()
-        asks.add(name)
+            self._asks[block] = [name]
+        else:
+            asks.append(name)
 
     def forget(self, block: Block) -> None:
         """``block`` left the document: it asks nothing any more."""
-        for name in self._asks.pop(id(block), ()):
-            askers = self._asked_by.get(name)
-            if askers is not None:
-                askers.pop(id(block), None)
+        for name in self._asks.pop(block, ()):
+            found = self._asked_by.get(name)
+            if found is not None:
+                askers = found[1]
+                askers.pop(block, None)
                 if not askers:
                     del self._asked_by[name]
 
     def askers(self, names: set[Name]) -> list[Block]:
         """The blocks whose findings looked at any of ``names``."""
-        found: dict[int, Block] = {}
+        found: dict[Block, None] = {}
         for name in names:
-            found.update(self._asked_by.get(name, {}))
-        return list(found.values())
+            held = self._asked_by.get(name)
+            if held is not None:
+                found.update(held[1])
+        return list(found)

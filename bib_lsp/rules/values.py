@@ -18,7 +18,6 @@ from bib_lsp.model import values as v
 from bib_lsp.model.requirements import BIBLATEX_FIELD_TYPES
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
-from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.syntax.views import Entry, Field, Piece
@@ -382,14 +381,7 @@ _NONE: list[Problem] = []
 
 def _findings(entry: Entry, context: Context, code: str) -> list[Problem]:
     dialect = context.dialect
-    block = context.block
-    if block is None:
-        return analyse(entry, dialect).get(code, _NONE)
-
-    def compute(_: Block) -> Findings:
-        return analyse(entry, dialect)
-
-    return block.cached("values:" + dialect, compute).get(code, _NONE)
+    return context.reading("values:" + dialect, lambda: analyse(entry, dialect)).get(code, _NONE)
 
 
 # ----------------------------------------------------------------------------------------

@@ -144,7 +144,10 @@ class _BlockParser:
                     else:
                         self.report(at, at + 1, codes.UNBALANCED_BRACES, _STRAY_CLOSE)
         self.pos = end
-        return Node(K.JUNK_BLOCK, [make_token(K.JUNK, end - start)], end - start)
+        width = end - start
+        if width < 256:
+            return _JUNK_NODES[width]  # mostly the line breaks between entries
+        return Node(K.JUNK_BLOCK, [make_token(K.JUNK, width)], width)
 
     # -- entries ---------------------------------------------------------------
     def entry(self) -> Node:
@@ -543,6 +546,7 @@ _VALUE_NODES = {
     kind: [Node(K.VALUE, [make_token(kind, n)], n) for n in range(256)]
     for kind in (K.BRACED, K.QUOTED, K.NUMBER, K.MACRO)
 }
+_JUNK_NODES = [Node(K.JUNK_BLOCK, [make_token(K.JUNK, n)], n) for n in range(256)]
 
 
 def _fast_field(text: str, children: list[Element], regs: tuple[tuple[int, int], ...]) -> None:
