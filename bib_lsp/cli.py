@@ -165,6 +165,10 @@ def serve(tcp: tuple[str, int] | None) -> int:
     if tcp is not None:
         server.start_tcp(*tcp)
     else:
+        from bib_lsp.lsp.pipes import widen
+
+        widen(sys.stdin.fileno())
+        widen(sys.stdout.fileno())
         server.start_io()
     return EXIT_OK
 
