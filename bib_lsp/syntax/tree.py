@@ -36,7 +36,7 @@ def make_token(kind: SyntaxKind, width: int) -> Token:
 class Node:
     """An inner node of the tree: a kind, children in text order, and a width."""
 
-    __slots__ = ("children", "kind", "width")
+    __slots__ = ("children", "kind", "layout", "width")
 
     def __init__(self, kind: SyntaxKind, children: Sequence[Element], width: int) -> None:
         self.kind = kind
@@ -44,6 +44,9 @@ class Node:
         # tree is most of what a large document keeps.
         self.children: tuple[Element, ...] = tuple(children)
         self.width = width
+        # What readers derive from the node's shape alone, kept by them (views: a
+        # field's parts); shared nodes share it.
+        self.layout: object = None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Node):

@@ -160,23 +160,58 @@ def entry_view(block: Block, start: int) -> Entry | None:
 
 
 def _field(node: Node, text: str, pos: int, base: int) -> Field:
-    name, name_span, value, has_comma = "", Span(base + pos, base + pos), None, False
-    field_start = pos
-    for child in node.children:
-        if isinstance(child, Node):
-            value = _value(child, text, pos, base)
-            pos += child.width
-            continue
-        kind, width = child
-        if kind is K.NAME:
-            name = intern(text[pos : pos + width])
-            name_span = Span(base + pos, base + pos + width)
-        elif kind is K.COMMA:
-            has_comma = True
-        pos += width
-    span = Span(base + field_start, base + pos)
+    layout = node.layout
+    if not isinstance(layout, _FieldLayout):
+        layout = node.layout = _FieldLayout(node)
+    at = base + pos
+    name = intern(text[pos + layout.name_start : pos + layout.name_end])
+    value = None
+    if layout.value_end >= 0:
+        pieces = tuple(
+            Piece(kind, text[pos + start : pos + end], Span(at + start, at + end))
+            for kind, start, end in layout.pieces
+        )
+        value = Value(pieces, Span(at + layout.value_start, at + layout.value_end))
     # Field names are few and met by the thousand: one string each, not one per use.
-    return Field(name, name_span, value, span, has_comma, intern(name.lower()))
+    return Field(
+        name,
+        Span(at + layout.name_start, at + layout.name_end),
+        value,
+        Span(at, at + node.width),
+        layout.has_comma,
+        intern(name.lower()),
+    )
+
+
+class _FieldLayout:
+    """Where a field's parts lie, relative to its start: read once per field node
+    (and fields of the same shape share their node)."""
+
+    __slots__ = ("has_comma", "name_end", "name_start", "pieces", "value_end", "value_start")
+
+    def __init__(self, node: Node) -> None:
+        self.name_start = self.name_end = 0
+        self.value_start = self.value_end = -1  # no value
+        self.pieces: tuple[tuple[K, int, int], ...] = ()
+        self.has_comma = False
+        pos = 0
+        for child in node.children:
+            if isinstance(child, Node):
+                self.value_start, self.value_end = pos, pos + child.width
+                self.pieces = tuple(
+                    (kind, start, end) for kind, start, end in child.tokens(pos) if kind in _PIECES
+                )
+                pos += child.width
+                continue
+            kind, width = child
+            if kind is K.NAME:
+                self.name_start, self.name_end = pos, pos + width
+            elif kind is K.COMMA:
+                self.has_comma = True
+            pos += width
+
+
+_PIECES = frozenset({K.BRACED, K.QUOTED, K.NUMBER, K.MACRO})
 
 
 def _value(node: Node, text: str, pos: int, base: int) -> Value:
@@ -187,7 +222,7 @@ def _value(node: Node, text: str, pos: int, base: int) -> Value:
             pos += child.width
             continue
         kind, width = child
-        if kind in (K.BRACED, K.QUOTED, K.NUMBER, K.MACRO):
+        if kind in _PIECES:
             span = Span(base + pos, base + pos + width)
             pieces.append(Piece(kind, text[pos : pos + width], span))
         pos += width
