@@ -69,11 +69,12 @@ class Checker:
 
     def diagnose(self) -> list[Problem]:
         """Every finding, in text order, with the user's options applied."""
-        parts, whole = self.diagnose_parts()
-        problems = [p.shifted(part.start) for part in parts for p in part.problems]
-        problems += whole
-        problems.sort(key=_order)
-        return problems
+        with gc_paused():  # tens of thousands of new findings, no cycles: no full
+            parts, whole = self.diagnose_parts()  # collection over a large document
+            problems = [p.shifted(part.start) for part in parts for p in part.problems]
+            problems += whole
+            problems.sort(key=_order)
+            return problems
 
     def diagnose_parts(self) -> tuple[list[ChunkFindings], list[Problem]]:
         """The findings as the document's chunks hold them (each chunk's list is
