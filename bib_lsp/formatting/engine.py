@@ -236,7 +236,10 @@ def _layout(doc: Document, options: FormatOptions) -> _Layout:
         values = Counter(m.end() - m.start(2) for m in lines)
         column, count = values.most_common(1)[0]
         if len(equals) == 1:
-            habits["equals", equals.pop()] += 1
+            # `=` right after the longest name is written with a blank before it:
+            # the column is one further (else formatting again would move it).
+            longest = max(len(m.group(2)) for m in lines)
+            habits["equals", max(equals.pop(), longest + 1)] += 1
         elif count * 2 > len(lines) and len(_lengths_at(lines, column)) > 1:
             habits["values", column] += 1  # most values start in one column
         else:

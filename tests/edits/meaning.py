@@ -1,0 +1,125 @@
+"""What a `.bib` text means, block by block, so that two texts can be compared
+modulo layout: as the library parses them (``bib_lsp.syntax``), each block is
+
+- an entry, `@string` or `@preamble`: ``Thing(kind, type, key, fields, preamble,
+  comments, broken)`` with the type and field names lower-cased (BibTeX ignores
+  their case), the key as written, each value as its pieces (``("s", text)`` for
+  a braced or quoted string, without its delimiters: braces and quotes mean the
+  same; ``("n", digits)``; ``("m", macro)`` lower-cased, kept as written, not
+  resolved), the `%` comments inside it, and for an entry the parser found a
+  problem in, its text verbatim (trailing blanks aside);
+- an `@comment`: ``("comment", its text)``;
+- free text that is not only blanks: ``("text", its words)``.
+
+``loose=True`` collapses white space inside values and free text (BibTeX reads
+any run of blanks and line breaks as one space), for formatting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bib_lsp.syntax import parse
+from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.tree import Node
+from bib_lsp.syntax.views import entry_view
+
+Pieces = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Thing:
+    kind: str  # "entry", "string", "preamble"
+    type: str
+    key: str | None
+    fields: tuple[tuple[str, Pieces], ...]
+    preamble: Pieces
+    comments: tuple[str, ...]
+    broken: str | None = None  # the text, when the parser found a problem
+
+    def without(self, index: int) -> Thing:
+        return replace(self, fields=self.fields[:index] + self.fields[index + 1 :])
+
+
+Meaning = Any  # Thing | tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Located:
+    start: int
+    end: int
+    meaning: Meaning | None  # None: blanks only
+
+
+def _pieces(value: Any, loose: bool) -> Pieces:
+    out = []
+    for p in value.pieces if value is not None else ():
+        if p.kind is K.NUMBER:
+            out.append(("n", p.text))
+        elif p.kind is K.MACRO:
+            out.append(("m", p.text.lower()))
+        else:
+            text = p.content
+            out.append(("s", " ".join(text.split()) if loose else text))
+    return tuple(out)
+
+
+def _comments(node: Node, text: str) -> tuple[str, ...]:
+    out: list[str] = []
+
+    def walk(node: Node, pos: int) -> int:
+        for child in node.children:
+            if isinstance(child, Node):
+                pos = walk(child, pos)
+                continue
+            kind, width = child
+            if kind is K.COMMENT:
+                out.append(text[pos : pos + width].strip())
+            pos += width
+        return pos
+
+    walk(node, 0)
+    return tuple(out)
+
+
+def located(text: str, loose: bool = False) -> list[Located]:
+    """Each block of ``text`` with its span and meaning."""
+    out = []
+    for start, block in parse(text):
+        end = start + len(block.text)
+        if block.kind is K.JUNK_BLOCK:
+            words = block.text.split()
+            core = " ".join(words) if loose else block.text.strip()
+            out.append(Located(start, end, ("text", core) if words else None))
+            continue
+        if block.kind is K.COMMENT_ENTRY:
+            out.append(Located(start, end, ("comment", block.text.rstrip())))
+            continue
+        view = entry_view(block, 0)
+        assert view is not None
+        kind = {K.ENTRY: "entry", K.STRING: "string", K.PREAMBLE: "preamble"}[view.kind]
+        thing = Thing(
+            kind,
+            view.type_lower,
+            view.key,
+            tuple((f.name_lower, _pieces(f.value, loose)) for f in view.fields),
+            _pieces(view.preamble, loose),
+            _comments(block.node, block.text),
+            block.text.rstrip() if block.problems else None,
+        )
+        out.append(Located(start, end, thing))
+    return out
+
+
+def meaning(text: str, loose: bool = False) -> list[Meaning]:
+    """The meanings of the blocks of ``text`` that are not only blanks, in order."""
+    return [b.meaning for b in located(text, loose) if b.meaning is not None]
+
+
+def broken_texts(text: str) -> list[str]:
+    """The text of each `@` block the parser found a problem in."""
+    return [
+        block.text.rstrip()
+        for _, block in parse(text)
+        if block.problems and block.kind is not K.JUNK_BLOCK
+    ]
