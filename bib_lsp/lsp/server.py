@@ -22,7 +22,13 @@ from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.capabilities import ServerCapabilitiesBuilder
-from pygls.exceptions import JsonRpcException, JsonRpcInternalError
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInternalError,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -120,7 +126,36 @@ class BibProtocol(LanguageServerProtocol):
             return
         super()._send_response(msg_id, result, error)
 
+    initialize_seen = False  # an `initialize` request was read (and taken)
+
+    def handle_message(self, message: Any) -> None:
+        """Hold the LSP lifecycle, which pygls leaves to the server: before
+        `initialize` a request is answered ServerNotInitialized; `initialize` is
+        taken once, a second one is an InvalidRequest; after `shutdown` a request
+        is an InvalidRequest (pygls would leave it unanswered). Notifications
+        other than `exit` are dropped before `initialize` and after `shutdown`."""
+        method = getattr(message, "method", None)
+        if method is not None and method != lsp.EXIT and message.jsonrpc == self.VERSION:
+            error: JsonRpcException | None = None
+            if self._shutdown:
+                error = JsonRpcInvalidRequest("bib-lsp: the server was shut down")
+            elif method == lsp.INITIALIZE:
+                if self.initialize_seen:
+                    error = JsonRpcInvalidRequest("bib-lsp: the server was initialized already")
+                self.initialize_seen = True
+            elif not self.initialize_seen:
+                error = JsonRpcServerNotInitialized("bib-lsp: initialize comes first")
+            if error is not None:
+                if hasattr(message, "id"):
+                    self._send_response(message.id, None, error.to_response_error())
+                return
+        super().handle_message(message)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
+        if "jsonrpc" in data and "method" in data and "params" not in data:
+            # JSON-RPC lets params be left out; pygls's reading of a message of a
+            # method it does not know requires them (an Internal Error).
+            data = {**data, "params": None}
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
@@ -187,6 +222,19 @@ class BibLanguageServer(LanguageServer):
         # BIB_LSP_STAGED_ABOVE changes it (for tests and benchmarks).
         self.staged_above = int(os.environ.get("BIB_LSP_STAGED_ABOVE", STAGED_ABOVE))
         self._analyses: dict[str, asyncio.Task[None]] = {}
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the client asked for `shutdown` before leaving, 1 otherwise (LSP:
+        `exit`)."""
+        return 0 if self.protocol._shutdown else 1
+
+    def start_io(self, *args: Any, **kwargs: Any) -> None:
+        super().start_io(*args, **kwargs)
+        # pygls's `exit` handler raises SystemExit with the code, and start_io
+        # swallows it.
+        if self.exit_code:
+            raise SystemExit(self.exit_code)
 
     def checker(self, uri: str) -> Checker:
         """The checker of an open document, with its index complete (a large
@@ -649,10 +697,12 @@ def create_server() -> BibLanguageServer:
         """``bibLsp/status`` (an extension of ours, for editors' status bars): the
         dialect the document is checked in and whether it was detected, and how many
         entries it has. Params: ``{"textDocument": {"uri": ...}}``; null for a
-        document that is not open."""
+        document that is not open, InvalidParams when the params name none."""
         uri = _status_uri(params)
-        doc = ls.documents.get(uri) if uri else None
-        if uri is None or doc is None:
+        if uri is None:
+            raise JsonRpcInvalidParams("bib-lsp: bibLsp/status takes {textDocument: {uri}}")
+        doc = ls.documents.get(uri)
+        if doc is None:
             return None
         checker = ls.checkers[uri]
         checker.options = ls.settings.rule_options
