@@ -50,7 +50,7 @@ from bib_lsp.lsp.workspace import ClientProgress, WorkspaceFiles, folders_of, ur
 from bib_lsp.model.index import BibIndex
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.parser import gc_paused
-from bib_lsp.text import PositionEncoding
+from bib_lsp.text import PositionEncoding, Range
 from bib_lsp.workspace import MacroDef
 
 logger = logging.getLogger(__name__)
@@ -616,11 +616,13 @@ def create_server() -> BibLanguageServer:
         if doc is None:
             return
         changes = [
-            TextChange(c.text, convert.from_range(c.range) if isinstance(c, _Partial) else None)
+            TextChange(c.text, _change_range(c.range) if isinstance(c, _Partial) else None)
             for c in params.content_changes
         ]
         block_changes = doc.apply_changes(changes, ls.encoding, params.text_document.version)
         ls.checkers[uri].update(block_changes)
+        # Not left to the version in the report's key: a client may send one twice.
+        ls._reports.pop(uri, None)
         ls.schedule(uri, ls.settings.debounce_ms)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -902,6 +904,15 @@ def create_server() -> BibLanguageServer:
 
 
 _Partial = lsp.TextDocumentContentChangePartial
+
+
+def _change_range(r: lsp.Range) -> Range:
+    """The range of a change; a reversed one (end before start) is the same span
+    with its ends swapped, as in vscode-languageserver-textdocument. (Positions past
+    the end of a line or of the text are clamped by the document.)"""
+    if (r.end.line, r.end.character) < (r.start.line, r.start.character):
+        r = lsp.Range(r.end, r.start)
+    return convert.from_range(r)
 
 
 def _no_completions() -> lsp.CompletionList:
