@@ -82,9 +82,48 @@ class RawJson:
 _WRITES: set[asyncio.Future[Any]] = set()
 
 
+class _ClientOutput:
+    """The writer to the client. Once the client has gone (a write finds its end
+    closed), writes are dropped and ``gone`` is called, once: each answer would fail
+    again, with a traceback apiece."""
+
+    def __init__(self, writer: Any, gone: Callable[[], None]) -> None:
+        self.writer = writer
+        self.gone = gone
+        self.closed = False
+
+    def write(self, data: bytes) -> Any:
+        if self.closed:
+            return None
+        try:
+            return self.writer.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.closed = True
+            self.gone()
+            return None
+
+    def close(self) -> Any:
+        try:
+            return self.writer.close()
+        except (OSError, ValueError):  # closed already, or the pipe is broken
+            return None
+
+
 class BibProtocol(LanguageServerProtocol):
     """pygls's protocol without its own copy of open documents, with an answer to
-    every request whose parameters cannot be read, and a fast path for JSON text."""
+    every request whose parameters cannot be read, the LSP lifecycle held
+    (``handle_message``), a quiet stop when the client has gone, and a fast path for
+    JSON text."""
+
+    def set_writer(self, writer: Any, include_headers: bool = True) -> None:
+        super().set_writer(_ClientOutput(writer, self._client_gone), include_headers)
+
+    def _client_gone(self) -> None:
+        """Read no more messages: the server has no one to answer (with its input
+        closed too, as when the client died, it then exits)."""
+        logger.error("bib-lsp: the client closed its end of the connection; stopping")
+        if self._server._stop_event is not None:
+            self._server._stop_event.set()
 
     def notify_json(self, method: str, params: JsonPieces) -> None:
         """Send a notification whose parameters are already JSON."""

@@ -1,0 +1,873 @@
+"""Protocol abuse (issue 10): the real server process over stdio, sent what a
+careless or broken client sends. Requests for unknown or closed documents, at
+positions out of bounds and with reversed ranges, with malformed params, for
+unknown methods; `didChange` out of order or out of bounds; requests before
+`initialize` and after `shutdown`; cancellation; a client that goes away.
+
+Every request gets an answer the LSP 3.17 specification allows (a result, empty
+or null where it allows that, or a JSON-RPC error), notifications never get one,
+no handler fails (the server logs a failure as a `window/logMessage` error, which
+is checked), and the server goes on serving. Every wait is bounded by the
+client's timeout: a server that stops answering fails the test, never hangs it.
+
+The requests are generated from what `initialize` advertises, so a feature added
+later is covered here without a change, or fails ``test_every_capability_is_known``
+until its methods are named in ``CAPABILITY_METHODS``.
+
+Text synchronisation, as decided (see docs/architecture.md, "The server"): a
+position past the end of its line is the end of the line, a line past the last is
+the end of the text (LSP: "If the character value is greater than the line length
+it defaults back to the line length"); a reversed range is the same span with its
+ends swapped (as vscode-languageserver-textdocument does); the changes of one
+`didChange` apply in order, each in the coordinates its predecessors left; a change
+with a negative line or column cannot be read (positions are uintegers) and is
+dropped; a version lower than or equal to the current one is taken as it is (the
+change is applied: dropping it would leave the server's text behind the client's);
+a change to a document that is not open is ignored."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from itertools import count
+from typing import Any
+
+import attrs
+import pytest
+from lsprotocol import types as lsp
+
+from tools.raw_lsp import Message, RawLspClient
+
+TIMEOUT = 15.0  # seconds any one awaited answer may take
+INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS = -32600, -32601, -32602
+SERVER_NOT_INITIALIZED, REQUEST_FAILED, REQUEST_CANCELLED = -32002, -32803, -32800
+STATUS = "bibLsp/status"
+
+CAPABILITIES: dict[str, Any] = {
+    "general": {"positionEncodings": ["utf-16"]},
+    "textDocument": {
+        "completion": {
+            "completionItem": {
+                "snippetSupport": True,
+                "resolveSupport": {"properties": ["documentation"]},
+            }
+        },
+        "definition": {"linkSupport": True},
+        "documentSymbol": {"hierarchicalDocumentSymbolSupport": True},
+        "rename": {"prepareSupport": True},
+        "publishDiagnostics": {"versionSupport": True},
+    },
+}
+OPTIONS = {"diagnostics": {"debounceMs": 0}}
+
+TEXT = """\
+@string{jr = "Journal of Research"}
+
+@article{smith2020,
+  author = {Smith, John},
+  title = {A Title},
+  journal = jr,
+  year = 2020,
+  url = {https://example.org/a},
+}
+
+@book{doe2019,
+  author = {Doe, Jane},
+  title = {Book},
+  publisher = {P},
+  year = 2019,
+}
+"""
+KEY = (2, 12)  # a position inside `smith2020`: a normal hover there has an answer
+
+
+class Client(RawLspClient):
+    """The raw client, with a timeout on every wait; it answers the server's own
+    requests with null and keeps the failures the server logs."""
+
+    def __init__(self, env: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(timeout=TIMEOUT, env=env, **kwargs)
+        self.ids = count(1)
+        self.failures: list[str] = []  # "bib-lsp: X failed" log messages
+        self.responses: list[Message] = []  # every response received, in order
+
+    def receive(self) -> Message:
+        message = super().receive()
+        if "method" in message and "id" in message:
+            self.send({"id": message["id"], "result": None})
+        elif message.get("method") == "window/logMessage":
+            text = message["params"]["message"]
+            if message["params"]["type"] == 1 and re.search(r"failed:|checking .*:\n", text):
+                self.failures.append(text)
+        elif "id" in message:
+            self.responses.append(message)
+        return message
+
+    def call(self, method: str, params: Any = None) -> Message:
+        return self.request(next(self.ids), method, params)
+
+    def initialize(self) -> dict[str, Any]:
+        answer = self.call(
+            "initialize",
+            {"processId": None, "capabilities": CAPABILITIES, "initializationOptions": OPTIONS},
+        )
+        self.notify("initialized", {})
+        capabilities: dict[str, Any] = answer["result"]["capabilities"]
+        return capabilities
+
+    def open(self, uri: str, text: str, version: int = 1) -> list[Any]:
+        item = {"uri": uri, "languageId": "bibtex", "version": version, "text": text}
+        self.notify("textDocument/didOpen", {"textDocument": item})
+        diagnostics: list[Any] = self.published(uri, version)["params"]["diagnostics"]
+        return diagnostics
+
+    def close_document(self, uri: str) -> None:
+        self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        self.published(uri, None)  # type: ignore[arg-type]  # the clearing one: no version
+
+    def hover_works(self, uri: str) -> None:
+        """A normal hover still has its answer."""
+        answer = self.call("textDocument/hover", document_position(uri, *KEY))
+        assert "smith2020" in json.dumps(answer["result"]), answer
+
+    def stop(self) -> None:
+        """Shut down and exit if the server still runs; kill it otherwise."""
+        try:
+            if self.proc.poll() is None:
+                self.close()
+        except (OSError, EOFError, TimeoutError, subprocess.TimeoutExpired):
+            pass
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait(timeout=TIMEOUT)
+
+    def close(self) -> None:
+        self.call("shutdown")
+        self.notify("exit")
+        self.proc.wait(timeout=TIMEOUT)
+
+
+@pytest.fixture
+def client() -> Iterator[Client]:
+    server = Client()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def document_position(uri: str, line: int, character: int) -> dict[str, Any]:
+    return {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
+
+
+def position(line: int, character: int) -> dict[str, int]:
+    return {"line": line, "character": character}
+
+
+# -- requests generated from the advertised capabilities ---------------------------
+
+
+def _options(value: Any) -> dict[str, Any] | None:
+    """A capability's options: None when it is off, {} when it is just on."""
+    if value is None or value is False:
+        return None
+    return value if isinstance(value, dict) else {}
+
+
+def _with_resolve(method: str, resolve: str) -> Callable[[dict[str, Any]], list[str]]:
+    return lambda o: [method, resolve] if o.get("resolveProvider") else [method]
+
+
+# Each capability of ServerCapabilities and the requests it stands for.
+CAPABILITY_METHODS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "completionProvider": _with_resolve(lsp.TEXT_DOCUMENT_COMPLETION, lsp.COMPLETION_ITEM_RESOLVE),
+    "hoverProvider": lambda o: [lsp.TEXT_DOCUMENT_HOVER],
+    "signatureHelpProvider": lambda o: [lsp.TEXT_DOCUMENT_SIGNATURE_HELP],
+    "declarationProvider": lambda o: [lsp.TEXT_DOCUMENT_DECLARATION],
+    "definitionProvider": lambda o: [lsp.TEXT_DOCUMENT_DEFINITION],
+    "typeDefinitionProvider": lambda o: [lsp.TEXT_DOCUMENT_TYPE_DEFINITION],
+    "implementationProvider": lambda o: [lsp.TEXT_DOCUMENT_IMPLEMENTATION],
+    "referencesProvider": lambda o: [lsp.TEXT_DOCUMENT_REFERENCES],
+    "documentHighlightProvider": lambda o: [lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT],
+    "documentSymbolProvider": lambda o: [lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL],
+    "codeActionProvider": _with_resolve(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CODE_ACTION_RESOLVE),
+    "codeLensProvider": _with_resolve(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CODE_LENS_RESOLVE),
+    "documentLinkProvider": _with_resolve(
+        lsp.TEXT_DOCUMENT_DOCUMENT_LINK, lsp.DOCUMENT_LINK_RESOLVE
+    ),
+    "colorProvider": lambda o: [lsp.TEXT_DOCUMENT_DOCUMENT_COLOR],
+    "workspaceSymbolProvider": _with_resolve(lsp.WORKSPACE_SYMBOL, lsp.WORKSPACE_SYMBOL_RESOLVE),
+    "documentFormattingProvider": lambda o: [lsp.TEXT_DOCUMENT_FORMATTING],
+    "documentRangeFormattingProvider": lambda o: [lsp.TEXT_DOCUMENT_RANGE_FORMATTING],
+    "documentOnTypeFormattingProvider": lambda o: [lsp.TEXT_DOCUMENT_ON_TYPE_FORMATTING],
+    "renameProvider": lambda o: (
+        [lsp.TEXT_DOCUMENT_RENAME, lsp.TEXT_DOCUMENT_PREPARE_RENAME]
+        if o.get("prepareProvider")
+        else [lsp.TEXT_DOCUMENT_RENAME]
+    ),
+    "foldingRangeProvider": lambda o: [lsp.TEXT_DOCUMENT_FOLDING_RANGE],
+    "selectionRangeProvider": lambda o: [lsp.TEXT_DOCUMENT_SELECTION_RANGE],
+    "executeCommandProvider": lambda o: [lsp.WORKSPACE_EXECUTE_COMMAND],
+    "callHierarchyProvider": lambda o: [lsp.TEXT_DOCUMENT_PREPARE_CALL_HIERARCHY],
+    "linkedEditingRangeProvider": lambda o: [lsp.TEXT_DOCUMENT_LINKED_EDITING_RANGE],
+    "semanticTokensProvider": lambda o: (
+        ([lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL] if o.get("full") else [])
+        + (
+            [lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA]
+            if isinstance(o.get("full"), dict) and o["full"].get("delta")
+            else []
+        )
+        + ([lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE] if o.get("range") else [])
+    ),
+    "monikerProvider": lambda o: [lsp.TEXT_DOCUMENT_MONIKER],
+    "typeHierarchyProvider": lambda o: [lsp.TEXT_DOCUMENT_PREPARE_TYPE_HIERARCHY],
+    "inlineValueProvider": lambda o: [lsp.TEXT_DOCUMENT_INLINE_VALUE],
+    "inlayHintProvider": _with_resolve(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.INLAY_HINT_RESOLVE),
+    "diagnosticProvider": lambda o: (
+        [lsp.TEXT_DOCUMENT_DIAGNOSTIC]
+        + ([lsp.WORKSPACE_DIAGNOSTIC] if o.get("workspaceDiagnostics") else [])
+    ),
+    "inlineCompletionProvider": lambda o: [lsp.TEXT_DOCUMENT_INLINE_COMPLETION],
+}
+# Capabilities that stand for no request of the client's (notifications, settings),
+# and `workspace`, whose file operations are looked at separately.
+NOT_REQUESTS = {"positionEncoding", "textDocumentSync", "notebookDocumentSync", "experimental"}
+FILE_OPERATIONS = {
+    "willCreate": lsp.WORKSPACE_WILL_CREATE_FILES,
+    "willRename": lsp.WORKSPACE_WILL_RENAME_FILES,
+    "willDelete": lsp.WORKSPACE_WILL_DELETE_FILES,
+}
+
+
+def advertised_requests(capabilities: dict[str, Any]) -> list[str]:
+    """Every request the capabilities advertise, and our own `bibLsp/status`."""
+    methods: list[str] = []
+    for name, value in capabilities.items():
+        options = _options(value)
+        if options is None or name in NOT_REQUESTS:
+            continue
+        if name == "workspace":
+            file_operations = options.get("fileOperations") or {}
+            methods += [m for key, m in FILE_OPERATIONS.items() if file_operations.get(key)]
+            continue
+        assert name in CAPABILITY_METHODS, f"name the requests of {name!r} in CAPABILITY_METHODS"
+        methods += CAPABILITY_METHODS[name](options)
+    return [*methods, STATUS]
+
+
+@attrs.frozen
+class Place:
+    """What one generated request is about."""
+
+    uri: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+    def range(self) -> dict[str, Any]:
+        return {"start": position(*self.start), "end": position(*self.end)}
+
+
+FORMATTING = {"tabSize": 2, "insertSpaces": True}
+# A value for each required field of a request's params (by its JSON name; by
+# method and name where methods differ, or for an optional field that is worth
+# sending), from what the request is about.
+SAMPLES: dict[Any, Callable[[Place], Any]] = {
+    "textDocument": lambda p: {"uri": p.uri},
+    "position": lambda p: position(*p.start),
+    "positions": lambda p: [position(*p.start), position(*p.end)],
+    "range": lambda p: p.range(),
+    "options": lambda p: FORMATTING,
+    "newName": lambda p: "renamed2020",
+    "query": lambda p: "smith",
+    "ch": lambda p: "}",
+    "command": lambda p: "bib-lsp.no-such-command",
+    "previousResultId": lambda p: "1",
+    "context": lambda p: {"diagnostics": []},
+    (lsp.TEXT_DOCUMENT_REFERENCES, "context"): lambda p: {"includeDeclaration": True},
+    (lsp.TEXT_DOCUMENT_COMPLETION, "context"): lambda p: {"triggerKind": 1},
+    (lsp.COMPLETION_ITEM_RESOLVE, "label"): lambda p: "smith2020",
+    (lsp.COMPLETION_ITEM_RESOLVE, "data"): lambda p: {"uri": p.uri, "about": ["smith2020"]},
+    (lsp.CODE_LENS_RESOLVE, "range"): lambda p: p.range(),
+    (lsp.DOCUMENT_LINK_RESOLVE, "range"): lambda p: p.range(),
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def params_for(method: str, place: Place) -> Any:
+    if method == STATUS:
+        return {"textDocument": {"uri": place.uri}}
+    kind = lsp.METHOD_TO_TYPES[method][2]
+    params: dict[str, Any] = {}
+    for field in attrs.fields(kind):
+        name = _camel(field.name)
+        required = field.default is attrs.NOTHING
+        sample = SAMPLES.get((method, name), SAMPLES.get(name) if required else None)
+        if sample is None:
+            assert not required, f"{method}: add a sample of {name!r} to SAMPLES"
+            continue
+        params[name] = sample(place)
+    return params
+
+
+def takes_document(method: str) -> bool:
+    if method == STATUS:
+        return True
+    kind = lsp.METHOD_TO_TYPES[method][2]
+    return any(field.name == "text_document" for field in attrs.fields(kind))
+
+
+# What "nothing" looks like in each request's result.
+EMPTY: list[Any] = [
+    None,
+    [],
+    {"data": []},
+    {"isIncomplete": False, "items": []},
+    {"kind": "full", "items": []},
+]
+
+
+def check_answer(method: str, answer: Message, empty: bool = False) -> str | None:
+    """What is wrong with ``answer`` to ``method``, if anything."""
+    if "error" in answer:
+        code = answer["error"].get("code")
+        if code in (INVALID_PARAMS, REQUEST_FAILED):
+            return None
+        return f"{method}: error {answer['error']}"
+    if "result" not in answer:
+        return f"{method}: neither result nor error: {answer}"
+    if empty and takes_document(method) and answer["result"] not in EMPTY:
+        return f"{method}: not empty for a document that is not open: {answer['result']}"
+    return None
+
+
+def abuse(client: Client, methods: list[str], places: dict[str, Place], empty: bool) -> None:
+    problems = []
+    for label, place in places.items():
+        for method in methods:
+            answer = client.call(method, params_for(method, place))
+            problem = check_answer(method, answer, empty)
+            if problem:
+                problems.append(f"{label}: {problem}")
+    assert problems == []
+    assert client.failures == []
+
+
+URI = "file:///tmp/bib-lsp-abuse/a.bib"
+
+
+def test_every_capability_is_known(client: Client) -> None:
+    methods = advertised_requests(client.initialize())
+    for wanted in (
+        lsp.TEXT_DOCUMENT_COMPLETION,
+        lsp.TEXT_DOCUMENT_HOVER,
+        lsp.TEXT_DOCUMENT_RENAME,
+        lsp.TEXT_DOCUMENT_PREPARE_RENAME,
+        lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE,
+        lsp.TEXT_DOCUMENT_DIAGNOSTIC,
+        lsp.WORKSPACE_SYMBOL,
+    ):
+        assert wanted in methods
+
+
+def test_every_request_for_a_document_never_opened_or_closed(client: Client) -> None:
+    methods = advertised_requests(client.initialize())
+    closed = "file:///tmp/bib-lsp-abuse/closed.bib"
+    client.open(closed, TEXT)
+    client.close_document(closed)
+    places = {
+        "never opened": Place("file:///tmp/bib-lsp-abuse/nowhere.bib", KEY, KEY),
+        "not a file URI": Place("untitled:Untitled-1", KEY, KEY),
+        "not a URI": Place("no uri at all", KEY, KEY),
+        "closed": Place(closed, KEY, KEY),
+    }
+    abuse(client, methods, places, empty=True)
+    client.open(URI, TEXT)
+    client.hover_works(URI)
+
+
+def test_every_request_at_positions_out_of_bounds(client: Client) -> None:
+    methods = advertised_requests(client.initialize())
+    client.open(URI, TEXT)
+    big = 2**31 - 1  # the largest uinteger
+    points = {
+        "past the end of a line": (2, 10_000),
+        "past the end of the file": (10_000, 0),
+        "at the end of the file": (TEXT.count("\n"), 0),
+        "largest": (big, big),
+        "larger than a uinteger": (2**40, 2**40),
+        "negative": (-1, -1),
+    }
+    places = {label: Place(URI, point, point) for label, point in points.items()}
+    places["range past the end"] = Place(URI, (0, 0), (10_000, 10_000))
+    places["range beyond the file"] = Place(URI, (10_000, 0), (10_001, 5))
+    abuse(client, methods, places, empty=False)
+    client.hover_works(URI)
+
+
+def test_every_request_with_a_reversed_range(client: Client) -> None:
+    methods = advertised_requests(client.initialize())
+    client.open(URI, TEXT)
+    places = {
+        "reversed": Place(URI, (5, 3), (0, 0)),
+        "reversed on a line": Place(URI, (2, 12), (2, 2)),
+        "reversed from past the end": Place(URI, (10_000, 0), (1, 0)),
+    }
+    abuse(client, methods, places, empty=False)
+    client.hover_works(URI)
+
+
+# -- malformed params and unknown methods ------------------------------------------
+
+MALFORMED: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "params an array": lambda good: {"params": list(good.values())},
+    "params null": lambda good: {"params": None},
+    "params missing": lambda good: {},
+    "params a string": lambda good: {"params": "textDocument"},
+    "fields missing": lambda good: {"params": {}},
+    "document a number": lambda good: {"params": {**good, "textDocument": 5}},
+    "uri a number": lambda good: {"params": {**good, "textDocument": {"uri": 5}}},
+    "position of strings": lambda good: {
+        "params": {**good, "position": {"line": "2", "character": "x"}}
+    },
+}
+SAMPLE_REQUESTS = [
+    lsp.TEXT_DOCUMENT_HOVER,
+    lsp.TEXT_DOCUMENT_COMPLETION,
+    lsp.TEXT_DOCUMENT_DEFINITION,
+    lsp.TEXT_DOCUMENT_REFERENCES,
+    lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+    lsp.TEXT_DOCUMENT_FORMATTING,
+    lsp.TEXT_DOCUMENT_RANGE_FORMATTING,
+    lsp.TEXT_DOCUMENT_RENAME,
+    lsp.TEXT_DOCUMENT_PREPARE_RENAME,
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.TEXT_DOCUMENT_SELECTION_RANGE,
+    lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE,
+    lsp.TEXT_DOCUMENT_DIAGNOSTIC,
+    lsp.WORKSPACE_SYMBOL,
+    lsp.COMPLETION_ITEM_RESOLVE,
+    STATUS,
+]
+
+
+def sentinel(client: Client) -> None:
+    """Nothing came back but the answer to a request sent last (the ones before it
+    all had theirs), and the server still serves."""
+    client.responses.clear()
+    client.hover_works(URI)
+    assert [r["id"] for r in client.responses] == [next(client.ids) - 1]
+    client.responses.clear()
+
+
+def test_malformed_params_of_requests_get_invalid_params(client: Client) -> None:
+    client.initialize()
+    client.open(URI, TEXT)
+    place = Place(URI, KEY, KEY)
+    problems = []
+    for method in SAMPLE_REQUESTS:
+        good = params_for(method, place)
+        for label, spoil in MALFORMED.items():
+            if label == "position of strings" and "position" not in good:
+                continue
+            if label in ("document a number", "uri a number") and "textDocument" not in good:
+                continue
+            request_id = next(client.ids)
+            client.send({"id": request_id, "method": method, **spoil(good)})
+            answer = client.response_to(request_id)
+            if answer.get("error", {}).get("code") == INVALID_PARAMS:
+                continue
+            # cattrs reads a number where a string is expected as that string: the
+            # URI "5" is a document that is not open.
+            if label == "uri a number" and answer.get("result", 0) in EMPTY:
+                continue
+            problems.append(f"{method}, {label}: {answer}")
+    assert problems == []
+    assert client.failures == []
+    sentinel(client)
+
+
+def test_malformed_notifications_are_ignored(client: Client) -> None:
+    client.initialize()
+    client.open(URI, TEXT)
+    item = {"uri": URI, "languageId": "bibtex", "version": 9, "text": "@misc{x,"}
+    notifications: list[tuple[str, Any]] = [
+        ("textDocument/didOpen", [item]),
+        ("textDocument/didOpen", None),
+        ("textDocument/didOpen", {"textDocument": 5}),
+        ("textDocument/didOpen", {"textDocument": {"uri": URI, "version": 9, "text": 5}}),
+        ("textDocument/didChange", None),
+        ("textDocument/didChange", {"textDocument": {"uri": URI}, "contentChanges": "x"}),
+        ("textDocument/didChange", {"textDocument": {"uri": URI, "version": 9}}),
+        (
+            "textDocument/didChange",
+            {"textDocument": {"uri": URI, "version": 9}, "contentChanges": [{"range": 5}]},
+        ),
+        ("textDocument/didClose", {}),
+        ("textDocument/didClose", [URI]),
+        ("textDocument/didSave", {"textDocument": 5}),
+        ("workspace/didChangeConfiguration", []),
+        ("workspace/didChangeConfiguration", {"settings": {"bib-lsp": 5}}),
+        ("workspace/didChangeWatchedFiles", {"changes": 5}),
+        ("workspace/didChangeWorkspaceFolders", {"event": None}),
+        ("$/cancelRequest", {}),
+        ("$/cancelRequest", None),
+        ("$/cancelRequest", {"id": None}),
+        ("$/setTrace", {"value": "loud"}),
+        ("initialized", []),
+        ("window/workDoneProgress/cancel", {"token": None}),
+    ]
+    client.responses.clear()
+    for method, params in notifications:
+        client.send({"method": method, "params": params})
+    client.send({"method": "textDocument/didClose"})  # no params at all
+    # The document is as it was: open, unchanged.
+    sentinel(client)
+    assert client.call(STATUS, {"textDocument": {"uri": URI}})["result"]["entries"] == 2
+    assert client.failures == []
+
+
+def test_unknown_methods(client: Client) -> None:
+    client.initialize()
+    client.open(URI, TEXT)
+    for method in ("bibLsp/noSuchRequest", "textDocument/noSuchRequest", "$/noSuchRequest"):
+        answer = client.call(method, {"textDocument": {"uri": URI}})
+        assert answer["error"]["code"] == METHOD_NOT_FOUND, answer
+        for params in ({"params": None}, {}, {"params": [1, 2]}):  # (params may be left out)
+            request_id = next(client.ids)
+            client.send({"id": request_id, "method": method, **params})
+            answer = client.response_to(request_id)
+            assert answer["error"]["code"] == METHOD_NOT_FOUND, answer
+    # Not advertised: MethodNotFound too.
+    answer = client.call(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, document_position(URI, *KEY))
+    assert answer["error"]["code"] == METHOD_NOT_FOUND, answer
+    client.responses.clear()
+    for method in ("bibLsp/noSuchNotification", "$/noSuchNotification", "$/progress"):
+        client.notify(method, {"textDocument": {"uri": URI}})
+        client.send({"method": method})
+    sentinel(client)
+    assert client.failures == []
+
+
+# -- lifecycle: before initialize, after shutdown, exit ----------------------------
+
+
+def exit_code(client: Client) -> int:
+    """The server's exit code, once it has gone (within a few seconds)."""
+    return client.proc.wait(timeout=5)
+
+
+def test_before_initialize_requests_get_server_not_initialized(client: Client) -> None:
+    for method, params in (
+        (lsp.TEXT_DOCUMENT_HOVER, document_position(URI, *KEY)),
+        (STATUS, {"textDocument": {"uri": URI}}),
+        (lsp.WORKSPACE_SYMBOL, {"query": ""}),
+        ("bibLsp/noSuchRequest", None),
+        (lsp.SHUTDOWN, None),
+    ):
+        answer = client.call(method, params)
+        assert answer["error"]["code"] == SERVER_NOT_INITIALIZED, (method, answer)
+    # Notifications are dropped: the document was not opened.
+    item = {"uri": URI, "languageId": "bibtex", "version": 1, "text": TEXT}
+    client.notify("textDocument/didOpen", {"textDocument": item})
+    client.notify("initialized", {})
+    client.notify("$/cancelRequest", {"id": 1})
+    client.initialize()
+    assert client.call(STATUS, {"textDocument": {"uri": URI}})["result"] is None
+    client.open(URI, TEXT)
+    client.hover_works(URI)
+
+
+def test_initialize_only_once(client: Client) -> None:
+    client.initialize()
+    client.open(URI, TEXT)
+    answer = client.call("initialize", {"processId": None, "capabilities": {}})
+    assert answer["error"]["code"] == INVALID_REQUEST, answer
+    # Nothing was reset: the document is still open, the settings still hold.
+    client.hover_works(URI)
+    assert client.failures == []
+
+
+def test_unreadable_initialize_leaves_room_for_a_good_one(client: Client) -> None:
+    answer = client.call("initialize", {"capabilities": 5})
+    assert answer["error"]["code"] == INVALID_PARAMS, answer
+    client.initialize()
+    client.open(URI, TEXT)
+    client.hover_works(URI)
+
+
+def test_after_shutdown_requests_get_invalid_request_and_exit_exits_0(client: Client) -> None:
+    client.initialize()
+    client.open(URI, TEXT)
+    answer = client.call(lsp.SHUTDOWN)
+    assert "error" not in answer and answer["result"] is None
+    for method, params in (
+        (lsp.TEXT_DOCUMENT_HOVER, document_position(URI, *KEY)),
+        (STATUS, {"textDocument": {"uri": URI}}),
+        ("bibLsp/noSuchRequest", None),
+        (lsp.SHUTDOWN, None),
+        (lsp.INITIALIZE, {"capabilities": {}}),
+    ):
+        answer = client.call(method, params)
+        assert answer["error"]["code"] == INVALID_REQUEST, (method, answer)
+    client.responses.clear()
+    client.change(URI, 2, {"text": ""})  # notifications are dropped
+    client.notify("bibLsp/noSuchNotification", {})
+    client.notify("exit")
+    assert exit_code(client) == 0
+    assert client.responses == []
+    assert client.failures == []
+
+
+def test_exit_without_shutdown_exits_1(client: Client) -> None:
+    client.initialize()
+    client.open(URI, TEXT)
+    client.notify("exit")
+    assert exit_code(client) == 1
+
+
+def test_exit_before_initialize_exits_1(client: Client) -> None:
+    client.notify("exit")
+    assert exit_code(client) == 1
+
+
+def test_exit_with_a_request_pending(client: Client) -> None:
+    """`exit` right behind a request: the process goes, answered or not."""
+    client.initialize()
+    client.open(URI, TEXT)
+    client.call(lsp.SHUTDOWN)
+    client.send({"id": next(client.ids), "method": lsp.WORKSPACE_SYMBOL, "params": {"query": ""}})
+    client.notify("exit")
+    assert exit_code(client) == 0
+
+
+# -- didChange out of order and out of bounds ---------------------------------------
+
+
+def apply_change(text: str, change: dict[str, Any]) -> str:
+    """What a change makes of ``text`` as decided (see the module's docstring);
+    ``text`` is ASCII, so a column is a code point."""
+    if "range" not in change:
+        return str(change["text"])
+    lines = text.split("\n")
+
+    def offset(p: dict[str, int]) -> int:
+        line, character = p["line"], p["character"]
+        if line < 0:
+            return 0
+        if line >= len(lines):
+            return len(text)
+        start = sum(len(s) + 1 for s in lines[:line])
+        return start + min(max(character, 0), len(lines[line]))
+
+    start, end = sorted((offset(change["range"]["start"]), offset(change["range"]["end"])))
+    return text[:start] + change["text"] + text[end:]
+
+
+def edit(start: tuple[int, int], end: tuple[int, int], text: str) -> dict[str, Any]:
+    return {"range": {"start": position(*start), "end": position(*end)}, "text": text}
+
+
+class Synced:
+    """A document the test changes as a client would (or would not), with the text
+    the server should then hold; ``check`` compares what the server says of it with
+    what it says of a fresh document of the expected text."""
+
+    def __init__(self, client: Client, uri: str, text: str, version: int) -> None:
+        self.client, self.uri, self.text, self.version = client, uri, text, version
+        self.checks = 0
+        self.published = client.open(uri, text, version)
+
+    def change(self, version: int, changes: list[dict[str, Any]]) -> None:
+        self.client.send(
+            {
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": self.uri, "version": version},
+                    "contentChanges": changes,
+                },
+            }
+        )
+        for change in changes:
+            self.text = apply_change(self.text, change)
+        self.version = version
+        self.published = self.client.published(self.uri, version)["params"]["diagnostics"]
+        self.check()
+
+    def what_the_server_says(self, uri: str) -> str:
+        """The document's symbols, pulled diagnostics and status, as JSON with the
+        document's URI left out."""
+        client = self.client
+        doc = {"textDocument": {"uri": uri}}
+        said = [
+            client.call(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, doc)["result"],
+            client.call(lsp.TEXT_DOCUMENT_DIAGNOSTIC, doc)["result"]["items"],
+            client.call(lsp.TEXT_DOCUMENT_FOLDING_RANGE, doc)["result"],
+            client.call(STATUS, doc)["result"],
+        ]
+        return json.dumps(said).replace(uri, "URI")
+
+    def check(self) -> None:
+        self.checks += 1
+        fresh = f"file:///tmp/bib-lsp-abuse/expected-{self.checks}.bib"
+        published = self.client.open(fresh, self.text)
+        assert self.published == json.loads(json.dumps(published).replace(fresh, self.uri))
+        assert self.what_the_server_says(self.uri) == self.what_the_server_says(fresh)
+        self.client.close_document(fresh)
+
+
+ENTRY = "@misc{added,\n  title = {Added},\n}\n"
+
+
+def test_did_change_out_of_order_and_out_of_bounds(client: Client) -> None:
+    client.initialize()
+    doc = Synced(client, URI, TEXT, 10)
+    doc.check()
+    doc.change(5, [edit((1, 0), (1, 0), ENTRY)])  # a lower version
+    doc.change(5, [edit((0, 0), (0, 1), "")])  # the same version again: `@` gone
+    doc.change(5, [edit((0, 0), (0, 0), "@")])  # and back
+    doc.change(11, [edit((10_000, 0), (10_000, 9), ENTRY.replace("added", "end"))])
+    doc.change(12, [edit((2, 400), (2, 500), "% past the line end")])
+    doc.change(13, [edit((3, 2), (2, 0), "@article{again,\n  ")])  # reversed
+    # Negative numbers are no uinteger: the change cannot be read, and is dropped
+    # (with a message in the log), as the whole notification.
+    client.change(URI, 14, edit((-1, -1), (0, -5), "% negative\n"))
+    doc.check()
+    doc.change(15, [edit((4, 0), (10_000, 0), "")])  # to beyond the end
+    # Several changes, each in the text its predecessors left, over one another.
+    doc.change(
+        16,
+        [
+            edit((0, 0), (0, 0), TEXT),
+            edit((2, 3), (14, 1), "@book{over,\n  title = {T}"),
+            edit((2, 0), (3, 5), "@misc{lapped,\n t"),
+            edit((1, 0), (0, 0), ""),  # reversed and empty
+        ],
+    )
+    # A change of a document that is not open is ignored.
+    elsewhere = "file:///tmp/bib-lsp-abuse/not-open.bib"
+    client.change(elsewhere, 3, edit((0, 0), (0, 0), ENTRY))
+    assert client.call(STATUS, {"textDocument": {"uri": elsewhere}})["result"] is None
+    # A correct full-text change brings the document back.
+    doc.change(17, [{"text": TEXT}])
+    assert doc.text == TEXT
+    client.hover_works(URI)
+    assert client.failures == []
+
+
+# -- cancellation and a client that goes away ---------------------------------------
+
+
+def generated(count: int) -> str:
+    """``count`` articles, each lacking its journal (a finding apiece)."""
+    return "".join(
+        f"@article{{key{i},\n  author = {{Writer, Ann and Other, Bob}},\n"
+        f"  title = {{Paper number {i} with a title long enough}},\n  year = 2001,\n}}\n\n"
+        for i in range(count)
+    )
+
+
+def test_cancelled_requests_get_their_result_or_request_cancelled() -> None:
+    # A low threshold: the document is checked in stages, in the background,
+    # while the requests come.
+    client = Client(env={**os.environ, "BIB_LSP_STAGED_ABOVE": "100"})
+    try:
+        client.initialize()
+        big = "file:///tmp/bib-lsp-abuse/big.bib"
+        client.open(big, generated(2_000))  # the parser's findings, at once
+        client.open(URI, TEXT)
+        key = document_position(big, 0, 12)
+        slow = [
+            (lsp.TEXT_DOCUMENT_HOVER, key),
+            (lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, {"textDocument": {"uri": big}}),
+            (lsp.TEXT_DOCUMENT_FORMATTING, {"textDocument": {"uri": big}, "options": FORMATTING}),
+            (lsp.TEXT_DOCUMENT_REFERENCES, {**key, "context": {"includeDeclaration": True}}),
+            (lsp.TEXT_DOCUMENT_RENAME, {**key, "newName": "renamed"}),
+            (lsp.WORKSPACE_SYMBOL, {"query": "key1"}),
+            (lsp.TEXT_DOCUMENT_DIAGNOSTIC, {"textDocument": {"uri": big}}),
+        ]
+        ids = []
+        for method, params in slow:
+            request_id = next(client.ids)
+            ids.append(request_id)
+            client.send({"id": request_id, "method": method, "params": params})
+            client.notify("$/cancelRequest", {"id": request_id})
+        client.notify("$/cancelRequest", {"id": 424_242})  # unknown: ignored
+        client.notify("$/cancelRequest", {"id": "no such request"})
+        for request_id, (method, _) in zip(ids, slow, strict=True):
+            answer = client.response_to(request_id)
+            assert "result" in answer or answer["error"]["code"] == REQUEST_CANCELLED, (
+                method,
+                answer,
+            )
+        # Cancelling what was answered already is ignored too.
+        client.notify("$/cancelRequest", {"id": ids[0]})
+        client.hover_works(URI)
+        assert client.call(STATUS, {"textDocument": {"uri": big}})["result"]["entries"] in (
+            None,  # still checking
+            2_000,
+        )
+        assert client.failures == []
+    finally:
+        client.stop()
+
+
+def _gone_within(proc: subprocess.Popen[bytes], seconds: float) -> int:
+    try:
+        return proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=TIMEOUT)
+        raise AssertionError(f"the server still ran {seconds} s after its client went") from None
+
+
+@pytest.mark.parametrize("closes", ["input", "both", "output"])
+def test_a_client_that_goes_away_mid_request(closes: str) -> None:
+    """While large answers are pending the client closes the server's input (and
+    reads on), or closes its end of the server's output too (as a client that dies
+    does), or that end only: the server exits by itself, and says little about it."""
+    with tempfile.TemporaryFile() as errors:
+        env = {**os.environ, "BIB_LSP_STAGED_ABOVE": str(10**9)}
+        if closes == "input":
+            client = Client(env=env, stderr=errors)
+            client.initialize()
+        else:
+            # No reading thread: nothing may read the output but the test, and it
+            # reads none of it (the answer to initialize stays in the pipe).
+            client = RawLspClient(env=env, stderr=errors)  # type: ignore[assignment]
+            params = {"capabilities": CAPABILITIES, "initializationOptions": OPTIONS}
+            client.send({"id": 1, "method": "initialize", "params": params})
+            client.send({"method": "initialized", "params": {}})
+        try:
+            big = "file:///tmp/bib-lsp-abuse/big.bib"
+            item = {"uri": big, "languageId": "bibtex", "version": 1, "text": generated(4_000)}
+            client.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+            for request_id in range(100, 103):  # megabytes of symbols each
+                client.send(
+                    {
+                        "id": request_id,
+                        "method": lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+                        "params": {"textDocument": {"uri": big}},
+                    }
+                )
+            assert client.proc.stdin is not None and client.proc.stdout is not None
+            if closes in ("input", "both"):
+                client.proc.stdin.close()
+            if closes in ("output", "both"):
+                client.proc.stdout.close()
+            _gone_within(client.proc, 10)
+        finally:
+            if client.proc.poll() is None:
+                client.proc.kill()
+                client.proc.wait(timeout=TIMEOUT)
+        errors.seek(0)
+        said = errors.read().decode(errors="replace")
+    assert "Traceback" not in said and len(said.splitlines()) < 10, said[-3000:]
