@@ -127,7 +127,8 @@ def _lower_edits(base: int, entry: Entry) -> list[Edit]:
     spans = []
     if entry.type_span is not None:
         spans.append((entry.type_span, entry.type))
-    spans += [(f.name_span, f.name) for f in entry.fields if f.name]
+    if not entry.damaged:  # in a broken entry a "name" may be words of a value
+        spans += [(f.name_span, f.name) for f in entry.fields if f.name]
     return [
         Edit(base + span.start, base + span.end, text.lower())
         for span, text in spans

@@ -16,6 +16,7 @@ any run of blanks and line breaks as one space), for formatting."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -93,7 +94,8 @@ def located(text: str, loose: bool = False) -> list[Located]:
             out.append(Located(start, end, ("text", core) if words else None))
             continue
         if block.kind is K.COMMENT_ENTRY:
-            out.append(Located(start, end, ("comment", block.text.rstrip())))
+            body = re.sub(r"^@\s*comment", "@comment", block.text.rstrip(), flags=re.IGNORECASE)
+            out.append(Located(start, end, ("comment", body)))  # the type's case aside
             continue
         view = entry_view(block, 0)
         assert view is not None
