@@ -262,3 +262,23 @@ def doc_position(doc: Document, offset: int) -> lsp.Position:
 
 def teardown_module() -> None:
     print("\nquick fixes tried:", dict(sorted(TRIED.items())))
+
+
+def test_lower_casing_leaves_the_words_of_a_broken_value() -> None:
+    """Found by the test above: in `author={A} # A. Writer and B. Other}` the
+    parser reads `Writer`, `B.` and `Other` as field names (the entry is
+    broken); lower-casing "field names" changed the value's words."""
+    text = "@Article{k,\n  author={A} # A. Writer and B. Other}}\n"
+    doc = Document(text)
+    for action in code_actions(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(URI),
+            lsp.Range(lsp.Position(0, 1), lsp.Position(0, 1)),
+            lsp.CodeActionContext([], only=["refactor.rewrite"]),
+        ),
+        doc,
+        Checker(doc),
+        ENC,
+    ):
+        new = apply_edits(text, action.edit.changes[URI], ENC.value)  # type: ignore[union-attr]
+        assert new == text.replace("@Article", "@article")
