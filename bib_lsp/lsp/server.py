@@ -58,6 +58,10 @@ R = TypeVar("R")
 POLL_SECONDS = 5.0  # how often workspace files are checked when the client does not watch them
 
 
+def _is_id(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float))
+
+
 class _Unreadable:
     """Stands in for a message that could not be read; pygls drops it."""
 
@@ -195,6 +199,16 @@ class BibProtocol(LanguageServerProtocol):
             # JSON-RPC lets params be left out; pygls's reading of a message of a
             # method it does not know requires them (an Internal Error).
             data = {**data, "params": None}
+        if "jsonrpc" in data and "method" in data and not _is_id(data.get("id")):
+            # JSON-RPC: an id is a string, a number or null; pygls keeps requests by
+            # id, and one it cannot (an object) was never answered.
+            # (As JSON text: lsprotocol would leave the null id out.)
+            error = {
+                "code": JsonRpcInvalidRequest.CODE,
+                "message": "bib-lsp: an id is a number or a string",
+            }
+            self.send_pieces([dumps({"jsonrpc": "2.0", "id": None, "error": error})])
+            return _Unreadable()
         try:
             return super().structure_message(data)
         except JsonRpcException as error:

@@ -34,6 +34,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -110,10 +111,15 @@ class Client(RawLspClient):
     def call(self, method: str, params: Any = None) -> Message:
         return self.request(next(self.ids), method, params)
 
-    def initialize(self) -> dict[str, Any]:
+    def initialize(self, root: str | None = None) -> dict[str, Any]:
         answer = self.call(
             "initialize",
-            {"processId": None, "capabilities": CAPABILITIES, "initializationOptions": OPTIONS},
+            {
+                "processId": None,
+                "rootUri": root,
+                "capabilities": CAPABILITIES,
+                "initializationOptions": OPTIONS,
+            },
         )
         self.notify("initialized", {})
         capabilities: dict[str, Any] = answer["result"]["capabilities"]
@@ -775,12 +781,16 @@ def generated(count: int) -> str:
     )
 
 
-def test_cancelled_requests_get_their_result_or_request_cancelled() -> None:
+def test_cancelled_requests_get_their_result_or_request_cancelled(tmp_path: Path) -> None:
     # A low threshold: the document is checked in stages, in the background,
-    # while the requests come.
+    # while the requests come. References and rename read the workspace's files
+    # (in a thread, a quarter of a second for these): the cancellation comes while
+    # they wait.
+    for i in range(1_500):
+        (tmp_path / f"f{i}.bib").write_text(generated(20).replace("key", f"k{i}x"))
     client = Client(env={**os.environ, "BIB_LSP_STAGED_ABOVE": "100"})
     try:
-        client.initialize()
+        client.initialize(tmp_path.as_uri())
         big = "file:///tmp/bib-lsp-abuse/big.bib"
         client.open(big, generated(2_000))  # the parser's findings, at once
         client.open(URI, TEXT)
@@ -802,12 +812,17 @@ def test_cancelled_requests_get_their_result_or_request_cancelled() -> None:
             client.notify("$/cancelRequest", {"id": request_id})
         client.notify("$/cancelRequest", {"id": 424_242})  # unknown: ignored
         client.notify("$/cancelRequest", {"id": "no such request"})
+        cancelled = []
         for request_id, (method, _) in zip(ids, slow, strict=True):
             answer = client.response_to(request_id)
             assert "result" in answer or answer["error"]["code"] == REQUEST_CANCELLED, (
                 method,
                 answer,
             )
+            if "error" in answer:
+                cancelled.append(method)
+        # What waits on the workspace's files was still pending.
+        assert set(cancelled) & {lsp.TEXT_DOCUMENT_REFERENCES, lsp.TEXT_DOCUMENT_RENAME}
         # Cancelling what was answered already is ignored too.
         client.notify("$/cancelRequest", {"id": ids[0]})
         client.hover_works(URI)
@@ -871,3 +886,36 @@ def test_a_client_that_goes_away_mid_request(closes: str) -> None:
         errors.seek(0)
         said = errors.read().decode(errors="replace")
     assert "Traceback" not in said and len(said.splitlines()) < 10, said[-3000:]
+
+
+def _framed(body: bytes) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_unreadable_messages_do_not_stop_the_server(client: Client) -> None:
+    client.initialize()
+    client.open(URI, TEXT)
+    client.responses.clear()
+    for raw in (
+        _framed(b"{not json"),
+        _framed(b"\xff\xfe"),
+        _framed(b"[1, 2]"),  # a batch: not in LSP
+        _framed(b"5"),
+        _framed(b'{"jsonrpc": "2.0", "method": 5}'),
+        _framed(b'{"jsonrpc": "2.0", "id": 78}'),  # neither a request nor a response
+        _framed(b'{"jsonrpc": "2.0", "id": 79, "result": null}'),  # to nothing we asked
+        b"X-Junk: 1\r\n\r\n",  # headers without a body
+    ):
+        client.send_bytes(raw)
+    sentinel(client)  # (no answer to any of these: JSON-RPC's has no id to go to)
+    # A request with an id that is no string or number: InvalidRequest, id null.
+    body = {"jsonrpc": "2.0", "id": {"x": 1}, "method": STATUS, "params": {}}
+    client.send_bytes(_framed(json.dumps(body).encode()))
+    answer = client.wait_for(lambda m: "id" in m and "method" not in m)
+    assert answer["id"] is None and answer["error"]["code"] == INVALID_REQUEST, answer
+    # Another JSON-RPC version: not ours to answer.
+    client.responses.clear()
+    body = {"jsonrpc": "1.0", "id": 80, "method": STATUS, "params": {"textDocument": {}}}
+    client.send_bytes(_framed(json.dumps(body).encode()))
+    sentinel(client)
+    assert client.failures == []
