@@ -170,7 +170,9 @@ def complete(
     if cursor.kind == VALUE:
         return cursor, _values(cursor, doc, index, dialect, elsewhere)
     if cursor.kind == TYPE:
-        has_body = doc.slice(cursor.end, cursor.end + 1) in ("{", "(")
+        # `@article {key,...}`: blanks may stand between the type and its body.
+        after = doc.slice(cursor.end, cursor.end + 200).lstrip(" \t\r\n")
+        has_body = after[:1] in ("{", "(")
         style = field_style(doc, offset)
         return cursor, _types(cursor, dialect, snippets and not has_body, has_body, style)
     if cursor.kind == FIELD and cursor.entry_type != "string":  # a new macro's name

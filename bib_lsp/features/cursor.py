@@ -206,4 +206,10 @@ def _value(
             name,
             present,
         )
+    last = next(
+        (t for t in reversed(own) if t.piece and t.end <= rel and t.kind not in _TRIVIA), None
+    )
+    if last is not None and last.kind is not K.HASH:
+        # `{a} |# {b}`: after a piece a value would be glued to it (`#` comes first).
+        return Cursor(NOTHING, base + rel, base + rel)
     return Cursor(VALUE, base + rel, base + rel, "", entry_type, name, present)
