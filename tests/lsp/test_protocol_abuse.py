@@ -769,6 +769,27 @@ def test_did_change_out_of_order_and_out_of_bounds(client: Client) -> None:
     assert client.failures == []
 
 
+def test_open_twice_and_close_what_is_not_open(client: Client) -> None:
+    """A second `didOpen` of an open document replaces it (text and version, even a
+    lower one); closing a document that is not open, or twice, changes nothing."""
+    client.initialize()
+    client.open(URI, TEXT, version=7)
+    client.open(URI, ENTRY, version=2)
+    doc = {"textDocument": {"uri": URI}}
+    assert client.call(STATUS, doc)["result"]["entries"] == 1
+    client.change(URI, 3, {"text": TEXT})
+    client.published(URI, 3)
+    assert client.call(STATUS, doc)["result"]["entries"] == 2
+    elsewhere = "file:///tmp/bib-lsp-abuse/never.bib"
+    client.close_document(elsewhere)  # (the server clears its diagnostics: harmless)
+    client.close_document(URI)
+    client.close_document(URI)
+    assert client.call(STATUS, doc)["result"] is None
+    client.open(URI, TEXT)
+    client.hover_works(URI)
+    assert client.failures == []
+
+
 # -- cancellation and a client that goes away ---------------------------------------
 
 
