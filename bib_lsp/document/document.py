@@ -117,6 +117,20 @@ def _syntax_problems(block: Block, previous: Block | None) -> list[Problem]:
     return list(block.problems)
 
 
+def _retire(chunks: list[_Chunk]) -> None:
+    """Empty chunks the document no longer holds. A chunk and its blocks refer to
+    each other (``Block.home``): a cycle, which reference counting cannot free. The
+    server moves the heap of an opened document out of the cyclic collector's reach
+    (``gc.freeze``), so every chunk replaced by an edit, with the block it lost and
+    all that was cached on it, stayed in memory for good (a long editing session
+    grew by about 13 KB per edit). Emptied, it is freed as soon as nothing uses it."""
+    for chunk in chunks:
+        chunk.blocks = []
+        chunk.starts = []
+        chunk.line_bases = []
+        chunk.cache = {}
+
+
 def _chunked(blocks: list[Block]) -> list[_Chunk]:
     """Cut blocks into chunks of at most ``CHUNK_SIZE``, as even as possible (no
     one-block remainder)."""
@@ -497,7 +511,9 @@ class Document(LineMapping):
 
     # -- chunk bookkeeping -----------------------------------------------------------
     def _replace_all(self, text: str) -> None:
+        old = self._chunks
         self._chunks = _chunked(SyntaxTree(text).blocks)
+        _retire(old)
         self._reindex()
 
     def _reindex(self) -> None:
@@ -558,6 +574,7 @@ class Document(LineMapping):
             self._note_change(c0, new.breaks - old.breaks)
             if old.blocks[-1] is not new.blocks[-1] and c0 + 1 < len(self._chunks):
                 self._refresh(c0 + 1)
+            _retire([old])
             return
         if small:
             # Keep chunks from withering after deletions: merge with a neighbour.
@@ -568,7 +585,9 @@ class Document(LineMapping):
                 c0 -= 1
                 merged = self._chunks[c0].blocks + merged
         rebuilt = _chunked(merged)
+        replaced = self._chunks[c0 : c1 + 1]
         self._chunks[c0 : c1 + 1] = rebuilt
+        _retire(replaced)
         self._reindex()
         if c0 + len(rebuilt) < len(self._chunks):
             self._refresh(c0 + len(rebuilt))
