@@ -107,13 +107,16 @@ def _in_entry(block: Block, base: int, rel: int) -> Cursor:
         start = word.start if word is not None else rel
         end = word.end if word is not None and word.end >= rel else rel
         return Cursor(TYPE, base + start, base + end, text[start:rel])
-    names = [_name_of(text, f, tokens, i) for i, f in enumerate(fields)]
+    names = _names(text, tokens, len(fields))
     significant = next(
         (t for t in reversed(tokens) if t.start < rel and t.kind not in _TRIVIA), None
     )
     if significant is not None and significant.kind is K.EQUALS and significant.end <= rel:
         # `name = |`: the value is still to come.
         index = significant.field
+        ahead = next((t for t in tokens if t.start >= rel and t.kind not in _TRIVIA), None)
+        if ahead is not None and ahead.piece and ahead.field == index:
+            return Cursor(NOTHING, base + rel, base + rel)  # `= |{x}`: it would be glued on
         present = frozenset(n for i, n in enumerate(names) if i != index and n)
         return Cursor(VALUE, base + rel, base + rel, "", entry_type, names[index], present)
     if before.field >= 0:
@@ -153,9 +156,14 @@ def _after_field(tokens: list[_Token], trivia: _Token) -> bool:
     return False
 
 
-def _name_of(text: str, field_node: Node, tokens: list[_Token], index: int) -> str:
-    name = next((t for t in tokens if t.field == index and t.kind is K.NAME), None)
-    return text[name.start : name.end].lower() if name is not None else ""
+def _names(text: str, tokens: list[_Token], count: int) -> list[str]:
+    """Each field's name, lower-cased ("" for a field without one), in one pass
+    (an entry may have 100,000 fields)."""
+    names: list[str | None] = [None] * count
+    for t in tokens:
+        if t.kind is K.NAME and t.field >= 0 and names[t.field] is None:
+            names[t.field] = text[t.start : t.end].lower()
+    return [name or "" for name in names]
 
 
 def _value(
@@ -209,7 +217,10 @@ def _value(
     last = next(
         (t for t in reversed(own) if t.piece and t.end <= rel and t.kind not in _TRIVIA), None
     )
-    if last is not None and last.kind is not K.HASH:
-        # `{a} |# {b}`: after a piece a value would be glued to it (`#` comes first).
+    ahead = next((t for t in own if t.piece and t.start >= rel and t.kind not in _TRIVIA), None)
+    if (last is not None and last.kind is not K.HASH) or (
+        ahead is not None and ahead.kind is not K.HASH
+    ):
+        # `{a} |# {b}`, `{a} # |{b}`: a value there would be glued to a piece.
         return Cursor(NOTHING, base + rel, base + rel)
     return Cursor(VALUE, base + rel, base + rel, "", entry_type, name, present)

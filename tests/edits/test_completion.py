@@ -55,6 +55,8 @@ def _one_value(old: str, new: str, a: int, b: int) -> None:
 @example("@art\n@misc{a, title = {x}}\n", PositionEncoding.UTF16, True, None)
 @example("@article {knuth84}\n", PositionEncoding.UTF16, False, None)  # the body was lost
 @example("@misc{a, year = {x} # {y}}\n", PositionEncoding.UTF16, False, None)  # `{x} jan# {y}`
+@example("@misc{a, year = {x}}\n", PositionEncoding.UTF16, False, None)  # `= jan{x}`
+@example("@misc{a, year = 1 #2}\n", PositionEncoding.UTF16, False, None)  # `# jan2`
 def test_completion_edits_replace_the_word_only(
     text: str, encoding: PositionEncoding, snippets: bool, data: st.DataObject | None
 ) -> None:
@@ -64,7 +66,11 @@ def test_completion_edits_replace_the_word_only(
     offset = (
         data.draw(st.sampled_from(cuts))
         if data
-        else (4 if text.startswith("@art\n") else text.find(" #") + 1 or 1)
+        else (
+            4
+            if text.startswith("@art\n")
+            else (text.find("#2") + 1 or text.find(" #") + 1 or text.find("= {") + 1 or 1)
+        )
     )
     doc = Document(text)
     checker = Checker(doc)
