@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -274,7 +275,8 @@ def _write_text(reports: list[FileReport], out: TextIO, err: TextIO) -> None:
             pos = report.index.position(p.start, PositionEncoding.UTF32)
             line, column = pos.line + 1, pos.character + 1
             print(
-                f"{report.path}:{line}:{column}: {p.severity.value}[{p.code}] {p.message}",
+                f"{report.path}:{line}:{column}: {p.severity.value}[{p.code}] "
+                + _CONTROL.sub(_escape, p.message),
                 file=out,
             )
             counts[p.severity] += 1
@@ -282,6 +284,16 @@ def _write_text(reports: list[FileReport], out: TextIO, err: TextIO) -> None:
         parts = [_plural(n, s.value) for s, n in counts.items() if n]
         files = len(reports)
         print(f"{', '.join(parts)} in {_plural(files, 'file')}", file=err)
+
+
+# Control characters (a NUL, an escape sequence, a line break) a file's names may
+# hold, written as escapes: a terminal shows them and does not obey them, and each
+# finding stays one line.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group(0)):02x}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -305,7 +317,7 @@ def _write_json(reports: list[FileReport], out: TextIO) -> None:
                     "message": p.message,
                 }
             )
-    json.dump(items, out, indent=2, ensure_ascii=False)
+    out.write(json.dumps(items, indent=2, ensure_ascii=False))  # one write, not millions
     out.write("\n")
 
 
@@ -387,7 +399,7 @@ def run_format(
         if check or diff:
             continue
         try:
-            path.write_text(formatted, encoding=loaded.encoding, newline="")
+            path.write_bytes(loaded.encode(formatted))
         except OSError as error:
             print(f"bib-lsp: error: cannot write '{path}': {error.strerror}", file=err)
             failed = True

@@ -14,13 +14,33 @@ class LoadedText:
     text: str
     encoding: str
     problems: tuple[Problem, ...] = ()
+    bom: bytes = b""  # a UTF-16 byte-order mark, to write back before the text
+
+    def encode(self, text: str) -> bytes:
+        """``text`` as the file held its text (encoding and byte-order mark)."""
+        return self.bom + text.encode(self.encoding)
+
+
+_UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
 def decode_bib(data: bytes) -> LoadedText:
-    """Decode bytes as UTF-8 (a byte-order mark is dropped, as editors do); if they
-    are not UTF-8, as Latin-1, with a warning located at the first bad byte."""
+    """Decode bytes as UTF-8 (a byte-order mark is not part of the text, as editors
+    do, but is kept in ``encoding``: ``utf-8-sig`` writes it back); UTF-16 when a
+    UTF-16 byte-order mark starts them and the rest decodes; else as Latin-1, with
+    a warning located at the first byte that is not UTF-8."""
+    for bom, codec in _UTF16_BOMS:
+        if data.startswith(bom) and len(data) % 2 == 0:
+            try:
+                text = data[2:].decode(codec)
+            except UnicodeDecodeError:
+                break
+            message = "the file is UTF-16; BibTeX and biber read UTF-8: convert it to UTF-8"
+            problem = Problem(0, min(1, len(text)), NOT_UTF8, message, Severity.WARNING)
+            return LoadedText(text, codec, (problem,), bom)
     try:
-        return LoadedText(data.decode("utf-8-sig"), "utf-8")
+        sig = data.startswith(b"\xef\xbb\xbf")
+        return LoadedText(data.decode("utf-8-sig"), "utf-8-sig" if sig else "utf-8")
     except UnicodeDecodeError as error:
         # Latin-1 maps byte i to code point i, so the byte offset is the offset.
         bad = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
