@@ -115,9 +115,13 @@ def _in_entry(block: Block, base: int, rel: int) -> Cursor:
         # `name = |`: the value is still to come.
         index = significant.field
         ahead = next((t for t in tokens if t.start >= rel and t.kind not in _TRIVIA), None)
-        if ahead is not None and ahead.piece and ahead.field == index:
-            return Cursor(NOTHING, base + rel, base + rel)  # `= |{x}`: it would be glued on
         present = frozenset(n for i, n in enumerate(names) if i != index and n)
+        if ahead is not None and ahead.piece and ahead.field == index:
+            if ahead.start == rel and ahead.kind in (K.MACRO, K.NUMBER):  # `= |acm`: that word
+                return Cursor(
+                    VALUE, base + rel, base + ahead.end, "", entry_type, names[index], present
+                )
+            return Cursor(NOTHING, base + rel, base + rel)  # `= |{x}`: it would be glued on
         return Cursor(VALUE, base + rel, base + rel, "", entry_type, names[index], present)
     if before.field >= 0:
         index = before.field
@@ -218,6 +222,9 @@ def _value(
         (t for t in reversed(own) if t.piece and t.end <= rel and t.kind not in _TRIVIA), None
     )
     ahead = next((t for t in own if t.piece and t.start >= rel and t.kind not in _TRIVIA), None)
+    if ahead is not None and ahead.start == rel and ahead.kind in (K.MACRO, K.NUMBER):
+        # `# |acm`: that word
+        return Cursor(VALUE, base + rel, base + ahead.end, "", entry_type, name, present)
     if (last is not None and last.kind is not K.HASH) or (
         ahead is not None and ahead.kind is not K.HASH
     ):
