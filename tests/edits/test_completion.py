@@ -50,7 +50,7 @@ def _one_value(old: str, new: str, a: int, b: int) -> None:
     assert sum(f != g for f, g in zip(was.fields, now.fields, strict=True)) <= 1
 
 
-@settings(max_examples=examples(150, 3000), deadline=None)
+@settings(max_examples=examples(300, 5000), deadline=None)
 @given(documents, st.sampled_from(list(PositionEncoding)), st.booleans(), st.data())
 @example("@art\n@misc{a, title = {x}}\n", PositionEncoding.UTF16, True, None)
 @example("@article {knuth84}\n", PositionEncoding.UTF16, False, None)  # the body was lost

@@ -191,7 +191,7 @@ def _gone(p: Problem, title: str, old: str, new: str, edits: list[tuple[int, int
         )
 
 
-@settings(max_examples=examples(150, 3000), deadline=None)
+@settings(max_examples=examples(300, 5000), deadline=None)
 @given(documents)
 @example("@article{k, author = {A} title = {T}}\n")
 @example("@book{k,\n  title = {T},\n  title = {U},\n}\n@misc{k, year = 19999}")
@@ -212,7 +212,7 @@ def test_each_quick_fix_changes_what_it_says_and_nothing_else(text: str) -> None
             TRIED[kind] = TRIED.get(kind, 0) + 1
 
 
-@settings(max_examples=examples(60, 1200), deadline=None)
+@settings(max_examples=examples(120, 2000), deadline=None)
 @given(documents)
 @example("@article{k,\n  author={A} # A. Writer and B. Other}}\n")  # words read as names
 def test_lower_casing_and_fix_all_keep_the_rest(text: str) -> None:
