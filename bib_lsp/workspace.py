@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from bib_lsp.syntax.views import Entry, Field, Value, entry_view
 from bib_lsp.text import LineIndex
 
 MAX_FILES = 5000  # .bib files read per workspace folder
-MAX_BYTES = 64 * 1024 * 1024  # larger files are left out
+MAX_BYTES = 64 * 1024 * 1024  # larger files are left out (bibLsp.workspace.maxFileSize)
 # Folders never searched: tools' caches and dependencies, not the user's files.
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "build"})
 TITLE_LENGTH = 80  # a summary's titles are cut to this many characters
@@ -127,10 +127,22 @@ def summarise_text(path: str, text: str, when: tuple[int, int] = (0, 0)) -> File
     return FileSummary(path, macros, when, entries=tuple(entries))
 
 
-def summarise(path: str) -> FileSummary | None:
-    """The file's summary; None when it cannot be read or is too large."""
+def inside(path: str, folders: Iterable[str]) -> bool:
+    """Whether ``path``, links resolved, lies in one of ``folders`` (links resolved
+    too): a link that leads out of the workspace is not followed."""
+    real = os.path.realpath(path)
+    for folder in folders:
+        root = os.path.realpath(folder)
+        if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def summarise(path: str, max_bytes: int = MAX_BYTES) -> FileSummary | None:
+    """The file's summary; None when it cannot be read or is larger than
+    ``max_bytes`` (then it is not read at all)."""
     when = stamp(path)
-    if when is None or when[1] > MAX_BYTES:
+    if when is None or when[1] > max_bytes:
         return None
     try:
         return summarise_text(path, read_bib(Path(path)).text, when)
@@ -161,14 +173,18 @@ def find_bib_files(folder: str, limit: int = MAX_FILES) -> list[str]:
 
 def find_files(folder: str, suffixes: tuple[str, ...], limit: int = MAX_FILES) -> list[str]:
     """The files under ``folder`` whose lower-case names end with one of
-    ``suffixes`` (hidden and tool folders skipped, links not followed), at most
-    ``limit``, in a stable order."""
+    ``suffixes`` (hidden and tool folders skipped, links to folders not followed,
+    links to files outside ``folder`` left out), at most ``limit``, in a stable
+    order."""
     found: list[str] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(files):
             if name.lower().endswith(suffixes):
-                found.append(os.path.join(root, name))
+                path = os.path.join(root, name)
+                if os.path.islink(path) and not inside(path, (folder,)):
+                    continue
+                found.append(path)
                 if len(found) >= limit:
                     return found
     return found

@@ -225,11 +225,11 @@ class FileHits:
     occurrences: list[Occurrence]
 
 
-def read_text(path: str) -> str | None:
+def read_text(path: str, max_bytes: int = MAX_BYTES) -> str | None:
     """A file's text (UTF-8, else Latin-1; `.bib` files as the server reads them);
-    None when it cannot be read or is too large."""
+    None when it cannot be read or is larger than ``max_bytes`` (not read then)."""
     try:
-        if Path(path).stat().st_size > MAX_BYTES:
+        if Path(path).stat().st_size > max_bytes:
             return None
         if path.lower().endswith(".bib"):
             return read_bib(Path(path)).text
@@ -242,17 +242,33 @@ def read_text(path: str) -> str | None:
         return data.decode("latin-1")
 
 
-def scan_files(paths: list[str], kind: NameKind, name: str) -> list[FileHits]:
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
+
+
+def scan_files(
+    paths: list[str],
+    kind: NameKind,
+    name: str,
+    max_bytes: int = MAX_BYTES,
+    too_large: list[str] | None = None,
+) -> list[FileHits]:
     """The occurrences of the key or macro ``name`` in these files (at most
     ``MAX_SCANNED`` of them): `.bib` files for both, LaTeX and Markdown files for
-    keys. Meant for a worker thread."""
+    keys. Files larger than ``max_bytes`` are skipped (and added to
+    ``too_large``). Meant for a worker thread."""
     out = []
     for path in paths[:MAX_SCANNED]:
         is_bib = path.lower().endswith(".bib")
         if not is_bib and kind is NameKind.MACRO:
             continue
-        text = read_text(path)
+        text = read_text(path, max_bytes)
         if text is None:
+            if too_large is not None and _size(path) > max_bytes:
+                too_large.append(path)
             continue
         if is_bib:
             found = text_occurrences(text, kind, name)

@@ -21,6 +21,7 @@ from bib_lsp.syntax.tree import Severity
 SECTION = "bibLsp"
 DEFAULT_DEBOUNCE_MS = 100
 MAX_DEBOUNCE_MS = 10_000
+DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024  # bytes: workspace files larger are not read
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Settings:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     citation_style: str = DEFAULT_STYLE
     format: FormatOptions = field(default_factory=FormatOptions)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     @property
     def rule_options(self) -> RuleOptions:
@@ -75,7 +77,35 @@ def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings,
         data.get("format"), f"{SECTION}.format", base.format
     )
     problems += format_problems
-    return Settings(dialect, debounce, ignore, severity, style, formatting), problems
+    max_size = _max_file_size(data.get("workspace"), base.max_file_size, problems)
+    settings = Settings(dialect, debounce, ignore, severity, style, formatting, max_size)
+    return settings, problems
+
+
+def _max_file_size(raw: object, current: int, problems: list[str]) -> int:
+    """``workspace.maxFileSize``: the size in bytes above which a file of the
+    workspace that is not open is not read (open documents are not limited)."""
+    if raw is None:
+        return current
+    if not isinstance(raw, Mapping):
+        problems.append(f"bibLsp.workspace must be an object, not {_show(raw)}")
+        return current
+    if "maxFileSize" not in raw:
+        return current
+    value = raw["maxFileSize"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        problems.append(
+            f"bibLsp.workspace.maxFileSize must be a number of bytes, not {_show(value)}; "
+            f"using {DEFAULT_MAX_FILE_SIZE}"
+        )
+        return DEFAULT_MAX_FILE_SIZE
+    if value < 0:
+        problems.append(
+            f"bibLsp.workspace.maxFileSize must be 0 or more bytes, not {_show(value)}; "
+            f"using {DEFAULT_MAX_FILE_SIZE}"
+        )
+        return DEFAULT_MAX_FILE_SIZE
+    return int(min(value, 2**63))
 
 
 def _style(raw: object, current: str, problems: list[str]) -> str:

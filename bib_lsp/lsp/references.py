@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lsprotocol import types as lsp
@@ -33,7 +33,7 @@ from bib_lsp.features.workspace_symbols import find_symbols
 from bib_lsp.lsp.workspace import WorkspaceFiles, uri_path
 from bib_lsp.model.index import BibIndex
 from bib_lsp.text import LineMapping, Position, PositionEncoding, units_in
-from bib_lsp.workspace import EntryDef, find_files
+from bib_lsp.workspace import MAX_BYTES, EntryDef, find_files
 
 OpenDocuments = dict[str, tuple[Document, BibIndex]]
 SUFFIXES = (".bib", *TEX_SUFFIXES, *MARKDOWN_SUFFIXES)
@@ -110,7 +110,16 @@ def target(doc: Document, position: lsp.Position, encoding: PositionEncoding) ->
     return target_at(doc, doc.offset(Position(position.line, position.character), encoding))
 
 
-async def find_all(found: Target, documents: OpenDocuments, folders: Sequence[str]) -> Found:
+async def find_all(
+    found: Target,
+    documents: OpenDocuments,
+    folders: Sequence[str],
+    max_bytes: int = MAX_BYTES,
+    too_large: Callable[[list[str]], None] | None = None,
+) -> Found:
+    """The occurrences of the target in the open documents and in the folders'
+    files that are not open (those larger than ``max_bytes`` skipped and passed
+    to ``too_large``)."""
     opened = {}
     versions = {uri: doc.version for uri, (doc, _) in documents.items()}
     for uri, (doc, _) in documents.items():
@@ -119,18 +128,30 @@ async def find_all(found: Target, documents: OpenDocuments, folders: Sequence[st
             opened[uri] = hits
     skip = frozenset(p for p in map(uri_path, documents) if p)
     loop = asyncio.get_running_loop()
-    disk = await loop.run_in_executor(None, _scan, list(folders), skip, found.kind, found.name)
+    skipped: list[str] = []
+    disk = await loop.run_in_executor(
+        None, _scan, list(folders), skip, found.kind, found.name, max_bytes, skipped
+    )
+    if skipped and too_large is not None:
+        too_large(skipped)
     return Found(found, opened, disk, versions)
 
 
-def _scan(folders: list[str], skip: frozenset[str], kind: NameKind, name: str) -> list[FileHits]:
+def _scan(
+    folders: list[str],
+    skip: frozenset[str],
+    kind: NameKind,
+    name: str,
+    max_bytes: int = MAX_BYTES,
+    too_large: list[str] | None = None,
+) -> list[FileHits]:
     paths: list[str] = []
     suffixes = SUFFIXES if kind is NameKind.KEY else (".bib",)
     for folder in folders:
         paths += (
             p for p in find_files(folder, suffixes, MAX_SCANNED) if os.path.normcase(p) not in skip
         )
-    return scan_files(list(dict.fromkeys(paths))[:MAX_SCANNED], kind, name)
+    return scan_files(list(dict.fromkeys(paths))[:MAX_SCANNED], kind, name, max_bytes, too_large)
 
 
 def _range(lines: LineMapping, o: Occurrence, encoding: PositionEncoding) -> lsp.Range:

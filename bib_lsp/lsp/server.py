@@ -325,6 +325,9 @@ class BibLanguageServer(LanguageServer):
     def warn(self, message: str) -> None:
         self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, message))
 
+    def log_info(self, message: str) -> None:
+        self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, message))
+
     def log_failure(self, where: str) -> None:
         text = f"bib-lsp: {where} failed:\n{traceback.format_exc()}"
         logger.error(text)
@@ -335,6 +338,7 @@ class BibLanguageServer(LanguageServer):
         settings, problems = parse_settings(raw, base)
         for problem in problems:
             self.warn(problem)
+        self.files.max_bytes = settings.max_file_size
         if settings != self.settings:
             self.settings = settings
             self._generation += 1
@@ -601,6 +605,8 @@ def create_server() -> BibLanguageServer:
         for problem in problems:
             ls.warn(problem)
         ls.initial_settings = ls.settings = settings
+        ls.files.max_bytes = settings.max_file_size
+        ls.files.tell = ls.log_info
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: BibLanguageServer, params: lsp.InitializedParams) -> None:
@@ -840,7 +846,9 @@ def create_server() -> BibLanguageServer:
         if not found:
             return None
         documents = ls.open_documents()
-        everywhere = await references.find_all(found, documents, ls.files.folders)
+        everywhere = await references.find_all(
+            found, documents, ls.files.folders, ls.files.max_bytes, ls.files.too_large
+        )
         declaration = params.context.include_declaration
         return references.locations(everywhere, documents, declaration, ls.encoding)
 
@@ -865,7 +873,9 @@ def create_server() -> BibLanguageServer:
             )
         documents = ls.open_documents()
         references.check_rename(found, params.new_name, documents, ls.files)
-        everywhere = await references.find_all(found, documents, ls.files.folders)
+        everywhere = await references.find_all(
+            found, documents, ls.files.folders, ls.files.max_bytes, ls.files.too_large
+        )
         if references.stale(everywhere, ls.open_documents()):
             raise references.Refused("bib-lsp: a document changed while renaming; try again")
         document_changes = references.takes_document_changes(ls.client_capabilities)

@@ -20,11 +20,14 @@ from bib_lsp.document import Document
 from bib_lsp.features.completion import document_macros
 from bib_lsp.model.index import BibIndex
 from bib_lsp.workspace import (
+    MAX_BYTES,
     FileSummary,
     MacroDef,
     Workspace,
     changed_files,
     find_bib_files,
+    inside,
+    stamp,
     summarise,
 )
 
@@ -105,12 +108,28 @@ class WorkspaceFiles:
     def __init__(self) -> None:
         self.workspace = Workspace()
         self.folders: list[str] = []
+        self.max_bytes = MAX_BYTES  # larger files are not read (bibLsp.workspace.maxFileSize)
+        self.tell: Callable[[str], None] = lambda message: None  # to the client's log
+        self._told: set[str] = set()  # the files skipped for their size, told once
         self.ready = asyncio.Event()  # the first scan is over
         self._latest: dict[str, int] = {}  # per path: the newest reading asked for
         self._tasks: set[asyncio.Future[Any]] = set()
 
     def contains(self, path: str) -> bool:
-        return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in self.folders)
+        """Whether ``path`` is in a workspace folder, links resolved: a link out
+        of the folders is not read."""
+        lexical = any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in self.folders)
+        return lexical and inside(path, self.folders)
+
+    def too_large(self, paths: Iterator[str] | list[str]) -> None:
+        """Tell the client's log, once per file, that these files were skipped."""
+        for path in paths:
+            if path not in self._told:
+                self._told.add(path)
+                self.tell(
+                    f"bib-lsp: {path} is larger than bibLsp.workspace.maxFileSize "
+                    f"({self.max_bytes} bytes): not read"
+                )
 
     def start(
         self,
@@ -171,11 +190,16 @@ class WorkspaceFiles:
     async def _read(self, path: str) -> None:
         ticket = self._latest[path] = self._latest.get(path, 0) + 1
         loop = asyncio.get_running_loop()
-        summary: FileSummary | None = await loop.run_in_executor(None, summarise, path)
+        summary: FileSummary | None = await loop.run_in_executor(
+            None, summarise, path, self.max_bytes
+        )
         if self._latest.get(path) != ticket:
             return  # a newer reading or a removal came after this one
         if summary is None:
             self.workspace.remove(path)
+            when = stamp(path)
+            if when is not None and when[1] > self.max_bytes:
+                self.too_large([path])
         else:
             self.workspace.update(summary)
 

@@ -26,6 +26,7 @@ def _server_settings() -> set[str]:
         "bibLsp.diagnostics.ignore",
         "bibLsp.diagnostics.severity",
         "bibLsp.citation.style",
+        "bibLsp.workspace.maxFileSize",
     }
     # Some options have two names (`align`, `alignEquals`): the manifest offers the shorter.
     camel: dict[str, str] = {}
