@@ -1,6 +1,7 @@
 """Links in a `.bib` file (no LSP types here): a `doi` to https://doi.org/, a
-`url` as it is, an `eprint` by its `eprinttype` (or `archiveprefix`): arXiv,
-JSTOR, handles, PubMed, Google Books, as biblatex links them.
+`url` as it is when it is an http(s) address (never `file:` or another scheme),
+an `eprint` by its `eprinttype` (or `archiveprefix`): arXiv, JSTOR, handles,
+PubMed, Google Books, as biblatex links them.
 
 A link covers the value's text without its delimiters; only literal values
 link (not macros). LaTeX escapes (`\\_`, `\\%`, `\\#`, `\\&`, `\\~`) are undone
@@ -27,7 +28,9 @@ EPRINTS = {
     "pubmed": ("https://www.ncbi.nlm.nih.gov/pubmed/", "PubMed"),
     "googlebooks": ("https://books.google.com/books?id=", "Google Books"),
 }
-_SCHEME = re.compile(r"(?:https?|ftp|file)://\S+|mailto:\S+", re.IGNORECASE)
+# Only web addresses link: a document must not make the editor open a local file
+# (`file:`) or anything else its text names.
+_SCHEME = re.compile(r"https?://\S+", re.IGNORECASE)
 _DOI = re.compile(r"^(?:doi:\s*)?(10\.\S+)$", re.IGNORECASE)
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/\S+$", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\([_%#&~$])")

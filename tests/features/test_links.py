@@ -28,7 +28,8 @@ def links(text: str) -> list[tuple[str, str]]:
         ("doi = {not a doi}", "", ""),
         ("url = {https://tug.org/x\\%20y}", "https://tug.org/x\\%20y", "https://tug.org/x%20y"),
         ("url = {www.tug.org}", "www.tug.org", "https://www.tug.org"),
-        ("url = {file:///tmp/a.pdf}", "file:///tmp/a.pdf", "file:///tmp/a.pdf"),
+        ("url = {file:///tmp/a.pdf}", "", ""),  # only http(s) links (issue 10, safety)
+        ("url = {ftp://tug.org/a mailto:a@b.org}", "", ""),
         ("url = {see the web}", "", ""),
         ("url = tugurl", "", ""),  # a macro: its text is not here
         ("url = {}", "", ""),
