@@ -94,6 +94,7 @@ def style_path(spec: str) -> str:
         path = os.path.expanduser(spec)
         if not os.path.isfile(path):
             raise StyleError(f"the citation style file '{spec}' does not exist")
+        _refuse_doctype(path)
         parent = _independent_parent(path)
         return style_path(parent) if parent else path
     try:
@@ -106,12 +107,34 @@ def style_path(spec: str) -> str:
         ) from error
 
 
-def _independent_parent(path: str) -> str | None:
-    """For a dependent style file: its parent's style id."""
+def _refuse_doctype(path: str) -> None:
+    """A style file with a document type declaration is refused: CSL has none, and
+    one could declare entities that read other files or fetch from the network
+    (whether lxml expands them depends on its version; citeproc-py does not say).
+    The file is read here without entities, DTD or network."""
     from lxml import etree  # type: ignore[import-untyped]
 
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, recover=True)
     try:
-        for _, element in etree.iterparse(path, tag="{http://purl.org/net/xbiblio/csl}link"):
+        doctype = etree.parse(path, parser).docinfo.doctype
+    except Exception:
+        return  # not XML: citeproc-py says why when the style is loaded
+    if doctype:
+        raise StyleError(
+            f"the citation style file '{path}' has a document type declaration "
+            "(`<!DOCTYPE`), which CSL styles do not have: it is not read"
+        )
+
+
+def _independent_parent(path: str) -> str | None:
+    """For a dependent style file: its parent's style id."""
+    from lxml import etree
+
+    try:
+        tag = "{http://purl.org/net/xbiblio/csl}link"
+        for _, element in etree.iterparse(
+            path, tag=tag, resolve_entities=False, load_dtd=False, no_network=True
+        ):
             if element.attrib.get("rel") == "independent-parent":
                 return str(element.attrib.get("href", "")).rstrip("/").rsplit("/", 1)[-1]
     except Exception:
