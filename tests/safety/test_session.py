@@ -290,6 +290,9 @@ def test_hostile_session_does_nothing_unsafe(tmp_path: Path, web: Web) -> None:
     )
     client.close()
     assert client.proc.returncode == 0
+    assert {"textDocument/documentLink", "textDocument/formatting"} <= answered
+    assert "textDocument/semanticTokens/full" in answered and "bibLsp/status" in answered
+    assert not [m for m in client.logs if "failed:" in m]  # no handler failed
 
     skipped = [m for m in client.logs if "big.bib" in m and "maxFileSize" in m]
     assert len(skipped) == 1, client.logs
