@@ -75,6 +75,10 @@ class RawLspClient:
                 break
         body = self.proc.stdout.read(length)
         self.last_read = time.perf_counter()
+        return self.decode(body)
+
+    def decode(self, body: bytes) -> Message:
+        """A message's JSON body as data (a client may read less of it)."""
         message: Message = json.loads(body)
         return message
 
