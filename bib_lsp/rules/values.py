@@ -303,7 +303,11 @@ def _check_title(f: Field, dialect: str, out: Findings, kind: str = "") -> None:
         message = (
             f"`{f.name}`: {word.text} is lower-cased by styles that do (write {{{word.text}}})"
         )
-        _add(out, UNPROTECTED_ACRONYM, start, end, message, {"replace": "{" + word.text + "}"})
+        # A word across two pieces (`{B. Other} # "A."` reads `OtherA`) has no one
+        # place to put braces: no replacement (it would swallow the `} # "`).
+        whole = end - start == len(word.text)
+        data = {"replace": "{" + word.text + "}"} if whole else None
+        _add(out, UNPROTECTED_ACRONYM, start, end, message, data)
 
 
 _NAME_FIELDS = frozenset(name for name, kind in BIBLATEX_FIELD_TYPES.items() if kind == "name")

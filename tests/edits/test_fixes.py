@@ -196,6 +196,7 @@ def _gone(p: Problem, title: str, old: str, new: str, edits: list[tuple[int, int
 @example("@article{k, author = {A} title = {T}}\n")
 @example("@book{k,\n  title = {T},\n  title = {U},\n}\n@misc{k, year = 19999}")
 @example("@misc{k, title = {unclosed,\n  year = 2000}\n@misc{j}\n")
+@example('@article{k,\n  title={A. Writer and B. Other} # "A. Writer and B. Other"}\n')  # `OtherA`
 def test_each_quick_fix_changes_what_it_says_and_nothing_else(text: str) -> None:
     doc = Document(text)
     checker = Checker(doc)
