@@ -385,7 +385,7 @@ def _write(entry: _Entry, layout: _Layout, options: FormatOptions) -> str:
             f"{n} = {_value(f.pieces, f.name.lower(), options, f.written)}"
             for n, f in zip(names, fields, strict=True)
         ]
-        body = ", ".join(parts) + ("," if trailing else "")
+        body = ", ".join(parts) + ("," if trailing and parts else "")  # not `key, ,`
         comments = "".join(f"\n{layout.indent}{c}" for c in entry.trailing_comments)
         end = "\n" if comments else ""
         return f"{head}{entry.open}{entry.key}, {body}{comments}{end}{entry.close}"

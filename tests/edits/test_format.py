@@ -145,6 +145,12 @@ TRICKY = '@misc{a,\r\n  title = {😀 x},\r\n  note = "q" # jan,\r\n}\r\n% c\r\n
     PositionEncoding.UTF16,
     lsp.FormattingOptions(2, True),
 )
+@example(
+    "@misc{k,\n  % a comment\n}\n",
+    FormatOptions(indent="  ", align=0, one_field_per_line=False, trailing_comma=True),
+    PositionEncoding.UTF16,
+    lsp.FormattingOptions(2, True),
+)  # was written `@misc{k, ,` (a syntax error)
 def test_formatting_keeps_the_meaning_and_is_idempotent(
     text: str, chosen: FormatOptions, encoding: PositionEncoding, client: lsp.FormattingOptions
 ) -> None:
