@@ -90,7 +90,8 @@ def test_completion_edits_replace_the_word_only(
         assert a <= offset <= b
         new = apply_edits(text, edits, encoding.value)
         if item.kind in (lsp.CompletionItemKind.Class, lsp.CompletionItemKind.Field):
-            assert not OUTSIDE_A_WORD & set(text[a:b]), (text[a:b], item.label)
+            # (`@a@rticle`: the parser reads `a@rticle` as the type, `@` and all)
+            assert not OUTSIDE_A_WORD - {"@"} & set(text[a:b]), (text[a:b], item.label)
         else:
             _one_value(text, new, a, b)
         if item.label.lower() in ("comment", "string", "preamble"):
