@@ -25,6 +25,10 @@ Span = tuple[int, int]
 _WEAK = frozenset({K.WHITESPACE, K.COMMA, K.EQUALS, K.HASH, K.L_DELIM, K.R_DELIM})
 _WORD = re.compile(r'[^\s{}",]+')
 _TEXT_WORD = re.compile(r"\S+")
+# Brace groups offered around the cursor, innermost first: a value nested 10,000
+# deep would make a chain of 20,000 ranges, which no one steps through and whose
+# nested JSON the server could not even write.
+MAX_GROUPS = 64
 
 
 def selection_ranges(doc: Document, offset: int) -> list[Span]:
@@ -171,7 +175,7 @@ def _in_piece(text: str, start: int, end: int, rel: int) -> list[Span]:
     word = _word(text, rel, start + 1, inner_end, _WORD)
     if word is not None:
         ranges.append(word)
-    for a, b in _groups(text, start + 1, inner_end, rel):
+    for a, b in _groups(text, start + 1, inner_end, rel)[:MAX_GROUPS]:
         ranges += [(a + 1, b - 1 if text[b - 1] == "}" else b), (a, b)]
     ranges += [(start + 1, inner_end), (start, end)]
     return ranges
