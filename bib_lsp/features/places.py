@@ -51,7 +51,8 @@ def place_at(doc: Document, offset: int) -> Place | None:
         return Place(PlaceKind.TYPE, entry, entry.type_span.start, entry.type_span.end, entry.type)
     if entry.kind is K.ENTRY and _on_head(entry, offset):
         span = entry.key_span or entry.type_span
-        assert span is not None
+        if span is None:  # a bare `@` (`@@`, `@{}`): nothing to name
+            return None
         return Place(PlaceKind.HEAD, entry, span.start, span.end, entry.key or "")
     for f in entry.fields:
         if inside(offset, f.name_span.start, f.name_span.end):
