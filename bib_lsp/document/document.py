@@ -145,6 +145,7 @@ class Document(LineMapping):
     __slots__ = (
         "_chunk_index",
         "_chunks",
+        "_column_memo",
         "_counts",
         "_epoch",
         "_journal",
@@ -166,6 +167,12 @@ class Document(LineMapping):
         # the chunk list was last rebuilt (``_epoch``): see ``chunk_changes``.
         self._epoch = 0
         self._journal: list[tuple[int, int]] = []
+        # The last column worked out across blocks, per encoding: (line start,
+        # offset, units between). A block in the middle of a long line (a 5 MB line
+        # of entries) counts on from it instead of from the line start, so that
+        # converting offsets in order along a line costs the line once, not once
+        # per offset. Emptied by every change.
+        self._column_memo: dict[PositionEncoding, tuple[int, int, int]] = {}
         self._replace_all(text)
 
     # -- reading -------------------------------------------------------------------
@@ -371,7 +378,22 @@ class Document(LineMapping):
                 if encoding is PositionEncoding.UTF32:
                     return Position(line, len(column))
                 return Position(line, units_in(column, encoding))
-        return super().position(offset, encoding)
+        if encoding is PositionEncoding.UTF32 or not self._chunks:
+            return super().position(offset, encoding)
+        # A line that starts in an earlier block: count from the memo (on or back)
+        # if it is on this line and nearer than the line start.
+        line = self.line_of(offset)
+        start = self.line_start(line)
+        offset = min(offset, self.line_end(line))
+        memo = self._column_memo.get(encoding)
+        if memo is not None and memo[0] == start and memo[1] <= offset:
+            units = memo[2] + units_in(self.slice(memo[1], offset), encoding)
+        elif memo is not None and memo[0] == start and memo[1] - offset < offset - start:
+            units = memo[2] - units_in(self.slice(offset, memo[1]), encoding)
+        else:
+            units = units_in(self.slice(start, offset), encoding)
+        self._column_memo[encoding] = (start, offset, units)
+        return Position(line, units)
 
     def _starts_line(self, ci: int, bi: int) -> bool:
         """Whether the block at (ci, bi) begins a line (blocks never split a CRLF)."""
@@ -436,6 +458,7 @@ class Document(LineMapping):
             return BlockChanges()
         if not self._chunks:
             return self.replace_all(new_text)
+        self._column_memo.clear()
         with gc_paused():
             return self._edit(start, end, new_text)
 
@@ -511,6 +534,7 @@ class Document(LineMapping):
 
     # -- chunk bookkeeping -----------------------------------------------------------
     def _replace_all(self, text: str) -> None:
+        self._column_memo.clear()
         old = self._chunks
         self._chunks = _chunked(SyntaxTree(text).blocks)
         _retire(old)
