@@ -260,8 +260,8 @@ def _insertion(doc: Document, base: int, entry: Entry, names: list[str]) -> Edit
             return Edit(base + last.span.end, base + last.span.end, lines)
         at = base + (last.value.span.end if last.value is not None else last.name_span.end)
         return Edit(at, at, "," + lines[:-1])  # no comma after the new last field
-    anchor = entry.key_span or entry.type_span
-    if anchor is None:
+    anchor = entry.key_span
+    if anchor is None:  # `@article{}`: after the type would be outside the entry
         return None
     at = base + anchor.end
     has_comma = doc.slice(at, at + 1) == ","
