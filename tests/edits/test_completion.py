@@ -17,7 +17,7 @@ from bib_lsp.lsp.completion import ClientTakes, completion
 from bib_lsp.rules import Checker
 from bib_lsp.text import PositionEncoding
 from tests.edits.apply import apply_edits, expand_snippet, position_of, spans
-from tests.edits.meaning import Located, Thing, located
+from tests.edits.meaning import Thing, located
 from tests.edits.strategies import documents, examples
 
 URI = "file:///t.bib"
@@ -31,11 +31,9 @@ def _kept(old: str, new: str, a: int, b: int) -> None:
     delta = len(new) - len(old)
     kept_before = [x for x in before if x.end < a]
     assert after[: len(kept_before)] == kept_before
-    kept_after = [
-        Located(x.start + delta, x.end + delta, x.meaning) for x in before if x.start > b + 1
-    ]
-    if kept_after:
-        assert after[len(after) - len(kept_after) :] == kept_after
+    kept_after = [(x.end + delta, x.meaning) for x in before if x.start > b + 1]
+    if kept_after:  # (where free text starts may move over blanks)
+        assert [(x.end, x.meaning) for x in after[len(after) - len(kept_after) :]] == kept_after
 
 
 def _one_value(old: str, new: str, a: int, b: int) -> None:
@@ -50,13 +48,14 @@ def _one_value(old: str, new: str, a: int, b: int) -> None:
     assert sum(f != g for f, g in zip(was.fields, now.fields, strict=True)) <= 1
 
 
-@settings(max_examples=examples(300, 5000), deadline=None)
+@settings(max_examples=examples(300, 3000), deadline=None)
 @given(documents, st.sampled_from(list(PositionEncoding)), st.booleans(), st.data())
 @example("@art\n@misc{a, title = {x}}\n", PositionEncoding.UTF16, True, None)
 @example("@article {knuth84}\n", PositionEncoding.UTF16, False, None)  # the body was lost
 @example("@misc{a, year = {x} # {y}}\n", PositionEncoding.UTF16, False, None)  # `{x} jan# {y}`
 @example("@misc{a, year = {x}}\n", PositionEncoding.UTF16, False, None)  # `= jan{x}`
 @example("@misc{a, year = 1 #2}\n", PositionEncoding.UTF16, False, None)  # `# jan2`
+@example('@stringjan  "A"}\n@misc{k}\n', PositionEncoding.UTF16, False, None)
 def test_completion_edits_replace_the_word_only(
     text: str, encoding: PositionEncoding, snippets: bool, data: st.DataObject | None
 ) -> None:

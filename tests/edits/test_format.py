@@ -137,7 +137,7 @@ def _format(
 TRICKY = '@misc{a,\r\n  title = {😀 x},\r\n  note = "q" # jan,\r\n}\r\n% c\r\n'
 
 
-@settings(max_examples=examples(600, 10000), deadline=None)
+@settings(max_examples=examples(600, 4000), deadline=None)
 @given(documents, options, encodings, clients)
 @example(
     TRICKY,
@@ -167,7 +167,7 @@ def test_formatting_keeps_the_meaning_and_is_idempotent(
         assert broken in once  # an entry with a syntax error: every character kept
 
 
-@settings(max_examples=examples(400, 6000), deadline=None)
+@settings(max_examples=examples(400, 3000), deadline=None)
 @given(documents, options, encodings, clients, st.data())
 def test_range_formatting_touches_only_the_blocks_in_the_range(
     text: str,

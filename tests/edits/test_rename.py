@@ -132,7 +132,7 @@ def rename(text: str, offset: int, new: str, encoding: PositionEncoding) -> str 
     return apply_edits(text, edit.changes[URI], encoding.value)
 
 
-@settings(max_examples=examples(400, 8000), deadline=None)
+@settings(max_examples=examples(400, 3000), deadline=None)
 @given(documents, st.sampled_from(NEW_NAMES), st.sampled_from(list(PositionEncoding)), st.data())
 @example(
     "@string{acm = {A}}\n@misc{a, crossref = {b}, note = acm # {x}}\n@misc{B, related = { b ,a}}",
