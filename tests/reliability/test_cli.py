@@ -22,12 +22,12 @@ from tests.reliability.hostile import (
     BOM,
     SAMPLE,
     Case,
-    small_cases,
+    light_cases,
     write_big_file,
     write_long_line,
 )
 
-CASES = small_cases()
+CASES = light_cases()  # the heavy ones: test_deep.py, in process
 FINDING = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (error|warning|info|hint)\[")
 
 
