@@ -221,6 +221,18 @@ class BibProtocol(LanguageServerProtocol):
             self._server.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, text))
             return _Unreadable()
 
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        known = set(self._request_futures)  # the requests under way: a handful
+        try:
+            super()._handle_notification(method_name, params)
+        finally:
+            # pygls files a notification whose handler is a generator (didOpen,
+            # didChange, didClose, ...: see _hand_over) in _request_futures under a
+            # made-up id, and only a response takes an entry out: a Future kept
+            # for every keystroke (8,000 edits: 8 MiB).
+            for key in [k for k in self._request_futures if k not in known]:
+                del self._request_futures[key]
+
     def _hand_over(self, method: str, params: Any) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None
