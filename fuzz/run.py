@@ -58,7 +58,7 @@ def seeds(target: str, into: Path, most: int = 600) -> int:
     return count
 
 
-def fuzz(target: str, seconds: int, runs: int, work: Path) -> int:
+def fuzz(target: str, seconds: int, runs: int, work: Path, seed: int = 0) -> int:
     """Run one target in a child process (atheris takes over the process)."""
     corpus = work / f"corpus-{target}"
     seeded = seeds(target, corpus)
@@ -78,6 +78,8 @@ def fuzz(target: str, seconds: int, runs: int, work: Path) -> int:
     ]
     if runs:
         args.append(f"-runs={runs}")
+    if seed:
+        args.append(f"-seed={seed}")  # with -runs: the same inputs every time
     return subprocess.call(args, cwd=ROOT)
 
 
@@ -108,13 +110,14 @@ def main() -> int:
     ap.add_argument("target", choices=[*TARGETS, "all"])
     ap.add_argument("--seconds", type=int, default=60, help="per target (default 60)")
     ap.add_argument("--runs", type=int, default=0, help="stop after N inputs (0: no limit)")
+    ap.add_argument("--seed", type=int, default=0, help="libFuzzer's random seed (0: random)")
     ap.add_argument("--work", type=Path, help="corpus and crash folder (default: temporary)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="bib-lsp-fuzz-"))
     work.mkdir(parents=True, exist_ok=True)
     status = 0
     for target in TARGETS if args.target == "all" else [args.target]:
-        status = fuzz(target, args.seconds, args.runs, work) or status
+        status = fuzz(target, args.seconds, args.runs, work, args.seed) or status
     crashes = sorted(p.name for p in work.glob("crash-*"))
     if crashes:
         print(f"failing inputs kept in {work}: {', '.join(crashes)}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fuzz.run import CORPUS, REGRESSIONS, SEED_BYTES
+from fuzz.run import CORPUS, HERE, REGRESSIONS, SEED_BYTES
 from fuzz.targets import SEPARATOR, TARGETS
 
 KEPT = sorted(
@@ -56,3 +56,12 @@ def test_targets_read_edits_from_the_bytes_after_the_text() -> None:
     made = edits(text, stream)
     assert made and all(0 <= s <= e for s, e, _ in made)
     assert not Stream(b"").left
+
+
+KNOWN = sorted((p.parent.name, p) for p in (HERE / "known").glob("*/*"))
+
+
+@pytest.mark.xfail(strict=True, reason="found by fuzzing, not fixed yet: see fuzz/known/README")
+@pytest.mark.parametrize(("target", "path"), KNOWN, ids=[f"{t}/{p.name}" for t, p in KNOWN])
+def test_known_failing_input(target: str, path: Path) -> None:
+    TARGETS[target](path.read_bytes())
