@@ -66,21 +66,8 @@ def _pieces(value: Any, loose: bool) -> Pieces:
 
 
 def _comments(node: Node, text: str) -> tuple[str, ...]:
-    out: list[str] = []
-
-    def walk(node: Node, pos: int) -> int:
-        for child in node.children:
-            if isinstance(child, Node):
-                pos = walk(child, pos)
-                continue
-            kind, width = child
-            if kind is K.COMMENT:
-                out.append(text[pos : pos + width].strip())
-            pos += width
-        return pos
-
-    walk(node, 0)
-    return tuple(out)
+    """The text of the comments inside a block (between fields, in values)."""
+    return tuple(text[s:e].strip() for kind, s, e in node.tokens() if kind is K.COMMENT)
 
 
 def located(text: str, loose: bool = False) -> list[Located]:

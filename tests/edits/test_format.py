@@ -44,23 +44,8 @@ from bib_lsp.text import PositionEncoding
 from tests.edits.apply import apply_edits, offset_of, position_of, spans
 from tests.edits.meaning import Thing, broken_texts, located, meaning
 from tests.edits.strategies import documents, examples
+from tests.format.options import options
 
-options = st.builds(
-    FormatOptions,
-    indent=st.sampled_from(["auto", "  ", "\t", "    "]),
-    align=st.sampled_from(["auto", 0, -1, 20]),
-    one_field_per_line=st.booleans(),
-    trailing_comma=st.sampled_from(["keep", True, False]),
-    delimiter=st.sampled_from(["keep", "braces", "quotes"]),
-    type_case=st.sampled_from(["keep", "lower", "upper"]),
-    field_case=st.sampled_from(["keep", "lower", "upper"]),
-    blank_lines=st.sampled_from(["keep", 0, 1, 2]),
-    sort_entries=st.sampled_from(["off", "off", "key", "year", "type"]),
-    sort_fields=st.sampled_from(["off", "standard", ("year", "title")]),
-    wrap=st.sampled_from([0, 0, 30]),
-    page_dashes=st.booleans(),
-    strip_double_braces=st.booleans(),
-)
 encodings = st.sampled_from(list(PositionEncoding))
 clients = st.builds(
     lsp.FormattingOptions, tab_size=st.sampled_from([2, 4, 8]), insert_spaces=st.booleans()

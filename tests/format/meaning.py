@@ -45,21 +45,8 @@ def _wrapped_in_braces(text: str) -> bool:
 
 
 def _comments(block_node: Node, text: str) -> list[str]:
-    out, pos = [], 0
-
-    def walk(node: Node, pos: int) -> int:
-        for child in node.children:
-            if isinstance(child, Node):
-                pos = walk(child, pos)
-                continue
-            kind, width = child
-            if kind is K.COMMENT:
-                out.append(text[pos : pos + width].strip())
-            pos += width
-        return pos
-
-    walk(block_node, pos)
-    return out
+    """The text of the comments inside a block (between fields, in values)."""
+    return list(text[s:e].strip() for kind, s, e in block_node.tokens() if kind is K.COMMENT)
 
 
 def meaning(text: str, options: FormatOptions) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from bib_lsp.syntax import parse
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from tests.document.strategies import SMALL_FRAGMENTS
 from tests.format.meaning import meaning
+from tests.format.options import options
 
 FRAGMENTS = [
     *SMALL_FRAGMENTS,
@@ -36,22 +37,6 @@ FRAGMENTS = [
 
 texts = st.lists(st.sampled_from(FRAGMENTS), max_size=10).map("".join)
 crlf = st.booleans()
-options = st.builds(
-    FormatOptions,
-    indent=st.sampled_from(["auto", "  ", "\t", "    "]),
-    align=st.sampled_from(["auto", 0, -1, 20]),
-    one_field_per_line=st.booleans(),
-    trailing_comma=st.sampled_from(["keep", True, False]),
-    delimiter=st.sampled_from(["keep", "braces", "quotes"]),
-    type_case=st.sampled_from(["keep", "lower", "upper"]),
-    field_case=st.sampled_from(["keep", "lower", "upper"]),
-    blank_lines=st.sampled_from(["keep", 0, 1, 2]),
-    sort_entries=st.sampled_from(["off", "off", "key", "year", "type"]),
-    sort_fields=st.sampled_from(["off", "standard", ("year", "title")]),
-    wrap=st.sampled_from([0, 0, 40]),
-    page_dashes=st.booleans(),
-    strip_double_braces=st.booleans(),
-)
 
 
 @settings(max_examples=1000, deadline=None)
