@@ -21,6 +21,24 @@ from typing import IO, Any
 
 Message = dict[str, Any]
 
+# What an editor such as VS Code says it can do (UTF-16, snippets, resolving
+# documentation, links, hierarchical symbols, prepareRename, versioned diagnostics).
+EDITOR_CAPABILITIES: dict[str, Any] = {
+    "general": {"positionEncodings": ["utf-16"]},
+    "textDocument": {
+        "completion": {
+            "completionItem": {
+                "snippetSupport": True,
+                "resolveSupport": {"properties": ["documentation"]},
+            }
+        },
+        "definition": {"linkSupport": True},
+        "documentSymbol": {"hierarchicalDocumentSymbolSupport": True},
+        "rename": {"prepareSupport": True},
+        "publishDiagnostics": {"versionSupport": True},
+    },
+}
+
 
 class RawLspClient:
     def __init__(

@@ -41,6 +41,7 @@ import attrs
 import pytest
 from lsprotocol import types as lsp
 
+from tools.raw_lsp import EDITOR_CAPABILITIES as CAPABILITIES
 from tools.raw_lsp import Message, RawLspClient
 
 TIMEOUT = 15.0  # seconds any one awaited answer may take
@@ -48,21 +49,6 @@ INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS = -32600, -32601, -32602
 SERVER_NOT_INITIALIZED, REQUEST_FAILED, REQUEST_CANCELLED = -32002, -32803, -32800
 STATUS = "bibLsp/status"
 
-CAPABILITIES: dict[str, Any] = {
-    "general": {"positionEncodings": ["utf-16"]},
-    "textDocument": {
-        "completion": {
-            "completionItem": {
-                "snippetSupport": True,
-                "resolveSupport": {"properties": ["documentation"]},
-            }
-        },
-        "definition": {"linkSupport": True},
-        "documentSymbol": {"hierarchicalDocumentSymbolSupport": True},
-        "rename": {"prepareSupport": True},
-        "publishDiagnostics": {"versionSupport": True},
-    },
-}
 OPTIONS = {"diagnostics": {"debounceMs": 0}}
 
 TEXT = """\

@@ -21,7 +21,7 @@ from typing import Any
 
 from tests.safety.audit import HOOK_DIR, judge
 from tests.safety.conftest import Web
-from tools.raw_lsp import Message, RawLspClient
+from tools.raw_lsp import EDITOR_CAPABILITIES, Message, RawLspClient
 
 TIMEOUT = 20.0
 LIMIT = 2000  # bytes: the test's bibLsp.workspace.maxFileSize
@@ -139,21 +139,7 @@ def test_hostile_session_does_nothing_unsafe(tmp_path: Path, web: Web) -> None:
         "workspace": {"maxFileSize": LIMIT},
         "citation": {"style": str(style)},
     }
-    capabilities = {
-        "general": {"positionEncodings": ["utf-16"]},
-        "textDocument": {
-            "completion": {
-                "completionItem": {
-                    "snippetSupport": True,
-                    "resolveSupport": {"properties": ["documentation"]},
-                }
-            },
-            "definition": {"linkSupport": True},
-            "documentSymbol": {"hierarchicalDocumentSymbolSupport": True},
-            "rename": {"prepareSupport": True},
-        },
-        "window": {"workDoneProgress": True},
-    }
+    capabilities = {**EDITOR_CAPABILITIES, "window": {"workDoneProgress": True}}
     init = client.call(
         "initialize",
         {
