@@ -13,6 +13,7 @@ import functools
 import gc
 import inspect
 import itertools
+import json
 import logging
 import os
 import time
@@ -160,6 +161,44 @@ class BibProtocol(LanguageServerProtocol):
             task = asyncio.ensure_future(written)
             _WRITES.add(task)  # kept alive until done
             task.add_done_callback(_WRITES.discard)
+
+    def _send_data(self, data: Any) -> None:
+        """Send a message given as data (lsprotocol's classes), as pygls does, but
+        never nothing for a request: pygls logged a traceback when the data could
+        not be written as JSON and sent nothing, and the client waited forever.
+        Here the answer to a request becomes an InternalError and another message
+        is dropped, with one line in the log. NaN and the infinities are no JSON
+        either (pygls wrote them as they are)."""
+        if not data:
+            return
+        try:
+            body = json.dumps(data, default=self._serialize_message, allow_nan=False)
+        except Exception as error:  # RecursionError (deep nesting) and ValueError too
+            self._unserialisable(data, error)
+            return
+        self.send_pieces([body.encode(self.CHARSET)])
+
+    def _unserialisable(self, data: Any, error: Exception) -> None:
+        why = " ".join(f"{type(error).__name__}: {error}".split())
+        method = getattr(data, "method", None)
+        if method is None and hasattr(data, "id"):  # an answer (a result or an error)
+            text = f"bib-lsp: the answer to request {data.id!r} could not be written as JSON"
+            self.send_error(data.id, JsonRpcInternalError.CODE, f"{text} ({why})")
+        else:
+            text = f"bib-lsp: a {method!r} message could not be written as JSON; not sent"
+        self.log_line(f"{text} ({why})", to_client=method != lsp.WINDOW_LOG_MESSAGE)
+
+    def send_error(self, msg_id: Any, code: int, message: str) -> None:
+        """Send an error answer (as JSON text: lsprotocol would leave a null id out)."""
+        error = {"code": code, "message": message}
+        self.send_pieces([dumps({"jsonrpc": "2.0", "id": msg_id, "error": error})])
+
+    def log_line(self, text: str, to_client: bool = True) -> None:
+        """One line about a message the protocol refused or could not send: on
+        stderr, and as a ``window/logMessage`` error."""
+        logger.error(text)
+        if to_client:
+            self._server.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, text))
 
     def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
         if error is None and isinstance(result, RawJson):

@@ -46,8 +46,10 @@ from tools.raw_lsp import Message, RawLspClient
 
 TIMEOUT = 15.0  # seconds any one awaited answer may take
 INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS = -32600, -32601, -32602
+INTERNAL_ERROR = -32603
 SERVER_NOT_INITIALIZED, REQUEST_FAILED, REQUEST_CANCELLED = -32002, -32803, -32800
 STATUS = "bibLsp/status"
+RESOLVE = lsp.COMPLETION_ITEM_RESOLVE
 
 OPTIONS = {"diagnostics": {"debounceMs": 0}}
 
@@ -80,7 +82,14 @@ class Client(RawLspClient):
         super().__init__(timeout=TIMEOUT, env=env, **kwargs)
         self.ids = count(1)
         self.failures: list[str] = []  # "bib-lsp: X failed" log messages
+        self.logged_errors: list[str] = []  # every error the server logged to the client
         self.responses: list[Message] = []  # every response received, in order
+        self.stderr_path: Path | None = None  # where the server's stderr goes, if kept
+
+    def said(self) -> str:
+        """What the server wrote to its stderr so far (see the ``logged`` fixture)."""
+        assert self.stderr_path is not None
+        return self.stderr_path.read_text(errors="replace")
 
     def receive(self) -> Message:
         message = super().receive()
@@ -88,8 +97,10 @@ class Client(RawLspClient):
             self.send({"id": message["id"], "result": None})
         elif message.get("method") == "window/logMessage":
             text = message["params"]["message"]
-            if message["params"]["type"] == 1 and re.search(r"failed:|checking .*:\n", text):
-                self.failures.append(text)
+            if message["params"]["type"] == 1:
+                self.logged_errors.append(text)
+                if re.search(r"failed:|checking .*:\n", text):
+                    self.failures.append(text)
         elif "id" in message:
             self.responses.append(message)
         return message
@@ -151,6 +162,19 @@ def client() -> Iterator[Client]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def logged(tmp_path: Path) -> Iterator[Client]:
+    """A client whose server's stderr is kept in a file (``Client.said``)."""
+    path = tmp_path / "stderr.txt"
+    with path.open("wb") as errors:
+        server = Client(stderr=errors)
+        server.stderr_path = path
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 def document_position(uri: str, line: int, character: int) -> dict[str, Any]:
@@ -925,4 +949,32 @@ def test_unreadable_messages_do_not_stop_the_server(client: Client) -> None:
     body = {"jsonrpc": "1.0", "id": 80, "method": STATUS, "params": {"textDocument": {}}}
     client.send_bytes(_framed(json.dumps(body).encode()))
     sentinel(client)
+    assert client.failures == []
+
+
+# -- answers that cannot be written as JSON -----------------------------------------
+
+
+def test_an_answer_that_cannot_be_written_as_json_is_an_internal_error(logged: Client) -> None:
+    """`completionItem/resolve` gives the item back with the `data` the client sent:
+    NaN (which Python's JSON reader takes) cannot be written as JSON, and data nested
+    600 deep is deeper than the conversion of the answer can go. pygls wrote NaN as it
+    is (no JSON) and, for the nesting, logged a traceback and never answered. The
+    answer is an InternalError, with one line in the log, and the server goes on."""
+    client = logged
+    client.initialize()
+    client.open(URI, TEXT)
+    client.logged_errors.clear()
+    for data in ("NaN", "[" * 600 + "1" + "]" * 600):
+        request_id = next(client.ids)
+        params = {"label": "x", "data": "DATA"}
+        message = {"jsonrpc": "2.0", "id": request_id, "method": RESOLVE, "params": params}
+        client.send_bytes(_framed(json.dumps(message).replace('"DATA"', data).encode()))
+        error = client.response_to(request_id).get("error")
+        assert error is not None and error["code"] == INTERNAL_ERROR, request_id
+        assert "could not be written as JSON" in error["message"], error
+    sentinel(client)
+    assert len(client.logged_errors) == 2, client.logged_errors
+    said = client.said()
+    assert "Traceback" not in said and said.count("could not be written as JSON") == 2, said
     assert client.failures == []
