@@ -66,19 +66,46 @@ def _in_free_text(block: Block, base: int, rel: int) -> Cursor:
     return Cursor(NOTHING, base + rel, base + rel)
 
 
-def _tokens(node: Node) -> tuple[list[_Token], list[Node]]:
-    """The block's tokens with their places, and its FIELD nodes."""
+NEAR = 2  # fields read on either side of the cursor's (see ``_tokens``)
+
+
+def _tokens(text: str, node: Node, rel: int) -> tuple[list[_Token], list[str]]:
+    """The tokens near ``rel`` with their places, and each field's name (lower-case,
+    "" for a field without one).
+
+    Tokens are read for the entry's head (up to its first field) and for the
+    top-level nodes from the ``NEAR``-th field before the one at the cursor to the
+    ``NEAR``-th after it: the cursor's context depends only on the tokens next to
+    it and on the fields' names, and an entry may have 100,000 fields (a token
+    each for a million pieces would be about 100 MB). Every field counts in the
+    field numbers."""
+    near = NEAR
+    children = node.children
+    # The top-level node that holds the character before the cursor.
+    at, pos = len(children) - 1, 0
+    for i, child in enumerate(children):
+        width = child.width if isinstance(child, Node) else child[1]
+        if pos + width >= rel:
+            at = i
+            break
+        pos += width
+    first, last = at, at
+    fields_seen = 0
+    while first > 0 and fields_seen <= near:
+        first -= 1
+        fields_seen += _is_field(children[first])
+    fields_seen = 0
+    while last + 1 < len(children) and fields_seen <= near:
+        last += 1
+        fields_seen += _is_field(children[last])
+
     tokens: list[_Token] = []
-    fields: list[Node] = []
+    names: list[str] = []
 
     def walk(n: Node, pos: int, field_index: int, in_value: bool) -> int:
         for child in n.children:
             if isinstance(child, Node):
-                if child.kind is K.FIELD:
-                    fields.append(child)
-                    walk(child, pos, len(fields) - 1, False)
-                else:
-                    walk(child, pos, field_index, in_value or child.kind is K.VALUE)
+                walk(child, pos, field_index, in_value or child.kind is K.VALUE)
                 pos += child.width
             else:
                 kind, width = child
@@ -86,8 +113,44 @@ def _tokens(node: Node) -> tuple[list[_Token], list[Node]]:
                 pos += width
         return pos
 
-    walk(node, 0, -1, False)
-    return tokens, fields
+    pos = 0
+    head = True
+    for i, child in enumerate(children):
+        if isinstance(child, Node):
+            if child.kind is K.FIELD:
+                head = False
+                names.append(_field_name(text, child, pos))
+                if first <= i <= last:
+                    walk(child, pos, len(names) - 1, False)
+            elif head or first <= i <= last:
+                walk(child, pos, -1, child.kind is K.VALUE)
+            pos += child.width
+        else:
+            kind, width = child
+            if head or first <= i <= last:
+                tokens.append(_Token(kind, pos, pos + width, -1, False))
+            pos += width
+    return tokens, names
+
+
+def _is_field(child: Node | tuple[K, int]) -> bool:
+    return isinstance(child, Node) and child.kind is K.FIELD
+
+
+def _field_name(text: str, node: Node, pos: int) -> str:
+    """The field's name, lower-cased ("" if it has none): its first NAME token."""
+    for child in node.children:
+        if isinstance(child, Node):
+            name = _field_name(text, child, pos)
+            if name:
+                return name
+            pos += child.width
+        else:
+            kind, width = child
+            if kind is K.NAME:
+                return text[pos : pos + width].lower()
+            pos += width
+    return ""
 
 
 _TRIVIA = (K.WHITESPACE, K.COMMENT)
@@ -97,7 +160,7 @@ KEY_LISTS = frozenset({"xdata", "related", "entryset", "ids"})
 
 def _in_entry(block: Block, base: int, rel: int) -> Cursor:
     text = block.text
-    tokens, fields = _tokens(block.node)
+    tokens, names = _tokens(text, block.node, rel)
     before = next((t for t in reversed(tokens) if t.start < rel), None)
     entry_type = next((text[t.start : t.end].lower() for t in tokens if t.kind is K.TYPE), "")
     if before is None:
@@ -107,7 +170,6 @@ def _in_entry(block: Block, base: int, rel: int) -> Cursor:
         start = word.start if word is not None else rel
         end = word.end if word is not None and word.end >= rel else rel
         return Cursor(TYPE, base + start, base + end, text[start:rel])
-    names = _names(text, tokens, len(fields))
     significant = next(
         (t for t in reversed(tokens) if t.start < rel and t.kind not in _TRIVIA), None
     )
@@ -158,16 +220,6 @@ def _after_field(tokens: list[_Token], trivia: _Token) -> bool:
             continue
         return t.kind is K.COMMA or (t.field >= 0 and t.piece)
     return False
-
-
-def _names(text: str, tokens: list[_Token], count: int) -> list[str]:
-    """Each field's name, lower-cased ("" for a field without one), in one pass
-    (an entry may have 100,000 fields)."""
-    names: list[str | None] = [None] * count
-    for t in tokens:
-        if t.kind is K.NAME and t.field >= 0 and names[t.field] is None:
-            names[t.field] = text[t.start : t.end].lower()
-    return [name or "" for name in names]
 
 
 def _value(
