@@ -15,6 +15,7 @@ import inspect
 import itertools
 import json
 import logging
+import math
 import os
 import time
 import traceback
@@ -28,6 +29,7 @@ from pygls.exceptions import (
     JsonRpcInternalError,
     JsonRpcInvalidParams,
     JsonRpcInvalidRequest,
+    JsonRpcParseError,
     JsonRpcServerNotInitialized,
 )
 from pygls.lsp.server import LanguageServer
@@ -60,13 +62,54 @@ POLL_SECONDS = 5.0  # how often workspace files are checked when the client does
 
 
 def _is_id(value: object) -> bool:
-    return value is None or isinstance(value, (str, int, float))
+    """JSON-RPC: an id is a string, a number or null (true is none of them)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or (isinstance(value, (str, int)) and not isinstance(value, bool))
+
+
+def _invalid_request(data: dict[str, Any]) -> str | None:
+    """What makes an object with "jsonrpc" no JSON-RPC message, if anything."""
+    if "method" in data:
+        if not isinstance(data["method"], str):
+            return "a method is a string"
+        if not _is_id(data.get("id")):
+            # pygls keeps requests by id, and one it cannot (an object) was never
+            # answered.
+            return "an id is a number or a string"
+    elif "result" not in data and "error" not in data:
+        return "a message has a method (a request or a notification) or a result or an error"
+    return None
 
 
 class _Unreadable:
-    """Stands in for a message that could not be read; pygls drops it."""
+    """Stands in for a message that could not be read (``json.loads`` takes what
+    ``structure_message`` returns): ``handle_message`` logs ``why`` and, unless
+    ``code`` is None, answers it with that error under ``msg_id``."""
 
     jsonrpc = "unreadable"
+
+    def __init__(self, why: str, code: int | None = None, msg_id: Any = None) -> None:
+        self.why, self.code, self.msg_id = why, code, msg_id
+
+
+# What a message body that is not JSON raises in json.loads (ValueError includes
+# UnicodeDecodeError: bytes that are not UTF-8; RecursionError: nesting too deep).
+NOT_JSON = (ValueError, RecursionError)
+_JSON_KINDS = {str: "a string", int: "a number", float: "a number", bool: "true or false"}
+
+
+class _NotJsonLogged(logging.Filter):
+    """Keeps pygls's report of a message body that is not JSON (a traceback) out of
+    the log: ``BibLanguageServer.report_server_error`` answers it with a Parse
+    error and logs one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (record.msg == "Unable to handle message" and isinstance(error, NOT_JSON))
+
+
+_NOT_JSON_LOGGED = _NotJsonLogged()
 
 
 class RawJson:
@@ -215,7 +258,21 @@ class BibProtocol(LanguageServerProtocol):
         `initialize` a request is answered ServerNotInitialized; `initialize` is
         taken once, a second one is an InvalidRequest; after `shutdown` a request
         is an InvalidRequest (pygls would leave it unanswered). Notifications
-        other than `exit` are dropped before `initialize` and after `shutdown`."""
+        other than `exit` are dropped before `initialize` and after `shutdown`.
+
+        And answer what is no JSON-RPC message: JSON that is no object with
+        "jsonrpc", an object without a method that is no response, a method or
+        an id of the wrong type (InvalidRequest), and parameters that cannot be
+        read (see ``structure_message``). pygls logged a traceback for each and
+        answered none."""
+        if isinstance(message, _Unreadable):
+            if message.code is not None:
+                self.send_error(message.msg_id, message.code, message.why)
+            self.log_line(message.why)
+            return
+        if not hasattr(message, "jsonrpc"):
+            self._not_a_message(message)
+            return
         method = getattr(message, "method", None)
         if method is not None and method != lsp.EXIT and message.jsonrpc == self.VERSION:
             error: JsonRpcException | None = None
@@ -233,32 +290,52 @@ class BibProtocol(LanguageServerProtocol):
                 return
         super().handle_message(message)
 
+    def _not_a_message(self, message: Any) -> None:
+        """JSON that is no JSON-RPC message: InvalidRequest, under the object's id
+        if it has one that can be answered (a response is only logged)."""
+        if isinstance(message, list):
+            why = "bib-lsp: a batch (a JSON array) is not part of LSP"
+        elif isinstance(message, dict):
+            why = 'bib-lsp: a message has "jsonrpc": "2.0"'
+        else:
+            kind = _JSON_KINDS.get(type(message), "null")
+            why = f"bib-lsp: a message is a JSON object, not {kind}"
+        data = message if isinstance(message, dict) else {}
+        msg_id = data.get("id")
+        if "method" in data or ("result" not in data and "error" not in data):
+            self.send_error(msg_id if _is_id(msg_id) else None, JsonRpcInvalidRequest.CODE, why)
+        self.log_line(why)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
-        if "jsonrpc" in data and "method" in data and "params" not in data:
+        if "jsonrpc" not in data:
+            # A value inside a message (json.loads calls this for every object),
+            # or an object that is no JSON-RPC message (see handle_message).
+            return data
+        if "method" in data and "params" not in data:
             # JSON-RPC lets params be left out; pygls's reading of a message of a
             # method it does not know requires them (an Internal Error).
             data = {**data, "params": None}
-        if "jsonrpc" in data and "method" in data and not _is_id(data.get("id")):
-            # JSON-RPC: an id is a string, a number or null; pygls keeps requests by
-            # id, and one it cannot (an object) was never answered.
-            # (As JSON text: lsprotocol would leave the null id out.)
-            error = {
-                "code": JsonRpcInvalidRequest.CODE,
-                "message": "bib-lsp: an id is a number or a string",
-            }
-            self.send_pieces([dumps({"jsonrpc": "2.0", "id": None, "error": error})])
-            return _Unreadable()
+        msg_id = data.get("id")
+        invalid = _invalid_request(data)
+        if invalid is not None:
+            code = JsonRpcInvalidRequest.CODE
+            return _Unreadable(f"bib-lsp: {invalid}", code, msg_id if _is_id(msg_id) else None)
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
             # pygls would only log this, and the client would wait forever.
             method = data.get("method")
+            why = f"bib-lsp: could not read the {method!r} message: {error}"
             if "id" in data and method is not None:
-                self._send_response(data["id"], None, error.to_response_error())
-            text = f"bib-lsp: could not read the {method!r} message: {error}"
-            logger.error(text)
-            self._server.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, text))
-            return _Unreadable()
+                return _Unreadable(why, error.code, msg_id)
+            return _Unreadable(why)  # a notification or a response: not answered
+
+    def parse_error(self, error: Exception) -> None:
+        """Answer a message whose body is not JSON (JSON-RPC: Parse error, id null)."""
+        why = " ".join(f"{type(error).__name__}: {error}".split())
+        text = f"bib-lsp: a message is not JSON ({why})"
+        self.send_error(None, JsonRpcParseError.CODE, text)
+        self.log_line(text)
 
     def _handle_notification(self, method_name: str, params: Any) -> None:
         known = set(self._request_futures)  # the requests under way: a handful
@@ -326,6 +403,16 @@ class BibLanguageServer(LanguageServer):
         # BIB_LSP_STAGED_ABOVE changes it (for tests and benchmarks).
         self.staged_above = int(os.environ.get("BIB_LSP_STAGED_ABOVE", STAGED_ABOVE))
         self._analyses: dict[str, asyncio.Task[None]] = {}
+        logging.getLogger("pygls.server").addFilter(_NOT_JSON_LOGGED)  # (once)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls's reading loop hands what it could not handle here as a
+        JsonRpcException: a body that is not JSON is answered with a Parse error.
+        (Anything else is pygls's: a message to the user.)"""
+        if source is JsonRpcException and isinstance(error, NOT_JSON):
+            self.bib_protocol.parse_error(error)
+            return
+        super().report_server_error(error, source)
 
     @property
     def exit_code(self) -> int:

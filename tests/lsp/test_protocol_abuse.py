@@ -2,7 +2,8 @@
 careless or broken client sends. Requests for unknown or closed documents, at
 positions out of bounds and with reversed ranges, with malformed params, for
 unknown methods; `didChange` out of order or out of bounds; requests before
-`initialize` and after `shutdown`; cancellation; a client that goes away.
+`initialize` and after `shutdown`; cancellation; a client that goes away; bodies
+that are not JSON or no JSON-RPC message; answers that cannot be written as JSON.
 
 Every request gets an answer the LSP 3.17 specification allows (a result, empty
 or null where it allows that, or a JSON-RPC error), notifications never get one,
@@ -923,32 +924,65 @@ def _framed(body: bytes) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
-def test_unreadable_messages_do_not_stop_the_server(client: Client) -> None:
+PARSE_ERROR = -32700
+DEEP = b"[" * 100_000 + b"]" * 100_000  # deeper than json.loads goes (RecursionError)
+# A body that is not JSON: Parse error; JSON that is no JSON-RPC request or
+# notification: InvalidRequest. Under the message's id where it has one it can be
+# answered under, else null (JSON-RPC 2.0, section 5.1).
+UNREADABLE: list[tuple[bytes, int, int | None]] = [
+    (b"{not json", PARSE_ERROR, None),
+    (b"\xff\xfe", PARSE_ERROR, None),
+    (b'{"jsonrpc": "2.0", "id": 70, "method": "\xff"}', PARSE_ERROR, None),  # not UTF-8
+    (b'{"jsonrpc": "2.0", "id": 71, "method": "initialize"', PARSE_ERROR, None),  # cut off
+    (DEEP, PARSE_ERROR, None),
+    (b"[1, 2]", INVALID_REQUEST, None),  # a batch: not in LSP
+    (b"[]", INVALID_REQUEST, None),
+    (b"5", INVALID_REQUEST, None),
+    (b'"textDocument/hover"', INVALID_REQUEST, None),
+    (b"null", INVALID_REQUEST, None),
+    (b"true", INVALID_REQUEST, None),
+    (b'{"jsonrpc": "2.0", "method": 5}', INVALID_REQUEST, None),
+    (b'{"jsonrpc": "2.0", "id": 77, "method": null, "params": {}}', INVALID_REQUEST, 77),
+    (b'{"jsonrpc": "2.0", "id": 78}', INVALID_REQUEST, 78),  # no method, no result
+    (b'{"jsonrpc": "2.0"}', INVALID_REQUEST, None),
+    (b'{"id": 81, "method": "bibLsp/status", "params": {}}', INVALID_REQUEST, 81),  # no jsonrpc
+    (b'{"jsonrpc": "2.0", "id": {"x": 1}, "method": "bibLsp/status"}', INVALID_REQUEST, None),
+    (b'{"jsonrpc": "2.0", "id": true, "method": "bibLsp/status"}', INVALID_REQUEST, None),
+]
+# Not answered: there is nothing to answer.
+UNANSWERED = [
+    b'{"jsonrpc": "2.0", "id": 79, "result": null}',  # a response to nothing we asked
+    b'{"id": 80, "result": null}',  # the same without "jsonrpc"
+    # Another JSON-RPC version: not ours to answer.
+    b'{"jsonrpc": "1.0", "id": 82, "method": "bibLsp/status", "params": {}}',
+]
+
+
+def test_unreadable_messages_are_answered_and_do_not_stop_the_server(logged: Client) -> None:
+    """pygls logged a traceback for each of these (a body that is not JSON, not an
+    object, without a method) and answered none."""
+    client = logged
     client.initialize()
     client.open(URI, TEXT)
     client.responses.clear()
-    for raw in (
-        _framed(b"{not json"),
-        _framed(b"\xff\xfe"),
-        _framed(b"[1, 2]"),  # a batch: not in LSP
-        _framed(b"5"),
-        _framed(b'{"jsonrpc": "2.0", "method": 5}'),
-        _framed(b'{"jsonrpc": "2.0", "id": 78}'),  # neither a request nor a response
-        _framed(b'{"jsonrpc": "2.0", "id": 79, "result": null}'),  # to nothing we asked
-        b"X-Junk: 1\r\n\r\n",  # headers without a body
-    ):
-        client.send_bytes(raw)
-    sentinel(client)  # (no answer to any of these: JSON-RPC's has no id to go to)
-    # A request with an id that is no string or number: InvalidRequest, id null.
-    body = {"jsonrpc": "2.0", "id": {"x": 1}, "method": STATUS, "params": {}}
-    client.send_bytes(_framed(json.dumps(body).encode()))
-    answer = client.wait_for(lambda m: "id" in m and "method" not in m)
-    assert answer["id"] is None and answer["error"]["code"] == INVALID_REQUEST, answer
-    # Another JSON-RPC version: not ours to answer.
+    client.logged_errors.clear()
+    for body, code, request_id in UNREADABLE:
+        client.send_bytes(_framed(body))
+        answer = client.wait_for(lambda m: "id" in m and "method" not in m)
+        assert "result" not in answer, (body[:80], answer)
+        assert (answer["id"], answer["error"]["code"]) == (request_id, code), (body[:80], answer)
+        assert answer["error"]["message"].startswith("bib-lsp: "), answer
     client.responses.clear()
-    body = {"jsonrpc": "1.0", "id": 80, "method": STATUS, "params": {"textDocument": {}}}
-    client.send_bytes(_framed(json.dumps(body).encode()))
+    for body in UNANSWERED:
+        client.send_bytes(_framed(body))
+    client.send_bytes(b"X-Junk: 1\r\n\r\n")  # headers without a body
     sentinel(client)
+    # One line each, and one for the response without "jsonrpc".
+    assert len(client.logged_errors) == len(UNREADABLE) + 1, client.logged_errors
+    said = client.said()
+    assert "Traceback" not in said, said[-3000:]
+    # One line each (pygls notes each unanswered one in a line too).
+    assert len(said.splitlines()) <= len(UNREADABLE) + len(UNANSWERED), said[-3000:]
     assert client.failures == []
 
 
