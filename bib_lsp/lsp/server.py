@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any, TypeVar
 
+import cattrs
 from lsprotocol import types as lsp
 from pygls.capabilities import ServerCapabilitiesBuilder
 from pygls.exceptions import (
@@ -33,7 +34,13 @@ from pygls.exceptions import (
     JsonRpcServerNotInitialized,
 )
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol import (
+    JsonRPCNotification,
+    JsonRPCRequestMessage,
+    JsonRPCResponseMessage,
+    LanguageServerProtocol,
+    lsp_method,
+)
 
 from bib_lsp import __version__
 from bib_lsp.document import Document, TextChange
@@ -49,6 +56,7 @@ from bib_lsp.lsp import (
 )
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
 from bib_lsp.lsp.diagnostics import DiagnosticsCache, JsonPieces, dumps
+from bib_lsp.lsp.reading import strict_converter, what_is_wrong
 from bib_lsp.lsp.workspace import ClientProgress, WorkspaceFiles, folders_of, uri_path
 from bib_lsp.model.index import BibIndex
 from bib_lsp.rules import Checker
@@ -321,14 +329,26 @@ class BibProtocol(LanguageServerProtocol):
             code = JsonRpcInvalidRequest.CODE
             return _Unreadable(f"bib-lsp: {invalid}", code, msg_id if _is_id(msg_id) else None)
         try:
-            return super().structure_message(data)
-        except JsonRpcException as error:
-            # pygls would only log this, and the client would wait forever.
+            return self._converter.structure(data, self._message_type(data))
+        except Exception as error:
+            # pygls logged a traceback of this, and never answered.
             method = data.get("method")
-            why = f"bib-lsp: could not read the {method!r} message: {error}"
+            why = f"bib-lsp: could not read the {method!r} message: {what_is_wrong(error)}"
             if "id" in data and method is not None:
-                return _Unreadable(why, error.code, msg_id)
+                readable = isinstance(error, cattrs.BaseValidationError)
+                code = JsonRpcInvalidParams.CODE if readable else JsonRpcInternalError.CODE
+                return _Unreadable(why, code, msg_id)
             return _Unreadable(why)  # a notification or a response: not answered
+
+    def _message_type(self, data: dict[str, Any]) -> Any:
+        """The class a message is read into (as pygls's ``structure_message``)."""
+        if "id" in data:
+            if "error" in data:
+                return lsp.ResponseErrorMessage
+            if "method" in data:
+                return self.get_message_type(data["method"]) or JsonRPCRequestMessage
+            return self._result_types.pop(data["id"], None) or JsonRPCResponseMessage
+        return self.get_message_type(data.get("method", "")) or JsonRPCNotification
 
     def parse_error(self, error: Exception) -> None:
         """Answer a message whose body is not JSON (JSON-RPC: Parse error, id null)."""
@@ -378,6 +398,7 @@ class BibLanguageServer(LanguageServer):
             "bib-lsp",
             __version__,
             protocol_cls=BibProtocol,
+            converter_factory=strict_converter,
             text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
         )
         self.documents: dict[str, Document] = {}

@@ -84,6 +84,7 @@ class Client(RawLspClient):
         self.ids = count(1)
         self.failures: list[str] = []  # "bib-lsp: X failed" log messages
         self.logged_errors: list[str] = []  # every error the server logged to the client
+        self.published_uris: list[str] = []  # of every publishDiagnostics, in order
         self.responses: list[Message] = []  # every response received, in order
         self.stderr_path: Path | None = None  # where the server's stderr goes, if kept
 
@@ -96,6 +97,8 @@ class Client(RawLspClient):
         message = super().receive()
         if "method" in message and "id" in message:
             self.send({"id": message["id"], "result": None})
+        elif message.get("method") == lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS:
+            self.published_uris.append(message["params"]["uri"])
         elif message.get("method") == "window/logMessage":
             text = message["params"]["message"]
             if message["params"]["type"] == 1:
@@ -452,10 +455,21 @@ MALFORMED: dict[str, Callable[[Any], dict[str, Any]]] = {
     "fields missing": lambda good: {"params": {}},
     "document a number": lambda good: {"params": {**good, "textDocument": 5}},
     "uri a number": lambda good: {"params": {**good, "textDocument": {"uri": 5}}},
+    "uri null": lambda good: {"params": {**good, "textDocument": {"uri": None}}},
     "position of strings": lambda good: {
         "params": {**good, "position": {"line": "2", "character": "x"}}
     },
+    "position of digits": lambda good: {
+        "params": {**good, "position": {"line": "2", "character": "12"}}
+    },
+    "position of fractions": lambda good: {
+        "params": {**good, "position": {"line": 2.5, "character": 12}}
+    },
+    "position of booleans": lambda good: {
+        "params": {**good, "position": {"line": True, "character": False}}
+    },
 }
+DOCUMENT_SPOILS = {"document a number", "uri a number", "uri null"}
 SAMPLE_REQUESTS = [
     lsp.TEXT_DOCUMENT_HOVER,
     lsp.TEXT_DOCUMENT_COMPLETION,
@@ -493,18 +507,14 @@ def test_malformed_params_of_requests_get_invalid_params(client: Client) -> None
     for method in SAMPLE_REQUESTS:
         good = params_for(method, place)
         for label, spoil in MALFORMED.items():
-            if label == "position of strings" and "position" not in good:
+            if label.startswith("position") and "position" not in good:
                 continue
-            if label in ("document a number", "uri a number") and "textDocument" not in good:
+            if label in DOCUMENT_SPOILS and "textDocument" not in good:
                 continue
             request_id = next(client.ids)
             client.send({"id": request_id, "method": method, **spoil(good)})
             answer = client.response_to(request_id)
             if answer.get("error", {}).get("code") == INVALID_PARAMS:
-                continue
-            # cattrs reads a number where a string is expected as that string: the
-            # URI "5" is a document that is not open.
-            if label == "uri a number" and answer.get("result", 0) in EMPTY:
                 continue
             problems.append(f"{method}, {label}: {answer}")
     assert problems == []
@@ -512,7 +522,8 @@ def test_malformed_params_of_requests_get_invalid_params(client: Client) -> None
     sentinel(client)
 
 
-def test_malformed_notifications_are_ignored(client: Client) -> None:
+def test_malformed_notifications_are_ignored(logged: Client) -> None:
+    client = logged
     client.initialize()
     client.open(URI, TEXT)
     item = {"uri": URI, "languageId": "bibtex", "version": 9, "text": "@misc{x,"}
@@ -549,6 +560,76 @@ def test_malformed_notifications_are_ignored(client: Client) -> None:
     # The document is as it was: open, unchanged.
     sentinel(client)
     assert client.call(STATUS, {"textDocument": {"uri": URI}})["result"]["entries"] == 2
+    assert client.failures == []
+    # At most a line each (pygls logged a traceback for each it could not read).
+    said = client.said()
+    assert "Traceback" not in said, said[-3000:]
+    assert len(said.splitlines()) <= len(notifications) + 1, said[-3000:]
+
+
+def test_params_of_the_wrong_type_are_not_converted(logged: Client) -> None:
+    """cattrs converted what it was given to the type a field wants: a number
+    where a URI goes became the string "5" (a document of that name was opened,
+    closed, checked), "2" a line, 2.5 line 2, null the URI "None", "false" true. A
+    request's params of the wrong JSON type are InvalidParams saying where; a
+    notification's are dropped with one log line."""
+    client = logged
+    client.initialize()
+    client.open(URI, TEXT)
+    doc = {"uri": URI}
+    key = position(*KEY)
+    for params, where in (
+        ({"textDocument": {"uri": 5}, "position": key}, "$.params.textDocument.uri"),
+        ({"textDocument": {"uri": None}, "position": key}, "$.params.textDocument.uri"),
+        ({"textDocument": doc, "position": {"line": "2", "character": 12}}, "position.line"),
+        ({"textDocument": doc, "position": {"line": 2.5, "character": 12}}, "position.line"),
+        ({"textDocument": doc, "position": {"line": 2, "character": True}}, "position.character"),
+    ):
+        answer = client.call(lsp.TEXT_DOCUMENT_HOVER, params)
+        assert answer.get("error", {}).get("code") == INVALID_PARAMS, (params, answer)
+        assert where in answer["error"]["message"], answer
+    context = {"includeDeclaration": "false"}
+    answer = client.call(
+        lsp.TEXT_DOCUMENT_REFERENCES, {**document_position(URI, *KEY), "context": context}
+    )
+    assert answer["error"]["code"] == INVALID_PARAMS, answer
+    assert "context.includeDeclaration" in answer["error"]["message"], answer
+    # JSON has one kind of number: 2.0 is the integer 2.
+    whole = {"line": 2.0, "character": 12.0}
+    answer = client.call(lsp.TEXT_DOCUMENT_HOVER, {"textDocument": doc, "position": whole})
+    assert "smith2020" in json.dumps(answer["result"]), answer
+    client.logged_errors.clear()
+    other = "file:///tmp/bib-lsp-abuse/other.bib"
+    item = {"uri": other, "languageId": "bibtex", "version": 1, "text": ENTRY}
+    notifications: list[tuple[str, Any]] = [
+        (lsp.TEXT_DOCUMENT_DID_OPEN, {"textDocument": {**item, "uri": 5}}),
+        (lsp.TEXT_DOCUMENT_DID_OPEN, {"textDocument": {**item, "version": "1"}}),
+        (lsp.TEXT_DOCUMENT_DID_OPEN, {"textDocument": {**item, "text": 5}}),
+        (
+            lsp.TEXT_DOCUMENT_DID_CHANGE,
+            {"textDocument": {"uri": URI, "version": "2"}, "contentChanges": [{"text": ""}]},
+        ),
+        (
+            lsp.TEXT_DOCUMENT_DID_CHANGE,
+            {"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": 5}]},
+        ),
+        (lsp.TEXT_DOCUMENT_DID_CLOSE, {"textDocument": {"uri": 5}}),
+        (lsp.TEXT_DOCUMENT_DID_CLOSE, {"textDocument": {"uri": None}}),
+    ]
+    for method, params in notifications:
+        client.send({"method": method, "params": params})
+    sentinel(client)
+    # Nothing was opened, changed or closed (and no diagnostics went to "5" or "None").
+    for uri, entries in ((URI, 2), ("5", None), (other, None), ("None", None)):
+        status = client.call(STATUS, {"textDocument": {"uri": uri}})["result"]
+        assert (status and status["entries"]) == entries, (uri, status)
+    assert not {"5", "None"} & set(client.published_uris), client.published_uris
+    assert len(client.logged_errors) == len(notifications), client.logged_errors
+    assert all("could not read" in text for text in client.logged_errors), client.logged_errors
+    said = client.said()
+    assert "Traceback" not in said, said[-3000:]
+    # A line for each of the six requests and each notification.
+    assert said.count("could not read") == 6 + len(notifications), said[-3000:]
     assert client.failures == []
 
 
