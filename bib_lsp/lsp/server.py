@@ -17,6 +17,7 @@ import json
 import logging
 import math
 import os
+import threading
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Generator
@@ -67,6 +68,7 @@ from bib_lsp.workspace import MacroDef
 logger = logging.getLogger(__name__)
 R = TypeVar("R")
 POLL_SECONDS = 5.0  # how often workspace files are checked when the client does not watch them
+PARENT_POLL_SECONDS = 2.0  # how often the client's process is looked for (initialize's processId)
 
 
 def _is_id(value: object) -> bool:
@@ -441,6 +443,32 @@ class BibLanguageServer(LanguageServer):
         `exit`)."""
         return 0 if self.protocol._shutdown else 1
 
+    def watch_parent(self, pid: int | None) -> None:
+        """LSP, on `initialize`'s processId: "If the parent process is not alive
+        then the server should exit" (pygls 2 keeps the id and does nothing with
+        it). A daemon thread looks for the process every ``PARENT_POLL_SECONDS``.
+        A process that is not there when `initialize` comes is not watched: its
+        id is from another machine or container. POSIX only: on Windows,
+        ``os.kill(pid, 0)`` would end the process."""
+        if pid is None or pid <= 0 or pid == os.getpid() or os.name != "posix":
+            return
+        if not _alive(pid):
+            self.log_info(f"bib-lsp: no process {pid} here (the client's); not watching it")
+            return
+        watcher = threading.Thread(
+            target=self._watch_parent, args=(pid,), name="bib-lsp-parent", daemon=True
+        )
+        watcher.start()
+
+    def _watch_parent(self, pid: int) -> None:
+        while _alive(pid):
+            time.sleep(PARENT_POLL_SECONDS)
+        logger.error("bib-lsp: the client's process %d has gone; exiting", pid)
+        # Not through the event loop: the thread reading stdin waits for a message
+        # that will not come, and an orderly exit waits for it. Nothing is lost:
+        # the documents are the editor's. (1 as for `exit` without `shutdown`.)
+        os._exit(self.exit_code)
+
     def start_io(self, *args: Any, **kwargs: Any) -> None:
         super().start_io(*args, **kwargs)
         # pygls's `exit` handler raises SystemExit with the code, and start_io
@@ -658,6 +686,17 @@ class BibLanguageServer(LanguageServer):
             self.schedule(uri, 0)
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (signal 0 is only a check)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # there, but another user's
+    return True
+
+
 STAGED_ABOVE = 4_000  # blocks (entries and the text between them): about 2,000 entries
 SLICE_SECONDS = 0.02  # of background analysis between looks at the event loop
 INDEX_SHARE = 40  # percent of the progress bar the index takes
@@ -766,6 +805,7 @@ def create_server() -> BibLanguageServer:
         ls.initial_settings = ls.settings = settings
         ls.files.max_bytes = settings.max_file_size
         ls.files.tell = ls.log_info
+        ls.watch_parent(params.process_id)
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: BibLanguageServer, params: lsp.InitializedParams) -> None:

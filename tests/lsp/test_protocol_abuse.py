@@ -32,7 +32,9 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
@@ -112,11 +114,11 @@ class Client(RawLspClient):
     def call(self, method: str, params: Any = None) -> Message:
         return self.request(next(self.ids), method, params)
 
-    def initialize(self, root: str | None = None) -> dict[str, Any]:
+    def initialize(self, root: str | None = None, process_id: int | None = None) -> dict[str, Any]:
         answer = self.call(
             "initialize",
             {
-                "processId": None,
+                "processId": process_id,
                 "rootUri": root,
                 "capabilities": CAPABILITIES,
                 "initializationOptions": OPTIONS,
@@ -735,6 +737,47 @@ def test_exit_without_shutdown_exits_1(client: Client) -> None:
 def test_exit_before_initialize_exits_1(client: Client) -> None:
     client.notify("exit")
     assert exit_code(client) == 1
+
+
+def _sleeper() -> subprocess.Popen[bytes]:
+    """A process that stands for the client's (initialize's processId)."""
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+
+
+def test_the_server_exits_when_the_client_process_goes(logged: Client) -> None:
+    """LSP: "If the parent process is not alive then the server should exit". The
+    client's process here is not the one that talks to the server (the test is),
+    so the server's input stays open: only the processId tells it."""
+    client = logged
+    parent = _sleeper()
+    try:
+        client.initialize(process_id=parent.pid)
+        client.open(URI, TEXT)
+        time.sleep(2.5)  # longer than the server waits between looks
+        client.hover_works(URI)  # the process is there: the server goes on
+        parent.kill()
+        parent.wait(timeout=TIMEOUT)
+        assert _gone_within(client.proc, 10) == 1  # as `exit` without `shutdown`
+    finally:
+        parent.kill()
+        parent.wait(timeout=TIMEOUT)
+    said = client.said()
+    assert "Traceback" not in said and "has gone; exiting" in said, said[-3000:]
+    assert len(said.splitlines()) == 1, said[-3000:]
+
+
+def test_a_process_id_that_is_not_there_is_not_watched(client: Client) -> None:
+    """A processId with no process behind it at `initialize` is from another
+    machine or container (or the client has gone, and then so has its end of the
+    pipes): the server serves on."""
+    gone = _sleeper()
+    gone.kill()
+    gone.wait(timeout=TIMEOUT)
+    client.initialize(process_id=gone.pid)
+    client.open(URI, TEXT)
+    time.sleep(2.5)
+    client.hover_works(URI)
+    assert client.proc.poll() is None
 
 
 def test_exit_with_a_request_pending(client: Client) -> None:
