@@ -54,6 +54,11 @@ def cursor_at(doc: Document, offset: int) -> Cursor:
     rel = offset - start
     if block.kind is K.JUNK_BLOCK:
         return _in_free_text(block, start, rel)
+    if rel == len(block.text) and offset < doc.length:
+        # The end of an entry left open, where the next block begins (the parser
+        # ended the entry at an `@` that starts a line): what is typed here joins
+        # the two, so a field or a value would swallow the next entry.
+        return Cursor(NOTHING, offset, offset)
     return _in_entry(block, start, rel)
 
 

@@ -69,6 +69,8 @@ def test_inside_a_broken_entry_and_at_the_ends_of_the_file() -> None:
     assert at("@misc{k, note = {x}, ye|")[0].kind == FIELD
     cursor, text = at("@misc{k,\r\n  é 😀 = 1,\r\n  ye|\r\n}\r\n")
     assert (cursor.kind, text) == (FIELD, "ye")
+    # Where an entry left open meets the next one, what is typed joins the two.
+    assert at("@misc{k, title = {x\n|@misc{j}\n")[0].kind == NOTHING
 
 
 @settings(max_examples=300, deadline=None)
