@@ -93,12 +93,19 @@ def _in_value(entry: Entry, f: Field, offset: int) -> Place | None:
     return None
 
 
+def list_body(text: str) -> str:
+    """A braced or quoted piece's text without its delimiters (a piece left open,
+    which the parser ended at the end of its entry, has only the opening one)."""
+    closed = len(text) > 1 and text[-1] == ("}" if text[0] == "{" else '"')
+    return text[1 : len(text) - closed]
+
+
 def key_in_list(text: str, piece_start: int, offset: int) -> tuple[str, int] | None:
     """The key at ``offset`` in a braced or quoted list of keys (``text`` with its
     delimiters, starting at ``piece_start``), and where it starts; None between
     keys or outside the delimiters."""
     inner = offset - piece_start - 1
-    body = text[1:-1] if len(text) > 1 else ""
+    body = list_body(text)
     if not 0 <= inner <= len(body):
         return None
     left = body.rfind(",", 0, inner) + 1

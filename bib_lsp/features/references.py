@@ -19,7 +19,7 @@ from pathlib import Path
 from bib_lsp.document import Document
 from bib_lsp.document.io import read_bib
 from bib_lsp.features.completion import KEY_FIELDS
-from bib_lsp.features.places import PlaceKind, inside, place_at
+from bib_lsp.features.places import PlaceKind, inside, list_body, place_at
 from bib_lsp.model.index import view
 from bib_lsp.rules.syntax_rules import key_trouble
 from bib_lsp.syntax.block import Block, SyntaxTree
@@ -121,7 +121,7 @@ def keys_in(text: str) -> Iterator[tuple[str, int]]:
     """The keys of a braced or quoted list of keys (``text`` with its delimiters)
     and where each starts in ``text``."""
     at = 1
-    for part in text[1:-1].split(","):
+    for part in list_body(text).split(","):
         key = part.strip()
         if key:
             yield key, at + len(part) - len(part.lstrip())

@@ -140,6 +140,12 @@ def rename(text: str, offset: int, new: str, encoding: PositionEncoding) -> str 
     PositionEncoding.UTF16,
     None,
 )
+@example(
+    "@misc{a, crossref={knuth84}}\n@misc{knuth84, crossref={kn\n@uth84}}\n",
+    "x",
+    PositionEncoding.UTF8,
+    None,
+)  # `{kn` read as `k`
 def test_rename_changes_the_name_everywhere_and_nothing_else(
     text: str, new: str, encoding: PositionEncoding, data: st.DataObject | None
 ) -> None:
