@@ -58,7 +58,71 @@ def fixes_for(
 ) -> list[Fix]:
     """The fixes for one finding (none if there is nothing sure to offer);
     ``others`` are the document's other findings, for fixes that cover several
-    (every missing field of an entry)."""
+    (every missing field of an entry). A fix that would change the text around
+    the blocks it edits is not offered (see ``_keeps_the_rest``)."""
+    found = _fixes_for(finding, doc, index, others)
+    return [f for f in found if _keeps_the_rest(doc, f)]
+
+
+_STRUCTURE = re.compile(r'[@{}()"]')
+
+
+def _keeps_the_rest(doc: Document, fix: Fix) -> bool:
+    """Whether the blocks before and after those the fix edits read as before: a
+    `"` closed at the end of its line, where a later `"` of the entry then opens
+    a value that swallows the next entries; a stray `}` removed from `@}x@y{`,
+    which joins two blocks. The edited blocks and their neighbours are parsed with
+    the fix: the blocks must begin and end where they did (from a block's start
+    the parser reads as it did). Edits that add or remove no delimiter and no `@`
+    (or as many openers as closers) cannot move a block's ends, and are taken as
+    they are."""
+    if all(_balanced(e.text) and _balanced(doc.slice(e.start, e.end)) for e in fix.edits):
+        return True
+    first = min(e.start for e in fix.edits)
+    last = max(e.end for e in fix.edits)
+    lo, hi = _block_ends(doc, first, last)
+    before = doc.block_at(lo - 1) if lo > 0 else None
+    region_start = before[0] if before is not None else lo
+    after = doc.block_at(hi)
+    region_end = hi + len(after[1].text) if after is not None and after[0] == hi else hi
+    new = doc.slice(region_start, region_end)
+    for edit in sorted(fix.edits, key=lambda e: e.start, reverse=True):
+        a, b = edit.start - region_start, edit.end - region_start
+        new = new[:a] + edit.text + new[b:]
+    delta = len(new) - (region_end - region_start)
+    starts = {s for s, _ in Document(new).blocks()}
+    kept_before = lo == region_start or lo - region_start in starts
+    kept_after = hi == region_end or hi - region_start + delta in starts
+    return kept_before and kept_after
+
+
+def _balanced(text: str) -> bool:
+    if not _STRUCTURE.search(text):
+        return True
+    return (
+        "@" not in text
+        and text.count("{") == text.count("}")
+        and text.count("(") == text.count(")")
+        and text.count('"') % 2 == 0
+    )
+
+
+def _block_ends(doc: Document, first: int, last: int) -> tuple[int, int]:
+    """The start of the block holding ``first`` and the end of the one holding
+    ``last`` (an edit that ends where a block begins ends in the block before)."""
+    located = doc.block_at(first)
+    lo = located[0] if located is not None else 0
+    located = doc.block_at(max(last - 1, first))
+    hi = located[0] + len(located[1].text) if located is not None else doc.length
+    return lo, hi
+
+
+def _fixes_for(
+    finding: Finding,
+    doc: Document,
+    index: BibIndex | None,
+    others: Sequence[Finding],
+) -> list[Fix]:
     data = finding.data if isinstance(finding.data, dict) else {}
     code = finding.code
     if isinstance(data.get("replace"), str):

@@ -200,6 +200,8 @@ def _gone(p: Problem, title: str, old: str, new: str, edits: list[tuple[int, int
 @example("@misc{k, title = {unclosed,\n  year = 2000}\n@misc{j}\n")
 @example('@article{k,\n  title={A. Writer and B. Other} # "A. Writer and B. Other"}\n')  # `OtherA`
 @example("@article{}knuth84}\n")  # `author = {}` was added before the `{`
+@example('@article{a, note =\n  "line\nbreak"@}\n@article{knuth84}\n')  # `"line"` opened `break"`
+@example('@}p@reamble{ "x" }\n')  # removing the `}` joined `@p` and `@reamble`
 def test_each_quick_fix_changes_what_it_says_and_nothing_else(text: str) -> None:
     doc = Document(text)
     checker = Checker(doc)
