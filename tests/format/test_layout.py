@@ -54,6 +54,43 @@ def test_options_override_habits() -> None:
     assert '@Book{b,\n\tauthor = "B. Writer",\n\tpublisher = "P",\n\tyear = 2001\n}' in out
 
 
+# `=` in one column, `shortauthor` too long for it (one blank before its `=`);
+# `d` has a syntax error (no comma after `title`), so it stays as written, values
+# in one column.
+OVERFLOW = (
+    "@book{a,\n  title = {T},\n  keywords = {K},\n  shortauthor = {S},\n}\n\n"
+    "@book{b,\n  editor    = {E},\n  title     = {T},\n  shorthand = {S},\n}\n\n"
+    "@book{c,\n  author    = {A},\n  year      = {2000},\n  shorthand = {S},\n}\n\n"
+    "@book{d,\n  author =    {A},\n  year =      {2000},\n"
+    "  title =     {T}\n  note =      {N},\n}\n"
+)
+
+
+def test_a_name_too_long_for_the_column_keeps_the_column() -> None:
+    """The entry formatting aligns (`=` in column 10, `shortauthor = ` past it)
+    reads as `=` in column 10 the next time, not as values in column 12: the
+    second formatting used to turn the whole file into `name =` and values
+    aligned (fuzz/regressions/formatting/crash-c6c44d81…)."""
+    once = format_text(OVERFLOW)
+    assert once.startswith("@book{a,\n  title     = {T},\n  keywords  = {K},\n  shortauthor = {S},")
+    assert once[once.index("@book{b") :] == OVERFLOW[OVERFLOW.index("@book{b") :]
+    assert format_text(once) == once
+
+
+def test_entries_aligned_each_their_own_way_format_to_a_fixed_point() -> None:
+    """`=` after the longest name of each entry (per entry) put four of these five
+    in one column; formatting again then moved `=` of the fifth to that column."""
+    text = (
+        "@misc{a,\n  keywords    = {K},\n  title       = {T},\n}\n\n"
+        "@misc{b,\n  keywords = {K},\n  title    = {T},\n}\n\n"
+        "@misc{c,\n  keywords       = {K},\n  title          = {T},\n}\n\n"
+        "@misc{d,\n  keywords            = {K},\n  title               = {T},\n}\n\n"
+        "@misc{e,\n  shortauthor = {S},\n  title       = {T},\n}\n"
+    )
+    once = format_text(text)
+    assert format_text(once) == once
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not there")
 @pytest.mark.parametrize(
     "name", ["beebe/tugboat.bib", "beebe/serif.bib", "beebe/font.bib", "base/xampl.bib"]
