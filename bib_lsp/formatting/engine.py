@@ -233,14 +233,13 @@ def _layout(doc: Document, options: FormatOptions) -> _Layout:
         return _Layout(str(indent), int(align))
     indents: Counter[str] = Counter()
     readings: list[_Reading] = []
+    key = f"align:{options.field_case}:{options.one_field_per_line}"
     for block in _sample(doc):
-        if _flattened(block, options):
-            continue  # written on one line: its fields' layout is not kept
-        lines, longest = _field_lines(block, options.field_case)
-        for line in lines:
-            indents[line.indent] += 1
-        if len({line.name for line in lines}) >= 2:  # else it says nothing about alignment
-            readings.append(_read_alignment(lines, longest))
+        habit = block.cached(key, lambda b: _habit(b, options))
+        if habit is not None:
+            indents.update(habit[0])
+            if habit[1] is not None:
+                readings.append(habit[1])
     if indent == AUTO:  # the file's habit: most of its field lines, two at least
         common = indents.most_common(1)
         usual = bool(common) and common[0][1] >= 2 and common[0][1] * 2 > indents.total()
@@ -274,11 +273,26 @@ def _identity(block: Block) -> str:
     such an entry is kept as written)."""
     pos = 0
     for child in block.node.children:
-        width = child.width if isinstance(child, Node) else child[1]
-        if not isinstance(child, Node) and child[0] is K.KEY:
+        if isinstance(child, Node):  # fields: the key comes before them
+            break
+        kind, width = child
+        if kind is K.KEY:
             return block.text[pos : pos + width]
         pos += width
     return block.text
+
+
+def _habit(block: Block, options: FormatOptions) -> tuple[list[str], _Reading | None] | None:
+    """The indents of the entry's field lines and its alignment (None: names all
+    as long, which says nothing about it); None for an entry formatting writes
+    on one line, whose fields' layout is not kept."""
+    if _flattened(block, options):
+        return None
+    lines, longest = _field_lines(block, options.field_case)
+    indents = [line.indent for line in lines]
+    if len({line.name for line in lines}) < 2:
+        return indents, None
+    return indents, _read_alignment(lines, longest)
 
 
 def _flattened(block: Block, options: FormatOptions) -> bool:
