@@ -159,6 +159,9 @@ class _ClientOutput:
             self.closed = True
             self.gone()
             return None
+        except ValueError:  # our end is closed: the server is stopping (`exit`),
+            self.closed = True  # and a task cancelled on the way still reports
+            return None
 
     def close(self) -> Any:
         try:
@@ -172,6 +175,8 @@ class BibProtocol(LanguageServerProtocol):
     every request whose parameters cannot be read, the LSP lifecycle held
     (``handle_message``), a quiet stop when the client has gone, and a fast path for
     JSON text."""
+
+    _reporting = False  # a failure to send is being reported (to the client)
 
     def set_writer(self, writer: Any, include_headers: bool = True) -> None:
         super().set_writer(_ClientOutput(writer, self._client_gone), include_headers)
@@ -208,7 +213,12 @@ class BibProtocol(LanguageServerProtocol):
             raise
         except Exception as error:
             logger.exception("bib-lsp: could not send a message")
-            self._server._report_server_error(error, JsonRpcInternalError)
+            if not self._reporting:  # (the report is a message too: once)
+                self._reporting = True
+                try:
+                    self._server._report_server_error(error, JsonRpcInternalError)
+                finally:
+                    self._reporting = False
             return
         if inspect.isawaitable(written):  # a writer that must be awaited
             task = asyncio.ensure_future(written)
