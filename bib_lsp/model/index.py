@@ -40,6 +40,14 @@ def view(block: Block) -> Entry | None:
     return found  # type: ignore[return-value]
 
 
+def forget_views(blocks: Iterable[Block]) -> None:
+    """Drop the views of blocks an edit removed (they would keep the blocks alive
+    until pushed out)."""
+    with _VIEWS_LOCK:
+        for block in blocks:
+            _VIEWS.pop(block, None)
+
+
 VIEWS_KEPT = 1024
 _VIEWS: dict[Block, Entry | None] = {}
 _VIEWS_LOCK = threading.Lock()
@@ -271,6 +279,7 @@ class BibIndex:
     def update(self, changes: BlockChanges) -> None:
         before = self.changed
         self.changed = set()
+        forget_views(changes.removed)
         for block in changes.removed:
             if self._pending is not None and id(block) not in self._done:
                 self._done.add(id(block))  # never indexed: the build skips it
