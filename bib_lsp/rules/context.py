@@ -19,6 +19,7 @@ from bib_lsp.syntax.block import Block
 _NONE: dict[int, Block] = {}
 T = TypeVar("T")
 Name = tuple[str, str]  # (table, name), e.g. ("key", "knuth84"); see BibIndex
+Askers = Block | dict[Block, None]  # one block, or several in the order they asked
 
 
 class Context:
@@ -32,8 +33,10 @@ class Context:
         # Who asked about which name, both ways round, so that a removed block can
         # be forgotten and a changed name can find its askers. Blocks are keys by
         # identity; each name is one tuple however many ask (a 100,000-entry file
-        # makes half a million notes about a few thousand names).
-        self._asked_by: dict[Name, tuple[Name, dict[Block, None]]] = {}
+        # makes half a million notes about a few thousand names). A name one block
+        # asked about (its own key, DOI, work: most names) holds that block, not a
+        # dict of one (about 450 bytes an entry).
+        self._asked_by: dict[Name, tuple[Name, Askers]] = {}
         self._asks: dict[Block, list[Name]] = {}
         # What rules of the entry being checked share (``reading``), and its block.
         self._read: dict[str, Any] = {}
@@ -93,13 +96,17 @@ class Context:
             return
         found = self._asked_by.get(name)
         if found is None:
-            askers: dict[Block, None] = {}
-            self._asked_by[name] = (name, askers)
+            self._asked_by[name] = (name, block)
         else:
             name, askers = found  # the name's one tuple
-            if block in askers:
+            if isinstance(askers, dict):
+                if block in askers:
+                    return
+                askers[block] = None
+            elif askers is block:
                 return
-        askers[block] = None
+            else:
+                self._asked_by[name] = (name, {askers: None, block: None})
         asks = self._asks.get(block)
         if asks is None:
             self._asks[block] = [name]
@@ -110,17 +117,27 @@ class Context:
         """``block`` left the document: it asks nothing any more."""
         for name in self._asks.pop(block, ()):
             found = self._asked_by.get(name)
-            if found is not None:
-                askers = found[1]
-                askers.pop(block, None)
-                if not askers:
+            if found is None:
+                continue
+            askers = found[1]
+            if not isinstance(askers, dict):
+                if askers is block:
                     del self._asked_by[name]
+                continue
+            askers.pop(block, None)
+            if len(askers) == 1:  # (a dict holds two or more)
+                self._asked_by[name] = (found[0], next(iter(askers)))
 
     def askers(self, names: set[Name]) -> list[Block]:
         """The blocks whose findings looked at any of ``names``."""
         found: dict[Block, None] = {}
         for name in names:
             held = self._asked_by.get(name)
-            if held is not None:
-                found.update(held[1])
+            if held is None:
+                continue
+            askers = held[1]
+            if isinstance(askers, dict):
+                found.update(askers)
+            else:
+                found[askers] = None
         return list(found)
