@@ -30,6 +30,11 @@ from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.lexer import is_one_group
 from bib_lsp.syntax.tree import Node
 
+# The blanks BibTeX skips (the lexer's WHITESPACE_RE). ``str.strip()`` with no
+# argument takes more (\x1c-\x1f, \x85, no-break and other Unicode spaces), which
+# are text: stripping them lost it and could join free text to an entry.
+_BLANK = " \t\n\r\f\v"
+
 # The order `sort_fields = "standard"` puts fields in (others follow, as they were).
 STANDARD_ORDER = (
     "author",
@@ -141,7 +146,7 @@ def _read(block: Block) -> _Entry | None:
         elif kind is K.KEY:
             key = token
         elif kind is K.COMMENT:
-            comments.append(token.rstrip())
+            comments.append(token.rstrip(_BLANK))
         elif kind is K.COMMA:
             if fields:
                 comma_after_last = True
@@ -173,7 +178,7 @@ def _read_field(node: Node, text: str, comments: tuple[str, ...]) -> _Field | No
             pieces = _read_pieces(child, text[pos : pos + child.width])
             if pieces is None:
                 return None
-            written = text[pos : pos + child.width].strip()
+            written = text[pos : pos + child.width].strip(_BLANK)
             pos += child.width
             continue
         kind, width = child
@@ -359,7 +364,7 @@ def _field_line(node: Node, text: str, pos: int, case: str) -> _Line | None:
         elif kind is not K.WHITESPACE:
             return None
         pos += width
-    if min(name_start, equals, value) < 0 or value >= len(text) or text[value].isspace():
+    if min(name_start, equals, value) < 0 or value >= len(text) or text[value] in _BLANK:
         return None
     if not _blanks(text, name_end, equals) or not _blanks(text, equals + 1, value):
         return None
@@ -495,7 +500,9 @@ def _piece(kind: K, text: str, field: str, options: FormatOptions) -> str:
     return "{" + content + "}"  # a `"` outside braces cannot go in a quoted value
 
 
-_PAGE_HYPHEN = re.compile(r"(?<=[0-9A-Za-z])\s*(?:-|\u2013|--)\s*(?=[0-9A-Za-z])")
+_PAGE_HYPHEN = re.compile(
+    r"(?<=[0-9A-Za-z])[ \t\n\r\f\v]*(?:-|\u2013|--)[ \t\n\r\f\v]*(?=[0-9A-Za-z])"
+)
 
 
 def _quotable(content: str) -> bool:
@@ -555,7 +562,7 @@ def _layout_only(options: FormatOptions) -> bool:
 
 
 def _write(entry: _Entry, layout: _Layout, options: FormatOptions) -> str:
-    head = entry.at_text[:1] + _cased(entry.at_text[1:].strip(), options.type_case)
+    head = entry.at_text[:1] + _cased(entry.at_text[1:].strip(_BLANK), options.type_case)
     if entry.kind is K.PREAMBLE:
         assert entry.preamble is not None
         return f"{head}{entry.open}{_value(entry.preamble, '', options)}{entry.close}"
@@ -629,9 +636,9 @@ def _between(text: str, before: int, after: bool, options: FormatOptions) -> str
     follows. Blank lines around what it says are normalised, what it says is
     kept as written."""
     blank = options.blank_lines
-    core = text.strip()
-    lead = text[: len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()) :]
+    core = text.strip(_BLANK)
+    lead = text[: len(text) - len(text.lstrip(_BLANK))]
+    trail = text[len(text.rstrip(_BLANK)) :]
     # Line breaks between the block before and what comes next, counting those
     # the block's own text ends with.
     wanted = (lead.count("\n") + max(before, 0)) if blank == KEEP else int(blank) + 1
@@ -648,7 +655,7 @@ def _between(text: str, before: int, after: bool, options: FormatOptions) -> str
     else:
         trail = "\n"
     # Lines of free text lose their trailing blanks only.
-    core = "\n".join(line.rstrip() for line in core.split("\n"))
+    core = "\n".join(line.rstrip(_BLANK) for line in core.split("\n"))
     return lead + core + trail
 
 
@@ -697,7 +704,7 @@ def _pieces(doc: Document, options: FormatOptions, layout: _Layout) -> list[_Pie
 
 def _trailing_breaks(text: str) -> int:
     """How many line breaks the text ends with (blanks between them aside)."""
-    return text[len(text.rstrip()) :].count("\n")
+    return text[len(text.rstrip(_BLANK)) :].count("\n")
 
 
 def _newline(doc: Document) -> str:
@@ -800,7 +807,7 @@ def _sorted_edits(doc: Document, pieces: list[_Piece], options: FormatOptions) -
     groups.sort(key=lambda g: (g[0], g[1]))
     blank = options.blank_lines
     separator = "\n" * (2 if blank == KEEP else int(blank) + 1)
-    parts = ["\n".join(t.strip("\n") for t in head if t.strip())] if head else []
+    parts = ["\n".join(t.strip("\n") for t in head if t.strip(_BLANK))] if head else []
     parts += [text.strip("\n") for _, _, text in groups]
     tail = "".join(pending).strip("\n")
     new = separator.join(parts) + ("\n" + tail if tail else "") + "\n"

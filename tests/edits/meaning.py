@@ -22,6 +22,7 @@ from typing import Any
 
 from bib_lsp.syntax import parse
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import WHITESPACE_RE
 from bib_lsp.syntax.tree import Node
 from bib_lsp.syntax.views import entry_view
 
@@ -61,7 +62,7 @@ def _pieces(value: Any, loose: bool) -> Pieces:
             out.append(("m", p.text.lower()))
         else:
             text = p.content
-            out.append(("s", " ".join(text.split()) if loose else text))
+            out.append(("s", WHITESPACE_RE.sub(" ", text).strip(" ") if loose else text))
     return tuple(out)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from bib_lsp.formatting import FormatOptions
 from bib_lsp.syntax import parse
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import WHITESPACE_RE
 from bib_lsp.syntax.tree import Node
 from bib_lsp.syntax.views import entry_view
 
@@ -29,7 +30,7 @@ def _value(kind: K, text: str, field: str, options: FormatOptions) -> tuple[str,
         content = content[1:-1]
     if options.page_dashes and field in ("pages", "pagetotal"):
         content = _PAGES.sub("--", content)
-    return ("s", " ".join(content.split()))
+    return ("s", WHITESPACE_RE.sub(" ", content).strip(" "))
 
 
 def _wrapped_in_braces(text: str) -> bool:

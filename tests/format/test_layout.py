@@ -98,3 +98,16 @@ def test_entries_aligned_each_their_own_way_format_to_a_fixed_point() -> None:
 def test_tidy_real_files_are_left_as_they_are(name: str) -> None:
     text = read_bib(CORPUS / name).text
     assert format_text(text) == text
+
+
+def test_free_text_keeps_characters_that_are_no_bibtex_blank() -> None:
+    """Free text keeps its no-break spaces and control characters at its ends:
+    BibTeX skips only spaces, tabs, line and form feeds. Stripped as Python's
+    blanks, they were lost, and text after a broken entry could become its body
+    (`@misc.org|` then `\\x1f(x)` read as `@misc.org|(x)` on the next format)."""
+    text = "@misc{a, title = {T}}\n\u00a0note\u00a0\n\n@misc{b, title = {U}}\n"
+    assert "\u00a0note\u00a0\n" in format_text(text, FormatOptions())
+    broken = "@misc.org| \x1f\x1f(Internet),\n"
+    once = format_text(broken, FormatOptions())
+    assert "\x1f\x1f(Internet)" in once
+    assert format_text(once, FormatOptions()) == once
