@@ -340,7 +340,7 @@ def _field_removal(doc: Document, base: int, field: Field) -> Edit:
     before = doc.slice(doc.line_start(doc.line_of(start)), start)
     after_end = doc.line_end(doc.line_of(end), include_break=True)
     after = doc.slice(end, after_end)
-    if not before.strip() and not after.strip():
+    if not before.strip(_BLANK) and not after.strip(_BLANK):  # (\xa0, \x1f are text)
         return Edit(start - len(before), after_end, "")
     trailing = len(after) - len(after.lstrip(" \t"))
     return Edit(start, end + trailing, "")
@@ -370,6 +370,7 @@ def _rename_key(entry: Entry, base: int, index: BibIndex) -> Fix:
     return Fix(f"Rename the key to `{new}`", (Edit(base + span.start, base + span.end, new),))
 
 
+_BLANK = " \t\n\r\f\v"  # BibTeX's blanks (str.strip() would take more)
 _FIELD_AHEAD = re.compile(r"[ \t\r\n]*[A-Za-z][\w:.+-]*[ \t\r\n]*=")
 _FIELD_START = re.compile(r"\r?\n[ \t]*[A-Za-z][\w:.+-]*[ \t]*=")
 _CLOSERS = {"{": "}", "(": ")", '"': '"'}
