@@ -382,46 +382,35 @@ def test_the_workspace_scan_skips_what_it_cannot_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
 def test_the_five_megabyte_line(tmp_path: Path, encoding: str) -> None:
     """33,334 entries on one line, an astral character in each."""
-    path = write_long_line(tmp_path / "line.bib")
-    text = path.read_text(encoding="utf-8")
+    text = write_long_line(tmp_path / "line.bib").read_text(encoding="utf-8")
+    n = len(text)
+    offsets = [0, 7, n // 2, n - 1, n, *(n - 300 + o for o in astral_offsets(text[-300:])[:2])]
     server = Server(encoding=encoding, pull=encoding == "utf-8")
-    try:
-        uri = path.as_uri()
-        opened = open_document(server, uri, text, timeout=30)
-        lines = Text(text, encoding)
-        offsets = [0, 7, len(text) // 2, len(text) - 1, len(text)]
-        offsets += [len(text) - 300 + o for o in astral_offsets(text[-300:])[:2]]
-        took = ask_everything(server, uri, lines, offsets, timeout=30)
-        rss = server.hwm()
-        print(
-            f"5 MB line, {encoding}: open {opened:.1f} s, slowest {max(took.values()):.1f} s"
-            f" ({max(took, key=took.__getitem__)}), peak RSS {rss / MB:.0f} MiB"
-        )
-        assert rss < memory_bound(len(text.encode()), text.count("@"))
-    finally:
-        server.close()
-    assert server.closed_cleanly
-    assert not server.errors
+    every_request_on_a_big_file(server, text, offsets, f"5 MB line, {encoding}", bound=30)
 
 
 @pytest.mark.slow
 def test_the_fifty_megabyte_file(tmp_path: Path) -> None:
     """227,000 entries (twice the benchmarks' largest file): the first answers
     fill every per-block cache, so each may take a minute on a shared machine."""
-    path = write_big_file(tmp_path / "big.bib")
-    text = path.read_text(encoding="utf-8")
-    server = Server(encoding="utf-16")
+    text = write_big_file(tmp_path / "big.bib").read_text(encoding="utf-8")
+    n = len(text)
+    offsets = [0, 10, n // 2, n - 5, n, *astral_offsets(text[:20_000])[:2]]
+    every_request_on_a_big_file(Server(encoding="utf-16"), text, offsets, "50 MB file", bound=120)
+
+
+def every_request_on_a_big_file(
+    server: Server, text: str, offsets: list[int], name: str, bound: float
+) -> None:
+    """Open, every request at ``offsets`` within ``bound`` seconds each, peak memory
+    bounded, and a clean shutdown."""
     try:
-        uri = path.as_uri()
-        opened = open_document(server, uri, text, timeout=120)
-        lines = Text(text, "utf-16")
-        n = len(text)
-        offsets = [0, 10, n // 2, n - 5, n]
-        offsets += [o for o in astral_offsets(text[:20_000])[:2]]
-        took = ask_everything(server, uri, lines, offsets, timeout=120)
+        uri = "file:///hostile/big.bib"
+        opened = open_document(server, uri, text, timeout=bound)
+        took = ask_everything(server, uri, Text(text, server.encoding), offsets, timeout=bound)
         rss = server.hwm()
         print(
-            f"50 MB file: open {opened:.1f} s, slowest {max(took.values()):.1f} s"
+            f"{name}: open {opened:.1f} s, slowest {max(took.values()):.1f} s"
             f" ({max(took, key=took.__getitem__)}), peak RSS {rss / MB:.0f} MiB"
         )
         assert rss < memory_bound(len(text.encode()), text.count("@"))
