@@ -176,10 +176,7 @@ class Server:
     # -- memory ----------------------------------------------------------------------
     def rss(self) -> int:
         """The server's resident memory now, in bytes."""
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        return 0
+        return self._status_bytes("VmRSS:")
 
     def sample_rss(self) -> None:
         with contextlib.suppress(OSError):
@@ -187,8 +184,12 @@ class Server:
 
     def hwm(self) -> int:
         """The server's peak resident memory so far (VmHWM), in bytes."""
+        return self._status_bytes("VmHWM:")
+
+    def _status_bytes(self, field: str) -> int:
+        """A memory figure of /proc/PID/status (given in kB), in bytes."""
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1]) * 1024
         return 0
 
