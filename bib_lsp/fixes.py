@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bib_lsp.document import Document
-from bib_lsp.model.index import BibIndex, view
+from bib_lsp.model.index import BibIndex
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem
-from bib_lsp.syntax.views import Entry, Field
+from bib_lsp.syntax.views import Entry, Field, view
 
 SAFE_REPLACEMENTS = frozenset({"page-range-hyphen", "doi-as-url"})
 

@@ -18,7 +18,8 @@ from itertools import pairwise
 
 from bib_lsp.document.fenwick import Fenwick
 from bib_lsp.syntax.block import Block, SyntaxTree
-from bib_lsp.syntax.parser import gc_paused, parse_block
+from bib_lsp.syntax.heap import gc_paused
+from bib_lsp.syntax.parser import parse_block
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import LineMapping, Position, PositionEncoding, Range, units_in
 

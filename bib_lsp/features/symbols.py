@@ -17,11 +17,10 @@ import time
 from dataclasses import dataclass, replace
 
 from bib_lsp.document import Document
-from bib_lsp.model.index import view
 from bib_lsp.model.latex import to_text
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
-from bib_lsp.syntax.views import Entry, Field, Piece, Value
+from bib_lsp.syntax.views import Entry, Field, Piece, Value, view
 from bib_lsp.workspace import written
 
 MAX_TITLE = 80  # characters of a decoded title shown in an entry's detail

@@ -817,7 +817,7 @@ def _sorted_edits(doc: Document, pieces: list[_Piece], options: FormatOptions) -
 
 
 def _sort_key(block: Block, options: FormatOptions) -> tuple[object, ...]:
-    from bib_lsp.model.index import view
+    from bib_lsp.syntax.views import view
 
     entry = view(block)
     if entry is None or entry.kind is not K.ENTRY:

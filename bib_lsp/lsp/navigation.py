@@ -36,7 +36,7 @@ from bib_lsp.features.symbols import DECODE_BUDGET, Decoder, Symbol, SymbolKind,
 from bib_lsp.lsp.workspace import uri_path
 from bib_lsp.model.index import BibIndex
 from bib_lsp.syntax.block import Block
-from bib_lsp.syntax.parser import gc_paused
+from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.text import Position, PositionEncoding, units_in
 from bib_lsp.workspace import MacroDef
 

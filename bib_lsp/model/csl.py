@@ -24,14 +24,14 @@ from bibtexparser.middlewares.names import (
 )
 
 from bib_lsp.document import Document
-from bib_lsp.model.index import BibIndex, biblatex_evidence, looks_biblatex, view
+from bib_lsp.model.index import BibIndex, biblatex_evidence, looks_biblatex
 from bib_lsp.model.inheritance import inherit
 from bib_lsp.model.latex import to_text
 from bib_lsp.model.macros import MONTH_NAMES, predefined_text
 from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES, BIBLATEX_TYPE_ALIASES
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.lexer import is_one_group
-from bib_lsp.syntax.views import Entry, Value
+from bib_lsp.syntax.views import Entry, Value, view
 
 CSL = dict[str, Any]
 MAX_DEPTH = 8  # macro and crossref chains deeper than this are cut (and cycles)
