@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bib_lsp.document import Document
+from bib_lsp.document.files import MAX_BYTES
 from bib_lsp.document.io import read_bib
 from bib_lsp.features.completion import KEY_FIELDS
 from bib_lsp.features.places import PlaceKind, inside, list_body, place_at
@@ -26,7 +27,6 @@ from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.lexer import KEY_IN_PARENS_RE, NAME_RE
 from bib_lsp.syntax.views import view
 from bib_lsp.text import LineIndex
-from bib_lsp.workspace import MAX_BYTES
 
 TEX_SUFFIXES = (".tex", ".ltx", ".sty", ".cls")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".qmd", ".rmd")

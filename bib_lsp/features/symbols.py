@@ -20,8 +20,7 @@ from bib_lsp.document import Document
 from bib_lsp.model.latex import to_text
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
-from bib_lsp.syntax.views import Entry, Field, Piece, Value, view
-from bib_lsp.workspace import written
+from bib_lsp.syntax.views import Entry, Field, Piece, Value, view, written
 
 MAX_TITLE = 80  # characters of a decoded title shown in an entry's detail
 MAX_VALUE = 60  # characters of a value shown in a field's detail

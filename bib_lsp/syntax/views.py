@@ -264,3 +264,8 @@ VIEWS_KEPT = 1024
 _VIEWS: dict[Block, Entry | None] = {}
 _VIEWS_LOCK = threading.Lock()
 _MISSING = object()
+
+
+def written(value: Value) -> str:
+    """A value as written, pieces joined with ` # `, without the outer delimiters."""
+    return " # ".join(p.content if p.kind in (K.BRACED, K.QUOTED) else p.text for p in value.pieces)
