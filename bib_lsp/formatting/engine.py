@@ -27,13 +27,9 @@ from bib_lsp.fixes import Edit
 from bib_lsp.formatting.options import AUTO, KEEP, FormatOptions
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import BLANK as _BLANK
 from bib_lsp.syntax.lexer import is_one_group
 from bib_lsp.syntax.tree import Node
-
-# The blanks BibTeX skips (the lexer's WHITESPACE_RE). ``str.strip()`` with no
-# argument takes more (\x1c-\x1f, \x85, no-break and other Unicode spaces), which
-# are text: stripping them lost it and could join free text to an entry.
-_BLANK = " \t\n\r\f\v"
 
 # The order `sort_fields = "standard"` puts fields in (others follow, as they were).
 STANDARD_ORDER = (
