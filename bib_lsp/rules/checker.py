@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bib_lsp.document import BlockChanges, ChunkFindings, Document
-from bib_lsp.document.document import PerBlock
+from bib_lsp.document.chunks import PerBlock
 from bib_lsp.model.comments import suppressions
 from bib_lsp.model.index import BibIndex
 from bib_lsp.rules import suppression
