@@ -3,10 +3,9 @@ fields, the macros its `@string`s define, its `@preamble`s and `@comment`s.
 
 Symbols are computed per block with offsets relative to the block's start (the
 server keeps what it sends per block: ``lsp/navigation.py``). Titles are shown
-with their LaTeX decoded (``model.latex.to_text``); decoding through pylatexenc
-costs about 0.2 ms a title, so a request decodes those within a time budget and
-shows the rest roughly cleaned (``Decoder.rough`` counts them), to be decoded by
-later requests (a 50,000-entry file has some 18,000 such titles).
+with their LaTeX decoded (``model.latex.to_text``); a request decodes those within
+a time budget and shows the rest roughly cleaned (``Decoder.rough`` counts them),
+to be decoded by later requests: decoding through pylatexenc is slow.
 """
 
 from __future__ import annotations

@@ -32,10 +32,9 @@ _C = TypeVar("_C")
 
 @dataclass_transform(frozen_default=True)
 def view_class(cls: type[_C]) -> type[_C]:
-    """A dataclass that type checkers treat as frozen, made without ``frozen``: a
-    frozen dataclass sets each field through ``object.__setattr__``, which made
-    building views a third slower (views are made by the hundred thousand). Views
-    are never changed after they are made; the type checker holds that."""
+    """A dataclass that type checkers treat as frozen, made without ``frozen``
+    (which sets each field through ``object.__setattr__``, slow for views made by
+    the hundred thousand). Views are never changed; the type checker holds that."""
     return dataclass(slots=True, unsafe_hash=True)(cls)
 
 
