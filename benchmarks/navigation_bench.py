@@ -38,7 +38,7 @@ from bib_lsp.document import Document
 from bib_lsp.document.io import read_bib
 from bib_lsp.lsp import navigation
 from bib_lsp.rules import Checker
-from bib_lsp.syntax.parser import gc_paused
+from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.text import PositionEncoding
 from tools.raw_lsp import RawLspClient
 

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from bib_lsp import __version__
 from bib_lsp.document import Document
+from bib_lsp.document.files import find_bib_files
 from bib_lsp.document.io import LoadedText, read_bib
 from bib_lsp.rules import DIALECTS, RuleOptions, diagnose
 from bib_lsp.rules.suppression import known_codes
@@ -59,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Report problems in .bib files, one per line as "
             "'path:line:column: severity[code] message' (1-based line and column, "
-            "columns in characters). Directories are searched for *.bib files. "
+            "columns in characters). Directories are searched for .bib files (any case) "
+            "as the server searches its workspace, hidden and tool folders skipped. "
             "Exit status: 0 when no problem is an error, 1 when one is, 2 on usage "
             "or I/O errors."
         ),
@@ -115,8 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Write the entries of .bib files as one CSL-JSON array (for pandoc, "
             "Zotero and citeproc): macros expanded, crossref and xdata fields "
             "inherited, names split, dates parsed, LaTeX turned into Unicode. "
-            "Directories are searched for *.bib files. Exit status: 0, or 2 when a "
-            "file cannot be read."
+            "Directories are searched for .bib files as by check. Exit status: 0, or "
+            "2 when a file cannot be read."
         ),
     )
     export.add_argument("paths", nargs="+", metavar="PATH", help=".bib file or directory")
@@ -216,11 +218,13 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _expand(paths: Sequence[str], err: TextIO) -> Iterator[Path | None]:
-    """Files to check; None (after a message) for a path that cannot be used."""
+    """Files to check; None (after a message) for a path that cannot be used.
+    Directories are searched as the server searches its workspace folders
+    (``find_bib_files``), without its limit on the number of files."""
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.bib") if p.is_file())
+            found = sorted(Path(p) for p in find_bib_files(name, limit=None) if Path(p).is_file())
             if not found:
                 print(f"bib-lsp: error: no .bib files in directory '{name}'", file=err)
                 yield None

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bib_lsp.document import Document
-from bib_lsp.model.index import BibIndex, view
+from bib_lsp.model.index import BibIndex
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import BLANK as _BLANK
 from bib_lsp.syntax.tree import Problem
-from bib_lsp.syntax.views import Entry, Field
+from bib_lsp.syntax.views import Entry, Field, view
 
 SAFE_REPLACEMENTS = frozenset({"page-range-hyphen", "doi-as-url"})
 
@@ -370,7 +371,6 @@ def _rename_key(entry: Entry, base: int, index: BibIndex) -> Fix:
     return Fix(f"Rename the key to `{new}`", (Edit(base + span.start, base + span.end, new),))
 
 
-_BLANK = " \t\n\r\f\v"  # BibTeX's blanks (str.strip() would take more)
 _FIELD_AHEAD = re.compile(r"[ \t\r\n]*[A-Za-z][\w:.+-]*[ \t\r\n]*=")
 _FIELD_START = re.compile(r"\r?\n[ \t]*[A-Za-z][\w:.+-]*[ \t]*=")
 _CLOSERS = {"{": "}", "(": ")", '"': '"'}

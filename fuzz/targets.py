@@ -25,7 +25,8 @@ from bib_lsp.features.cursor import cursor_at
 from bib_lsp.features.hover import HoverContext, hover
 from bib_lsp.features.places import place_at
 from bib_lsp.formatting import FormatOptions, format_text
-from bib_lsp.model.csl import document_items, names
+from bib_lsp.model.csl import document_items
+from bib_lsp.model.csl_names_dates import names
 from bib_lsp.rules import Checker
 from bib_lsp.syntax import parse
 from bib_lsp.syntax.lexer import WHITESPACE_RE

@@ -72,8 +72,9 @@ sys.path.insert(0, str(REPO))
 from bib_lsp.document import Document  # noqa: E402
 from bib_lsp.document.io import read_bib  # noqa: E402
 from bib_lsp.model.csl import document_items  # noqa: E402
-from bib_lsp.model.index import biblatex_evidence, looks_biblatex, view  # noqa: E402
+from bib_lsp.model.index import biblatex_evidence, looks_biblatex  # noqa: E402
 from bib_lsp.syntax.kinds import SyntaxKind  # noqa: E402
+from bib_lsp.syntax.views import view  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 CLASSES = ("agree", "case", "differ", "pandoc only", "ours only")

@@ -20,10 +20,11 @@ from bib_lsp.features.style import FieldStyle, case_of, field_style, in_case
 from bib_lsp.model import catalogue_bibtex
 from bib_lsp.model.catalogue_types import FieldInfo, TypeInfo
 from bib_lsp.model.csl import document_sources
-from bib_lsp.model.index import SHARED_VALUE_FIELDS, BibIndex, view
+from bib_lsp.model.index import SHARED_VALUE_FIELDS, BibIndex
 from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES
+from bib_lsp.model.summaries import MacroDef
 from bib_lsp.rules.strings import MONTHS, predefined
-from bib_lsp.workspace import MacroDef, written
+from bib_lsp.syntax.views import view, written
 
 MACRO, KEY, CONSTANT, ENTRY_TYPE, FIELD_NAME = "macro", "key", "constant", "type", "field"
 

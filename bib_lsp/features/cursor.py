@@ -81,9 +81,8 @@ def _tokens(text: str, node: Node, rel: int) -> tuple[list[_Token], list[str]]:
     Tokens are read for the entry's head (up to its first field) and for the
     top-level nodes from the ``NEAR``-th field before the one at the cursor to the
     ``NEAR``-th after it: the cursor's context depends only on the tokens next to
-    it and on the fields' names, and an entry may have 100,000 fields (a token
-    each for a million pieces would be about 100 MB). Every field counts in the
-    field numbers."""
+    it and on the fields' names, and an entry may have very many fields. Every
+    field counts in the field numbers."""
     near = NEAR
     children = node.children
     # The top-level node that holds the character before the cursor.

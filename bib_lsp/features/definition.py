@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from bib_lsp.document import Document
 from bib_lsp.features.places import PlaceKind, place_at
-from bib_lsp.model.index import BibIndex, view
+from bib_lsp.model.index import BibIndex
+from bib_lsp.syntax.views import view
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from bib_lsp.document import Document
-from bib_lsp.model.index import view
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Node
-from bib_lsp.syntax.views import Entry, Field
+from bib_lsp.syntax.views import Entry, Field, view
 from bib_lsp.text import LINE_BREAK_RE
 
 MIN_VALUE_LINES = 3  # a value folds when it spans this many lines (titles of two do not)

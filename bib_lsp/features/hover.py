@@ -24,9 +24,9 @@ from bib_lsp.model.csl import Sources, document_sources, to_csl
 from bib_lsp.model.index import BibIndex
 from bib_lsp.model.latex import to_text
 from bib_lsp.model.macros import MONTH_NAMES, predefined_text
+from bib_lsp.model.summaries import MacroDef
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import Entry, entry_view
-from bib_lsp.workspace import MacroDef
 
 MAX_PROBLEMS = 3  # shown under a preview; the rest are counted
 

@@ -15,10 +15,9 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from bib_lsp.document import Document
-from bib_lsp.model.index import view
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
-from bib_lsp.syntax.views import Entry, Field
+from bib_lsp.syntax.views import Entry, Field, view
 
 # biblatex's eprint types and the addresses its standard styles link them to.
 EPRINTS = {

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bib_lsp.document import Document
-from bib_lsp.model.index import view
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.views import view
 
 SAMPLE = 12  # entries around the cursor read for the file's style
 

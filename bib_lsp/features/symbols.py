@@ -3,10 +3,9 @@ fields, the macros its `@string`s define, its `@preamble`s and `@comment`s.
 
 Symbols are computed per block with offsets relative to the block's start (the
 server keeps what it sends per block: ``lsp/navigation.py``). Titles are shown
-with their LaTeX decoded (``model.latex.to_text``); decoding through pylatexenc
-costs about 0.2 ms a title, so a request decodes those within a time budget and
-shows the rest roughly cleaned (``Decoder.rough`` counts them), to be decoded by
-later requests (a 50,000-entry file has some 18,000 such titles).
+with their LaTeX decoded (``model.latex.to_text``); a request decodes those within
+a time budget and shows the rest roughly cleaned (``Decoder.rough`` counts them),
+to be decoded by later requests: decoding through pylatexenc is slow.
 """
 
 from __future__ import annotations
@@ -17,12 +16,10 @@ import time
 from dataclasses import dataclass, replace
 
 from bib_lsp.document import Document
-from bib_lsp.model.index import view
 from bib_lsp.model.latex import to_text
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
-from bib_lsp.syntax.views import Entry, Field, Piece, Value
-from bib_lsp.workspace import written
+from bib_lsp.syntax.views import Entry, Field, Piece, Value, view, written
 
 MAX_TITLE = 80  # characters of a decoded title shown in an entry's detail
 MAX_VALUE = 60  # characters of a value shown in a field's detail

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bib_lsp.document import Document
-from bib_lsp.model.index import BibIndex, view
+from bib_lsp.model.index import BibIndex
+from bib_lsp.model.summaries import EntryDef, FileSummary, MacroDef, short_title
 from bib_lsp.syntax.block import Block
-from bib_lsp.workspace import EntryDef, FileSummary, MacroDef, short_title
+from bib_lsp.syntax.views import view
 
 LIMIT = 500
 

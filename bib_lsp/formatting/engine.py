@@ -27,13 +27,9 @@ from bib_lsp.fixes import Edit
 from bib_lsp.formatting.options import AUTO, KEEP, FormatOptions
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import BLANK as _BLANK
 from bib_lsp.syntax.lexer import is_one_group
 from bib_lsp.syntax.tree import Node
-
-# The blanks BibTeX skips (the lexer's WHITESPACE_RE). ``str.strip()`` with no
-# argument takes more (\x1c-\x1f, \x85, no-break and other Unicode spaces), which
-# are text: stripping them lost it and could join free text to an entry.
-_BLANK = " \t\n\r\f\v"
 
 # The order `sort_fields = "standard"` puts fields in (others follow, as they were).
 STANDARD_ORDER = (
@@ -817,7 +813,7 @@ def _sorted_edits(doc: Document, pieces: list[_Piece], options: FormatOptions) -
 
 
 def _sort_key(block: Block, options: FormatOptions) -> tuple[object, ...]:
-    from bib_lsp.model.index import view
+    from bib_lsp.syntax.views import view
 
     entry = view(block)
     if entry is None or entry.kind is not K.ENTRY:

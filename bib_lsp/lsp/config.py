@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bib_lsp.document.files import MAX_BYTES as DEFAULT_MAX_FILE_SIZE
 from bib_lsp.features.citation import DEFAULT_STYLE, StyleError, style_path
 from bib_lsp.formatting.options import FormatOptions, parse_options
 from bib_lsp.rules import DIALECTS, RuleOptions
@@ -21,7 +22,6 @@ from bib_lsp.syntax.tree import Severity
 SECTION = "bibLsp"
 DEFAULT_DEBOUNCE_MS = 100
 MAX_DEBOUNCE_MS = 10_000
-DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024  # bytes: workspace files larger are not read
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from lsprotocol import types as lsp
 
 from bib_lsp.document import Document
 from bib_lsp.features.hover import HoverContext, hover
+from bib_lsp.model.summaries import MacroDef
 from bib_lsp.rules import Checker
 from bib_lsp.text import Position, PositionEncoding
-from bib_lsp.workspace import MacroDef
 
 
 def hover_at(

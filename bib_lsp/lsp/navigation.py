@@ -35,10 +35,10 @@ from bib_lsp.features.semantic import TOKEN_MODIFIERS, TOKEN_TYPES, block_tokens
 from bib_lsp.features.symbols import DECODE_BUDGET, Decoder, Symbol, SymbolKind, block_symbols
 from bib_lsp.lsp.workspace import uri_path
 from bib_lsp.model.index import BibIndex
+from bib_lsp.model.summaries import MacroDef
 from bib_lsp.syntax.block import Block
-from bib_lsp.syntax.parser import gc_paused
+from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.text import Position, PositionEncoding, units_in
-from bib_lsp.workspace import MacroDef
 
 JsonPieces = list[bytes]
 # Entries come with their fields as children up to this many entries: past it, an

@@ -16,6 +16,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.uris import from_fs_path
 
 from bib_lsp.document import Document
+from bib_lsp.document.files import MAX_BYTES, find_files
 from bib_lsp.features.references import (
     MARKDOWN_SUFFIXES,
     MAX_SCANNED,
@@ -32,8 +33,8 @@ from bib_lsp.features.references import (
 from bib_lsp.features.workspace_symbols import find_symbols
 from bib_lsp.lsp.workspace import WorkspaceFiles, uri_path
 from bib_lsp.model.index import BibIndex
+from bib_lsp.model.summaries import EntryDef
 from bib_lsp.text import LineMapping, Position, PositionEncoding, units_in
-from bib_lsp.workspace import MAX_BYTES, EntryDef, find_files
 
 OpenDocuments = dict[str, tuple[Document, BibIndex]]
 SUFFIXES = (".bib", *TEX_SUFFIXES, *MARKDOWN_SUFFIXES)

@@ -60,10 +60,10 @@ from bib_lsp.lsp.diagnostics import DiagnosticsCache, JsonPieces, dumps
 from bib_lsp.lsp.reading import strict_converter, what_is_wrong
 from bib_lsp.lsp.workspace import ClientProgress, WorkspaceFiles, folders_of, uri_path
 from bib_lsp.model.index import BibIndex
+from bib_lsp.model.summaries import MacroDef
 from bib_lsp.rules import Checker
-from bib_lsp.syntax.parser import gc_paused
+from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.text import PositionEncoding, Range
-from bib_lsp.workspace import MacroDef
 
 logger = logging.getLogger(__name__)
 R = TypeVar("R")

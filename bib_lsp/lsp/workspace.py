@@ -17,19 +17,10 @@ from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 
 from bib_lsp.document import Document
+from bib_lsp.document.files import MAX_BYTES, changed_files, find_bib_files, inside, stamp
 from bib_lsp.features.completion import document_macros
 from bib_lsp.model.index import BibIndex
-from bib_lsp.workspace import (
-    MAX_BYTES,
-    FileSummary,
-    MacroDef,
-    Workspace,
-    changed_files,
-    find_bib_files,
-    inside,
-    stamp,
-    summarise,
-)
+from bib_lsp.model.summaries import FileSummary, MacroDef, Workspace, summarise
 
 logger = logging.getLogger(__name__)
 WATCHER_ID = "bib-lsp-watch-bib-files"

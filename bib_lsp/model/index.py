@@ -1,13 +1,12 @@
 """Entries and ``@string`` macros of one document by name, kept current from the
 blocks each edit removes and adds (never by re-reading the whole document).
 
-Names are compared as BibTeX compares them: case-insensitively. A block's view is
-computed once and cached on the block, relative to the block's start.
+Names are compared as BibTeX compares them: case-insensitively. What a block holds
+is read once and cached on the block.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
@@ -17,41 +16,7 @@ from bib_lsp.document import BlockChanges, Document
 from bib_lsp.model.comments import file_ignores
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
-from bib_lsp.syntax.views import Entry, entry_view
-
-
-def view(block: Block) -> Entry | None:
-    """The block's entry view, relative to the block's start.
-
-    Views are kept for the last ``VIEWS_KEPT`` blocks asked about, not on every
-    block: a view is several times the size of its text, and once the index and
-    the rules have read a block (each keeping what it needs), its view is rarely
-    asked for again. The checks read blocks in text order, so each pass builds
-    each view about once."""
-    if block.node.kind is K.JUNK_BLOCK:
-        return None  # free text between entries
-    found = _VIEWS.get(block, _MISSING)
-    if found is _MISSING:
-        found = entry_view(block, 0)
-        with _VIEWS_LOCK:  # the workspace scan reads files in a thread
-            _VIEWS[block] = found
-            while len(_VIEWS) > VIEWS_KEPT:
-                del _VIEWS[next(iter(_VIEWS))]  # the oldest
-    return found  # type: ignore[return-value]
-
-
-def forget_views(blocks: Iterable[Block]) -> None:
-    """Drop the views of blocks an edit removed (they would keep the blocks alive
-    until pushed out)."""
-    with _VIEWS_LOCK:
-        for block in blocks:
-            _VIEWS.pop(block, None)
-
-
-VIEWS_KEPT = 1024
-_VIEWS: dict[Block, Entry | None] = {}
-_VIEWS_LOCK = threading.Lock()
-_MISSING = object()
+from bib_lsp.syntax.views import Entry, forget_views, view
 
 
 def key_of(block: Block) -> str | None:

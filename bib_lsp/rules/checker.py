@@ -5,18 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bib_lsp.document import BlockChanges, ChunkFindings, Document
-from bib_lsp.document.document import PerBlock
+from bib_lsp.document.chunks import PerBlock
 from bib_lsp.model.comments import suppressions
-from bib_lsp.model.index import BibIndex, view
+from bib_lsp.model.index import BibIndex
 from bib_lsp.rules import suppression
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.options import RuleOptions
 from bib_lsp.rules.registry import RULES, Rule
 from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.syntax.kinds import SyntaxKind as K
-from bib_lsp.syntax.parser import gc_paused
 from bib_lsp.syntax.tree import Problem
-from bib_lsp.syntax.views import Entry
+from bib_lsp.syntax.views import Entry, view
 
 
 class Checker:
@@ -35,7 +35,7 @@ class Checker:
         self.options = options or RuleOptions()
         self.staged = staged
         self._option_cache: dict[int, tuple[list[Problem], RuleOptions, list[Problem]]] = {}
-        with gc_paused():  # many small objects, no cycles: see parser.gc_paused
+        with gc_paused():  # many small objects, no cycles: see syntax.heap.gc_paused
             self.index = BibIndex(document, deferred=staged)
         self.context = Context(self.index)
 

@@ -7,13 +7,13 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bib_lsp.model.index import names_of, view
+from bib_lsp.model.index import names_of
 from bib_lsp.model.works import literal
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, document_rule, entry_rule
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.tree import Problem, Related, Severity
-from bib_lsp.syntax.views import Entry
+from bib_lsp.syntax.views import Entry, view
 
 if TYPE_CHECKING:
     from bib_lsp.rules.checker import Checker

@@ -7,7 +7,6 @@ import difflib
 from collections.abc import Iterable
 from functools import lru_cache
 
-from bib_lsp.model.index import view
 from bib_lsp.model.requirements import (
     BIBLATEX_FIELD_ALIASES,
     BIBLATEX_FIELDS,
@@ -25,7 +24,7 @@ from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.rules.required import missing_required_field
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Related, Severity
-from bib_lsp.syntax.views import Entry, Field, Value
+from bib_lsp.syntax.views import Entry, Field, Value, view
 
 DUPLICATE_FIELD = "duplicate-field"
 UNKNOWN_ENTRY_TYPE = "unknown-entry-type"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bib_lsp.model.index import view
 from bib_lsp.model.inheritance import inherit
 from bib_lsp.model.requirements import (
     BIBLATEX_FIELD_ALIASES,
@@ -18,7 +17,7 @@ from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Severity
-from bib_lsp.syntax.views import Entry, Piece
+from bib_lsp.syntax.views import Entry, Piece, view
 
 CODE = "missing-required-field"
 PARENT_FIELDS = ("crossref", "xdata")

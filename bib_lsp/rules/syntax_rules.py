@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bib_lsp.model.index import view
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, document_rule, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Severity
-from bib_lsp.syntax.views import Entry
+from bib_lsp.syntax.views import Entry, view
 
 if TYPE_CHECKING:
     from bib_lsp.rules.checker import Checker

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.syntax.kinds import SyntaxKind
-from bib_lsp.syntax.parser import BlockParse, gc_paused, parse_blocks
+from bib_lsp.syntax.parser import BlockParse, parse_blocks
 from bib_lsp.syntax.tree import Node, Problem
 from bib_lsp.text import LINE_BREAK_RE
 

@@ -68,6 +68,3 @@ class SyntaxKind(enum.IntEnum):
 
 
 TRIVIA = frozenset({SyntaxKind.WHITESPACE, SyntaxKind.COMMENT})
-ENTRY_KINDS = frozenset(
-    {SyntaxKind.ENTRY, SyntaxKind.STRING, SyntaxKind.PREAMBLE, SyntaxKind.COMMENT_ENTRY}
-)

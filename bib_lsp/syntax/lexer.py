@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+# BibTeX's blanks, the characters WHITESPACE_RE matches: for ``str.strip(BLANK)``.
+# ``str.strip()`` with no argument takes more (\x1c-\x1f, \x85, no-break and other
+# Unicode spaces), which are text: stripping them would lose it.
 BLANK = " \t\n\r\f\v"
 WHITESPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
 # One trivia token inside an entry: a run of blanks, or a ``%`` comment to the end of
@@ -18,7 +21,6 @@ TRIVIA_RE = re.compile(r"[ \t\n\r\f\v]+|%[^\r\n]*")
 # An identifier. It never starts with ``@``: an ``@`` where a field name could stand
 # starts a new entry (BibTeX's resynchronisation point).
 NAME_RE = re.compile(r"""[^ \t\n\r\f\v"#%'(),={}@][^ \t\n\r\f\v"#%'(),={}]*""")
-DIGITS_RE = re.compile(r"[0-9]+")
 # A citation key: anything but blanks, the separators and the delimiters.
 KEY_IN_BRACES_RE = re.compile(r"""[^ \t\n\r\f\v,{}=#"%@][^ \t\n\r\f\v,{}=#"%]*""")
 KEY_IN_PARENS_RE = re.compile(r"""[^ \t\n\r\f\v,{}()=#"%@][^ \t\n\r\f\v,{}()=#"%]*""")

@@ -13,13 +13,10 @@ entry, so an unclosed brace spoils one entry and not the rest of the file.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
-import threading
-from collections.abc import Iterator
 
 from bib_lsp.syntax import codes
+from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.syntax.kinds import TRIVIA
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.lexer import (
@@ -659,34 +656,6 @@ def parse_blocks(text: str) -> list[BlockParse]:
             out.append(block)
             pos = block.end
     return out
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building trees.
-
-    A tree is hundreds of thousands of small lists and nodes with no reference
-    cycles; the collector's passes over the growing heap made a full parse about
-    four times slower (1.3 s against 0.33 s on tugboat.bib), for nothing to collect.
-    """
-    global _paused, _was_enabled
-    with _pause_lock:  # threads (the workspace reader) pause it together
-        if _paused == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
-
-
-_pause_lock = threading.Lock()
-_paused = 0  # sections open, in all threads
-_was_enabled = True
 
 
 __all__ = ["BlockParse", "Token", "parse_block", "parse_blocks"]

@@ -2,6 +2,7 @@
 
 A view is built on demand from a block, its text and its absolute start; it holds
 no state of its own beyond what it reads, so it is cheap to make and to throw away.
+``view(block)`` gives a block's view relative to its start, from a small cache.
 Names are given as written and lower-cased (BibTeX ignores case in entry types,
 field names and macro names).
 """
@@ -9,6 +10,8 @@ field names and macro names).
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from sys import intern
 from typing import TypeVar
@@ -29,10 +32,9 @@ _C = TypeVar("_C")
 
 @dataclass_transform(frozen_default=True)
 def view_class(cls: type[_C]) -> type[_C]:
-    """A dataclass that type checkers treat as frozen, made without ``frozen``: a
-    frozen dataclass sets each field through ``object.__setattr__``, which made
-    building views a third slower (views are made by the hundred thousand). Views
-    are never changed after they are made; the type checker holds that."""
+    """A dataclass that type checkers treat as frozen, made without ``frozen``
+    (which sets each field through ``object.__setattr__``, slow for views made by
+    the hundred thousand). Views are never changed; the type checker holds that."""
     return dataclass(slots=True, unsafe_hash=True)(cls)
 
 
@@ -227,3 +229,42 @@ def _value(node: Node, text: str, pos: int, base: int) -> Value:
             pieces.append(Piece(kind, text[pos : pos + width], span))
         pos += width
     return Value(tuple(pieces), Span(base + value_start, base + pos))
+
+
+def view(block: Block) -> Entry | None:
+    """The block's entry view, relative to the block's start.
+
+    Views are kept for the last ``VIEWS_KEPT`` blocks asked about, not on every
+    block: a view is several times the size of its text, and once the index and
+    the rules have read a block (each keeping what it needs), its view is rarely
+    asked for again. The checks read blocks in text order, so each pass builds
+    each view about once."""
+    if block.node.kind is K.JUNK_BLOCK:
+        return None  # free text between entries
+    found = _VIEWS.get(block, _MISSING)
+    if found is _MISSING:
+        found = entry_view(block, 0)
+        with _VIEWS_LOCK:  # the workspace scan reads files in a thread
+            _VIEWS[block] = found
+            while len(_VIEWS) > VIEWS_KEPT:
+                del _VIEWS[next(iter(_VIEWS))]  # the oldest
+    return found  # type: ignore[return-value]
+
+
+def forget_views(blocks: Iterable[Block]) -> None:
+    """Drop the views of blocks an edit removed (they would keep the blocks alive
+    until pushed out)."""
+    with _VIEWS_LOCK:
+        for block in blocks:
+            _VIEWS.pop(block, None)
+
+
+VIEWS_KEPT = 1024
+_VIEWS: dict[Block, Entry | None] = {}
+_VIEWS_LOCK = threading.Lock()
+_MISSING = object()
+
+
+def written(value: Value) -> str:
+    """A value as written, pieces joined with ` # `, without the outer delimiters."""
+    return " # ".join(p.content if p.kind in (K.BRACED, K.QUOTED) else p.text for p in value.pieces)

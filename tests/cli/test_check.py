@@ -173,6 +173,23 @@ def test_directories_are_searched_for_bib_files(tmp_path: Path) -> None:
     ]
 
 
+def test_directories_are_searched_as_the_server_searches_its_workspace(tmp_path: Path) -> None:
+    """`check DIR` finds the files the server finds (``find_bib_files``): `.BIB` in
+    any case, nothing in hidden or tool folders, no link out of the directory."""
+    broken = "@misc{a, title = }\n"
+    for name in ("A.BIB", ".git/b.bib", "node_modules/pkg/c.bib", "sub/.hidden/d.bib"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(broken, encoding="utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.bib"
+    outside.write_text(broken, encoding="utf-8")
+    (tmp_path / "out.bib").symlink_to(outside)
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check([str(tmp_path)], "text", out, err) == 1
+    assert out.getvalue().splitlines() == [
+        f"{tmp_path / 'A.BIB'}:1:16: error[missing-value] field `title` has no value"
+    ]
+
+
 def test_usage_errors_exit_two_without_traceback() -> None:
     for args in (["check"], ["check", "--format", "xml", "x.bib"], ["frobnicate"]):
         result = run(*args)

@@ -87,7 +87,7 @@ def assert_matches_fresh_parse(doc: Document, expected_text: str) -> None:
 def chunk_size(size: int) -> Iterator[None]:
     """Documents made inside use chunks of ``size`` blocks (many chunks: splits,
     merges and per-chunk caches are exercised all the time)."""
-    from bib_lsp.document import document as document_module
+    from bib_lsp.document import chunks as document_module
 
     saved = document_module.CHUNK_SIZE
     document_module.CHUNK_SIZE = size

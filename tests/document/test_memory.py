@@ -9,8 +9,8 @@ import tracemalloc
 from collections import Counter
 
 from bib_lsp.document import Document
-from bib_lsp.model import index
 from bib_lsp.rules import Checker
+from bib_lsp.syntax import views
 
 ENTRY = (
     "@article{key{n},\n  author = {A. Author and B. Writer},\n  title = {Title {n}},\n"
@@ -81,7 +81,7 @@ def test_edits_taken_back_leave_no_object_behind_in_the_checker() -> None:
             checker.diagnose()
 
     def live() -> Counter[str]:
-        index.forget_views(list(index._VIEWS))  # the last 1,024 views asked for
+        views.forget_views(list(views._VIEWS))  # the last 1,024 views asked for
         gc.collect()
         return Counter(type(o).__qualname__ for o in gc.get_objects())
 

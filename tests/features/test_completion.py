@@ -206,7 +206,7 @@ def test_key_documentation_previews_the_entry() -> None:
 
 
 def test_macros_of_other_files_come_after_the_documents_own() -> None:
-    from bib_lsp.workspace import MacroDef
+    from bib_lsp.model.summaries import MacroDef
 
     others = [
         MacroDef("jphys", "Journal of {Physics}", "/w/strings.bib", 4),

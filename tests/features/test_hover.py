@@ -7,8 +7,8 @@ import re
 from bib_lsp.document import Document
 from bib_lsp.features.citation import load_style
 from bib_lsp.features.hover import Hover, HoverContext, hover
+from bib_lsp.model.summaries import MacroDef
 from bib_lsp.rules import Checker
-from bib_lsp.workspace import MacroDef
 
 TEXT = (
     '@string{tub = "TUG" # "boat"}\n'

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bib_lsp.document import Document
 from bib_lsp.features.workspace_symbols import find_symbols, rank
 from bib_lsp.model.index import BibIndex
-from bib_lsp.workspace import EntryDef, MacroDef, summarise_text
+from bib_lsp.model.summaries import EntryDef, MacroDef, summarise_text
 
 OPEN = "@string{knuthpress = {AW}}\n@book{Knuth84, title = {The {\\TeX}book}}\n@misc{aknuth}\n"
 DISK = "@misc{knuth86, title = {Fonts}}\n@misc{other, title = {On Knuth}}\n@string{KNU = {k}}\n"

@@ -12,7 +12,8 @@ import pytest
 from bib_lsp.document import Document
 from bib_lsp.document.io import read_bib
 from bib_lsp.features.citation import load_style, render
-from bib_lsp.model.csl import document_items, names, parse_date
+from bib_lsp.model.csl import document_items
+from bib_lsp.model.csl_names_dates import names, parse_date
 from bib_lsp.model.latex import to_text
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"

@@ -22,9 +22,9 @@ from bib_lsp.features.selection import selection_ranges
 from bib_lsp.formatting import format_text
 from bib_lsp.model.csl import document_items
 from bib_lsp.model.latex import to_text
+from bib_lsp.model.summaries import summarise_text
 from bib_lsp.rules import diagnose
 from bib_lsp.rules.checker import Checker
-from bib_lsp.workspace import summarise_text
 from tests.reliability.hostile import small_cases
 
 DEEP = [

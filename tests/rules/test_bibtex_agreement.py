@@ -16,9 +16,9 @@ import pytest
 
 from bib_lsp.document import Document
 from bib_lsp.document.io import read_bib
-from bib_lsp.model.index import view
 from bib_lsp.rules import Checker, RuleOptions
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.views import view
 from tests.rules.bibtex_oracle import bibtex_available, empty_field_warnings
 from tests.syntax.helpers import CORPUS_DIR
 

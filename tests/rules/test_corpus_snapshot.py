@@ -46,15 +46,15 @@ def test_findings_do_not_depend_on_which_views_are_kept(monkeypatch: pytest.Monk
     """Views are kept for a bounded number of blocks and built again when asked
     for: with room for a single one (every look-up at another entry, such as a
     crossref parent, rebuilds it), each corpus file's findings are the same."""
-    from bib_lsp.model import index
+    from bib_lsp.syntax import views
 
     paths = sorted(CORPUS.rglob("*.bib"))
     assert paths
-    kept = index.VIEWS_KEPT
+    kept = views.VIEWS_KEPT
     for path in paths:
         text = read_bib(path).text
-        monkeypatch.setattr(index, "VIEWS_KEPT", kept)
+        monkeypatch.setattr(views, "VIEWS_KEPT", kept)
         expected = Checker(Document(text)).diagnose()
-        monkeypatch.setattr(index, "VIEWS_KEPT", 1)
-        index._VIEWS.clear()
+        monkeypatch.setattr(views, "VIEWS_KEPT", 1)
+        views._VIEWS.clear()
         assert Checker(Document(text)).diagnose() == expected, path.name

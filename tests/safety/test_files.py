@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bib_lsp.document.files import MAX_BYTES, find_bib_files, find_files, inside
 from bib_lsp.features.references import NameKind, read_text, scan_files
 from bib_lsp.lsp.config import DEFAULT_MAX_FILE_SIZE, parse_settings
 from bib_lsp.lsp.workspace import WorkspaceFiles
-from bib_lsp.workspace import MAX_BYTES, find_bib_files, find_files, inside, summarise
+from bib_lsp.model.summaries import summarise
 
 
 @pytest.fixture()

@@ -1,40 +1,29 @@
-"""The `.bib` files of the workspace folders, each summarised for what other files
-need from it: the `@string` macros it defines (a project often keeps its journal
-abbreviations in a file of their own) and its entries (key, type, a short title,
-where the key is), for workspace symbols, references and renaming.
+"""Summaries of the workspace's `.bib` files: what other files need from each, the
+`@string` macros it defines (a project often keeps its journal abbreviations in a
+file of their own) and its entries (key, type, a short title, where the key is),
+for completion, hover, workspace symbols, references and renaming.
 
-Finding and reading the files is slow (a folder may hold thousands of them, and a
-file 50,000 entries): the server does it off the request path and keeps the
-summaries current as files change. Summaries hold plain data, never trees.
+Summaries hold plain data, never trees: a workspace may hold thousands of files.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bib_lsp.document.files import MAX_BYTES, stamp
 from bib_lsp.document.io import read_bib
 from bib_lsp.model.csl import Sources
 from bib_lsp.model.latex import to_text
 from bib_lsp.syntax.block import SyntaxTree
 from bib_lsp.syntax.kinds import SyntaxKind as K
-from bib_lsp.syntax.views import Entry, Field, Value, entry_view
+from bib_lsp.syntax.views import Entry, Field, Value, entry_view, written
 from bib_lsp.text import LineIndex
 
-MAX_FILES = 5000  # .bib files read per workspace folder
-MAX_BYTES = 64 * 1024 * 1024  # larger files are left out (bibLsp.workspace.maxFileSize)
-# Folders never searched: tools' caches and dependencies, not the user's files.
-SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "build"})
 TITLE_LENGTH = 80  # a summary's titles are cut to this many characters
 _BRACES = re.compile(r"[{}]")
-
-
-def written(value: Value) -> str:
-    """A value as written, pieces joined with ` # `, without the outer delimiters."""
-    return " # ".join(p.content if p.kind in (K.BRACED, K.QUOTED) else p.text for p in value.pieces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +59,6 @@ class FileSummary:
     entries: tuple[EntryDef, ...] = ()  # in text order
 
 
-def stamp(path: str) -> tuple[int, int] | None:
-    """What tells whether a file changed since it was read; None if it is gone."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
-
-
 def short_title(entry: Entry) -> str:
     """The entry's title as text, cheaply: decoded when it has no command (a
     backslash), else only its braces dropped; cut to ``TITLE_LENGTH``."""
@@ -97,6 +77,7 @@ def lead_of(lines: LineIndex, offset: int) -> tuple[int, str]:
 
 
 def summarise_text(path: str, text: str, when: tuple[int, int] = (0, 0)) -> FileSummary:
+    """The summary of ``text``, read from ``path`` with stamp ``when``."""
     macros: dict[str, MacroDef] = {}
     tree = SyntaxTree(text)
     lines = LineIndex(text)
@@ -127,17 +108,6 @@ def summarise_text(path: str, text: str, when: tuple[int, int] = (0, 0)) -> File
     return FileSummary(path, macros, when, entries=tuple(entries))
 
 
-def inside(path: str, folders: Iterable[str]) -> bool:
-    """Whether ``path``, links resolved, lies in one of ``folders`` (links resolved
-    too): a link that leads out of the workspace is not followed."""
-    real = os.path.realpath(path)
-    for folder in folders:
-        root = os.path.realpath(folder)
-        if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
-            return True
-    return False
-
-
 def summarise(path: str, max_bytes: int = MAX_BYTES) -> FileSummary | None:
     """The file's summary; None when it cannot be read or is larger than
     ``max_bytes`` (then it is not read at all)."""
@@ -148,46 +118,6 @@ def summarise(path: str, max_bytes: int = MAX_BYTES) -> FileSummary | None:
         return summarise_text(path, read_bib(Path(path)).text, when)
     except (OSError, ValueError):
         return None
-
-
-def changed_files(
-    folders: list[str], known: dict[str, tuple[int, int]]
-) -> tuple[list[str], list[str]]:
-    """For clients that do not watch files: the `.bib` files of ``folders`` that
-    are new or changed since ``known`` (path -> stamp), and the known ones gone."""
-    found: set[str] = set()
-    changed = []
-    for folder in folders:
-        for path in find_bib_files(folder):
-            found.add(path)
-            if stamp(path) != known.get(path):
-                changed.append(path)
-    return changed, [p for p in known if p not in found]
-
-
-def find_bib_files(folder: str, limit: int = MAX_FILES) -> list[str]:
-    """The `.bib` files under ``folder`` (hidden and tool folders skipped, links
-    not followed), at most ``limit``, in a stable order."""
-    return find_files(folder, (".bib",), limit)
-
-
-def find_files(folder: str, suffixes: tuple[str, ...], limit: int = MAX_FILES) -> list[str]:
-    """The files under ``folder`` whose lower-case names end with one of
-    ``suffixes`` (hidden and tool folders skipped, links to folders not followed,
-    links to files outside ``folder`` left out), at most ``limit``, in a stable
-    order."""
-    found: list[str] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
-        for name in sorted(files):
-            if name.lower().endswith(suffixes):
-                path = os.path.join(root, name)
-                if os.path.islink(path) and not inside(path, (folder,)):
-                    continue
-                found.append(path)
-                if len(found) >= limit:
-                    return found
-    return found
 
 
 class Workspace:

@@ -1,17 +1,10 @@
-"""The workspace's `.bib` files: finding them and summarising what other files
-use from them."""
+"""Summaries of `.bib` files: what other files use from them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bib_lsp.workspace import (
-    Workspace,
-    changed_files,
-    find_bib_files,
-    summarise,
-    summarise_text,
-)
+from bib_lsp.model.summaries import Workspace, summarise, summarise_text
 
 
 def test_a_summary_holds_each_macro_as_first_defined_with_its_line() -> None:
@@ -36,15 +29,6 @@ def test_broken_files_are_summarised_as_far_as_they_can_be_read() -> None:
     assert set(summarise_text("/w/b.bib", text).macros) == {"ok", "late"}
 
 
-def test_files_are_found_outside_hidden_and_tool_folders(tmp_path: Path) -> None:
-    for name in ("a.bib", "sub/b.BIB", ".git/c.bib", "node_modules/d.bib", "e.txt"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("@misc{k}\n")
-    found = [Path(p).relative_to(tmp_path).as_posix() for p in find_bib_files(str(tmp_path))]
-    assert found == ["a.bib", "sub/b.BIB"]
-    assert len(find_bib_files(str(tmp_path), limit=1)) == 1
-
-
 def test_unreadable_files_have_no_summary_and_latin1_files_are_read(tmp_path: Path) -> None:
     assert summarise(str(tmp_path / "missing.bib")) is None
     old = tmp_path / "old.bib"
@@ -64,24 +48,6 @@ def test_workspace_macros_one_per_name_skipping_open_files() -> None:
     assert [m.text for m in workspace.macros("ieee", frozenset({"/w/a.bib"}))] == ["other"]
     workspace.remove("/w/a.bib")
     assert [m.name for m in workspace.macros("")] == ["IEEE", "ams"]
-
-
-def test_changed_files_are_told_apart_by_time_and_size(tmp_path: Path) -> None:
-    a, b = tmp_path / "a.bib", tmp_path / "b.bib"
-    a.write_text('@string{x = "1"}\n')
-    b.write_text("@misc{k}\n")
-    workspace = Workspace()
-    for path in (a, b):
-        summary = summarise(str(path))
-        assert summary is not None
-        workspace.update(summary)
-    assert changed_files([str(tmp_path)], workspace.stamps()) == ([], [])
-    a.write_text('@string{x = "12"}\n')  # one byte more
-    b.unlink()
-    (tmp_path / "c.bib").write_text("")
-    changed, gone = changed_files([str(tmp_path)], workspace.stamps())
-    assert sorted(Path(p).name for p in changed) == ["a.bib", "c.bib"]
-    assert [Path(p).name for p in gone] == ["b.bib"]
 
 
 def test_a_summary_holds_each_entry_with_its_key_place_and_short_title() -> None:
