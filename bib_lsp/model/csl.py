@@ -27,7 +27,7 @@ from bib_lsp.document import Document
 from bib_lsp.model.index import BibIndex, biblatex_evidence, looks_biblatex, view
 from bib_lsp.model.inheritance import inherit
 from bib_lsp.model.latex import to_text
-from bib_lsp.model.macros import MONTH_NAMES, predefined_text
+from bib_lsp.model.macros import ENGLISH_MONTHS, predefined_text
 from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES, BIBLATEX_TYPE_ALIASES
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.lexer import is_one_group
@@ -472,11 +472,6 @@ def names(latex: str) -> list[CSL]:
 
 # -- dates ----------------------------------------------------------------------------
 
-_MONTHS_BY_NAME = {
-    **{name: n for n, name in enumerate(MONTH_NAMES, 1)},
-    **{full.lower(): n for n, full in enumerate(MONTH_NAMES.values(), 1)},
-    "sept": 9,
-}
 _ISO = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T[\d:.Z+-]*)?([?~%]?)$")
 
 
@@ -486,7 +481,7 @@ def month_number(text: str) -> int | None:
     if word.isdigit():
         n = int(word)
         return n if 1 <= n <= 12 else None
-    return _MONTHS_BY_NAME.get(word)
+    return ENGLISH_MONTHS.get(word)
 
 
 def parse_date(text: str) -> CSL:

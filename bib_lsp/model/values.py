@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from bib_lsp.model.macros import ENGLISH_MONTHS
+
 _PLACEHOLDER = re.compile(r"\?+")
 
 
@@ -314,24 +316,6 @@ def check_date(text: str) -> str | None:
     return None
 
 
-MONTH_NAMES = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-MONTH_MACROS = {name[:3]: i + 1 for i, name in enumerate(MONTH_NAMES)}
-"""BibTeX's predefined month macros (``jan``...), and the month each stands for."""
-_ENGLISH_MONTHS = {**MONTH_MACROS, **{name: i + 1 for i, name in enumerate(MONTH_NAMES)}}
-_ENGLISH_MONTHS["sept"] = 9
 _SEASONS = frozenset({"spring", "summer", "autumn", "fall", "winter"})
 _WORD = re.compile(r"[^\W\d_]+\.?")
 
@@ -352,7 +336,7 @@ def check_month(text: str, dialect: str) -> str | None:
     if text.isdigit():
         return None if 1 <= int(text) <= 12 else "is not a month (1 to 12)"
     word = text.lower().rstrip(".")
-    if word in _ENGLISH_MONTHS:
+    if word in ENGLISH_MONTHS:
         return None
     if dialect == "biblatex":
         if word in _SEASONS:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bib_lsp.model import values as v
+from bib_lsp.model.macros import MONTH_NUMBERS
 from bib_lsp.model.requirements import BIBLATEX_FIELD_TYPES
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
@@ -159,7 +160,7 @@ def _check_month(f: Field, dialect: str, out: Findings) -> None:
         parts = []
         for p in value.pieces:
             if p.kind is K.MACRO:
-                number = v.MONTH_MACROS.get(p.text.lower())
+                number = MONTH_NUMBERS.get(p.text.lower())
                 if number is None:
                     return  # a macro of the file's own: not checked
                 parts.append(str(number))
