@@ -20,7 +20,7 @@ __all__ = ["DIALECTS", "RULES", "Checker", "RuleOptions", "diagnose"]
 
 # Every other module of this package is a rule module: importing it registers its
 # rules (in name order, so that the registry's order is stable).
-_INFRASTRUCTURE = {"checker", "context", "options", "registry"}
+_INFRASTRUCTURE = {"checker", "context", "options", "registry", "value_pass"}
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
     if _module not in _INFRASTRUCTURE:
         importlib.import_module(f"{__name__}.{_module}")
