@@ -1,4 +1,5 @@
-"""What an entry rule may know beyond its own entry, with every lookup recorded.
+"""What a rule may know: an entry rule beyond its own entry (``Context``, every
+lookup recorded), a document rule about the whole document (``DocumentContext``).
 
 An entry's findings are cached with its block and its document chunk. Most depend
 on the entry alone; some depend on other entries (a `crossref` parent's fields,
@@ -11,8 +12,10 @@ cached findings of exactly the entries that asked, and nothing else is redone.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bib_lsp.document import Document
 from bib_lsp.model.index import BibIndex
 from bib_lsp.syntax.block import Block
 
@@ -20,6 +23,16 @@ _NONE: dict[int, Block] = {}
 T = TypeVar("T")
 Name = tuple[str, str]  # (table, name), e.g. ("key", "knuth84"); see BibIndex
 Askers = Block | dict[Block, None]  # one block, or several in the order they asked
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentContext:
+    """What a document rule sees: the document, its index, the dialect in effect. Its
+    findings are not cached (it runs on every report), so it has no lookups to note."""
+
+    document: Document
+    index: BibIndex
+    dialect: str
 
 
 class Context:

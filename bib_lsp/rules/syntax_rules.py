@@ -5,18 +5,14 @@ reads because of where the file ends (established by running BibTeX 0.99d)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from bib_lsp.model.index import view
 from bib_lsp.model.keys import BIBER_DROPS, is_control, key_trouble, printable, shown_char
-from bib_lsp.rules.context import Context
+from bib_lsp.rules.context import Context, DocumentContext
 from bib_lsp.rules.registry import RULES, document_rule, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.syntax.views import Entry
-
-if TYPE_CHECKING:
-    from bib_lsp.rules.checker import Checker
 
 BAD_KEY = "bad-key"
 BAD_FIELD_NAME = "bad-field-name"
@@ -114,7 +110,7 @@ _LAST_LINE_BLOCKS = 64
 
 
 @document_rule(ENTRIES_ON_LAST_LINE, Severity.WARNING)
-def entries_on_last_line(checker: Checker) -> Iterable[Problem]:
+def entries_on_last_line(context: DocumentContext) -> Iterable[Problem]:
     r"""
     What it checks:
     In the `bibtex` dialect, an entry that follows another entry on the last line
@@ -135,9 +131,9 @@ def entries_on_last_line(checker: Checker) -> Iterable[Problem]:
     How to fix:
     Put each entry on a line of its own.
     """
-    doc = checker.document
+    doc = context.document
     n = doc.length
-    if n == 0 or checker.dialect != "bibtex":
+    if n == 0 or context.dialect != "bibtex":
         return
     tail = doc.slice(n - 2, n)
     if tail.endswith("\r\n"):
@@ -180,15 +176,15 @@ def entries_on_last_line(checker: Checker) -> Iterable[Problem]:
         )
         severity = RULES[ENTRIES_ON_LAST_LINE].doc.severity
         yield Problem(
-            start, _content_end(checker, start, end), ENTRIES_ON_LAST_LINE, message, severity
+            start, _content_end(context, start, end), ENTRIES_ON_LAST_LINE, message, severity
         )
         return
 
 
-def _content_end(checker: Checker, start: int, end: int) -> int:
+def _content_end(context: DocumentContext, start: int, end: int) -> int:
     """``end`` moved back over trailing blanks (not before ``start``), reading only
     the tail of the line."""
-    doc = checker.document
+    doc = context.document
     step = 64
     while end > start:
         piece = doc.slice(max(start, end - step), end)
