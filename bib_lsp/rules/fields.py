@@ -3,23 +3,24 @@ entry types, and the field pairs that plain.bst refuses to print together."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
-from functools import lru_cache
 
 from bib_lsp.model.index import view
+from bib_lsp.model.known_names import (
+    BIB2GLS_TYPES,
+    BIBTEX_COUNTERPART,
+    DATE_COUNTERPART,
+    DISABLED_PREFIXES,
+    KNOWN_FIELDS,
+    KNOWN_TYPES,
+    NUMBERED_PREFIXES,
+)
 from bib_lsp.model.requirements import (
     BIBLATEX_FIELD_ALIASES,
-    BIBLATEX_FIELDS,
     BIBLATEX_ONLY_FIELDS,
     BIBLATEX_ONLY_TYPES,
-    BIBLATEX_TYPE_ALIASES,
-    BIBLATEX_TYPES,
-    BIBTEX_FIELDS,
-    BIBTEX_TYPES,
-    COMMON_BIBTEX_EXTRA_FIELDS,
-    COMMON_BIBTEX_EXTRA_TYPES,
 )
+from bib_lsp.model.suggest import same_case, suggest
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.rules.required import missing_required_field
@@ -34,244 +35,6 @@ EMPTY_FIELD = "empty-field"
 AUTHOR_AND_EDITOR = "author-and-editor"
 VOLUME_AND_NUMBER = "volume-and-number"
 
-# --------------------------------------------------------------------------------------------
-# Known names, per dialect
-# --------------------------------------------------------------------------------------------
-
-_BIBTEX_TYPES = BIBTEX_TYPES | COMMON_BIBTEX_EXTRA_TYPES
-_BIBLATEX_TYPES = BIBLATEX_TYPES | frozenset(BIBLATEX_TYPE_ALIASES)
-_KNOWN_TYPES = {"bibtex": _BIBTEX_TYPES, "biblatex": _BIBLATEX_TYPES}
-
-# The entry types of bib2gls (glossaries-extra), whose .bib files are glossaries, not
-# bibliographies: neither their types nor their fields are BibTeX's business.
-_BIB2GLS_TYPES = frozenset(
-    {
-        "abbreviation",
-        "acronym",
-        "bibtexentry",
-        "contributor",
-        "dualabbreviation",
-        "dualabbreviationentry",
-        "dualacronym",
-        "dualentry",
-        "dualentryabbreviation",
-        "dualindexabbreviation",
-        "dualindexentry",
-        "dualindexnumber",
-        "dualindexsymbol",
-        "dualnumber",
-        "dualsymbol",
-        "entry",
-        "index",
-        "indexplural",
-        "number",
-        "progenitor",
-        "spawnabbreviation",
-        "spawnacronym",
-        "spawndualindexentry",
-        "spawnentry",
-        "spawnindex",
-        "spawnindexplural",
-        "spawnnumber",
-        "spawnsymbol",
-        "symbol",
-        "tertiaryindexabbreviationentry",
-    }
-)
-
-# Fields that reference managers, databases and widely used styles write or read, in
-# either dialect. Styles that do not read them ignore them harmlessly, so they are not
-# reported as unknown.
-_METADATA_FIELDS = frozenset(
-    {
-        # BibTeX styles beyond plain.bst (natbib, IEEEtran, urlbst, ACM, babelbib...)
-        "annote",
-        "archiveprefix",
-        "collaboration",
-        "eissn",
-        "language",
-        "lastaccessed",
-        "lastchecked",
-        "numpages",
-        "articleno",
-        "primaryclass",
-        "reportnumber",
-        # databases: DBLP, ACM, arXiv/INSPIRE, ADS, MathSciNet, zbMATH, PubMed
-        "acmid",
-        "adsnote",
-        "adsurl",
-        "bibsource",
-        "biburl",
-        "issue_date",
-        "mrclass",
-        "mrnumber",
-        "mrreviewer",
-        "pmcid",
-        "pmid",
-        "slaccitation",
-        "zbl",
-        "zbmath",
-        "zmnumber",
-        # Nelson Beebe's bibliography archive (tug.org, ftp.math.utah.edu), including the
-        # fields of its records converted from INSPEC, ERIC and library catalogues
-        "acknowledgement",
-        "affiliationaddress",
-        "ajournal",
-        "author-dates",
-        "availability",
-        "bibdate",
-        "bibliography",
-        "bookpages",
-        "bookreview",
-        "checked",
-        "classcodes",
-        "classification",
-        "coden",
-        "confdate",
-        "conference",
-        "conferenceyear",
-        "conflocation",
-        "confnote",
-        "confsponsor",
-        "conftitle",
-        "corpsource",
-        "descriptor",
-        "descriptors",
-        "editor-dates",
-        "editoraddress",
-        "editoraffiliation",
-        "email",
-        "ericno",
-        "fjournal",
-        "glossary",
-        "govtdocnumber",
-        "history",
-        "identifiers",
-        "idnumber",
-        "index",
-        "inprint",
-        "isbn-13",
-        "issn-l",
-        "journal-url",
-        "journalabr",
-        "lccn",
-        "libnote",
-        "listoffigures",
-        "listoftables",
-        "majordesc",
-        "meetingabr",
-        "meetingaddress",
-        "meetingdate",
-        "meetingdate2",
-        "meetingname",
-        "minordesc",
-        "oldlabel",
-        "onlinedate",
-        "pagecount",
-        "partnumber",
-        "price",
-        "printermarks",
-        "procdate",
-        "procloc",
-        "pubcountry",
-        "publisherinfo",
-        "remark",
-        "review",
-        "searchkey",
-        "shorttableofcontents",
-        "sponsor",
-        "subject",
-        "subject-dates",
-        "tableofcontents",
-        "thesaurus",
-        "treatment",
-        # reference managers: JabRef, BibDesk, Mendeley, Zotero
-        "comment",
-        "comments",
-        "copyright",
-        "date-added",
-        "date-modified",
-        "groups",
-        "local-url",
-        "mendeley-groups",
-        "mendeley-tags",
-        "owner",
-        "priority",
-        "qualityassured",
-        "ranking",
-        "rating",
-        "read",
-        "readstatus",
-        "relevance",
-        "printed",
-        "timestamp",
-        # Web of Science and Scopus exports
-        "abbrev_source_title",
-        "affiliation",
-        "affiliations",
-        "art_number",
-        "article-number",
-        "author-email",
-        "author_keywords",
-        "cited-references",
-        "correspondence_address",
-        "correspondence_address1",
-        "da",
-        "doc-delivery-number",
-        "document_type",
-        "earlyaccessdate",
-        "funding-acknowledgement",
-        "funding-text",
-        "funding_details",
-        "funding_text",
-        "journal-iso",
-        "keywords-plus",
-        "number-of-cited-references",
-        "oa",
-        "orcid-numbers",
-        "publication_stage",
-        "pubmed_id",
-        "references",
-        "research-areas",
-        "researcherid-numbers",
-        "source",
-        "times-cited",
-        "unique-id",
-        "usage-count-last-180-days",
-        "usage-count-since-2013",
-        "web-of-science-categories",
-        "web-of-science-index",
-    }
-)
-# BibDesk numbers its link fields: bdsk-url-1, bdsk-file-2...
-_NUMBERED_PREFIXES = ("bdsk-url-", "bdsk-file-")
-# Prefixes that switch a field off on purpose (Emacs bibtex-mode and JabRef templates:
-# OPTnote, ALTeditor; Beebe's archive: xxnote): a known field so prefixed is not reported.
-_DISABLED_PREFIXES = ("opt", "alt", "xx")
-
-_BIBTEX_FIELDS = BIBTEX_FIELDS | COMMON_BIBTEX_EXTRA_FIELDS | _METADATA_FIELDS
-_BIBLATEX_FIELDS = BIBLATEX_FIELDS | frozenset(BIBLATEX_FIELD_ALIASES) | _METADATA_FIELDS
-_KNOWN_FIELDS = {"bibtex": _BIBTEX_FIELDS, "biblatex": _BIBLATEX_FIELDS}
-# What a close misspelling is compared with: the dialect's own fields (not the metadata).
-_SUGGESTED_FIELDS = {
-    "bibtex": sorted(BIBTEX_FIELDS | COMMON_BIBTEX_EXTRA_FIELDS),
-    "biblatex": sorted(BIBLATEX_FIELDS | frozenset(BIBLATEX_FIELD_ALIASES)),
-}
-_SUGGESTED_TYPES = {d: sorted(types) for d, types in _KNOWN_TYPES.items()}
-# A biblatex field in a BibTeX file: the BibTeX field that holds the same, where there
-# is one (biblatex maps most of these names onto the biblatex ones). Beside its
-# counterpart, such a field is a harmless extra (Beebe's tugboat.bib gives every entry
-# both `number` and `issue`); without it, what it holds is lost.
-_BIBTEX_COUNTERPART = {
-    target: source
-    for source, target in BIBLATEX_FIELD_ALIASES.items()
-    if source in BIBTEX_FIELDS or source in _METADATA_FIELDS
-    if target in BIBLATEX_ONLY_FIELDS
-} | {"issue": "number"}
-# ... and the BibTeX fields that `date` (2020-05-01) stands for.
-_DATE_COUNTERPART = "year"
-_SIMILAR = 0.8  # difflib ratio from which a known name is suggested
-_CLOSER = 0.85  # ... when it is two letters longer or shorter
 
 _WHITESPACE = " \t\r\n"
 _EMPTY_CHARS = _WHITESPACE + '{}"'
@@ -386,7 +149,7 @@ def unknown_entry_type(entry: Entry, context: Context) -> Iterable[Problem]:
         return []
     kind = entry.type_lower
     dialect = context.dialect
-    if kind in _KNOWN_TYPES[dialect] or kind in _BIB2GLS_TYPES or not kind:
+    if kind in KNOWN_TYPES[dialect] or kind in BIB2GLS_TYPES or not kind:
         return []
     span = entry.type_span
     data = None
@@ -396,9 +159,9 @@ def unknown_entry_type(entry: Entry, context: Context) -> Iterable[Problem]:
         who = "BibTeX" if dialect == "bibtex" else "biblatex"
         fallback = "BibTeX styles print" if dialect == "bibtex" else "biber treats"
         message = f"`@{entry.type}` is not a {who} entry type: {fallback} it as `@misc`"
-        suggestion = _suggest(kind, dialect, types=True)
+        suggestion = suggest(kind, dialect, types=True)
         if suggestion is not None:
-            replace = _same_case(entry.type, suggestion)
+            replace = same_case(entry.type, suggestion)
             message += f" (did you mean `@{replace}`?)"
             data = {"replace": replace}
     severity = RULES[UNKNOWN_ENTRY_TYPE].doc.severity
@@ -447,12 +210,12 @@ def unknown_field(entry: Entry, context: Context) -> Iterable[Problem]:
     if entry.kind is not K.ENTRY or entry.damaged:
         return []
     dialect = context.dialect
-    known = _KNOWN_FIELDS[dialect]
+    known = KNOWN_FIELDS[dialect]
     unknown = [f for f in entry.fields if f.name_lower not in known]
     if not unknown:
         return []  # the common case
     kind = entry.type_lower
-    if kind not in _KNOWN_TYPES[dialect] and kind not in BIBLATEX_ONLY_TYPES:
+    if kind not in KNOWN_TYPES[dialect] and kind not in BIBLATEX_ONLY_TYPES:
         return []  # unknown-entry-type reports the entry; its fields follow its type
     severity = RULES[UNKNOWN_FIELD].doc.severity
     out = []
@@ -480,10 +243,10 @@ def _unknown_field(
 ) -> tuple[str, str | None] | None:
     """The message and suggested name for a field not in the dialect's table, or None
     when it is fine after all (``present``: the entry's field names, lower-case)."""
-    known = _KNOWN_FIELDS[dialect]
-    if lower.startswith(_NUMBERED_PREFIXES) and lower.rpartition("-")[2].isdigit():
+    known = KNOWN_FIELDS[dialect]
+    if lower.startswith(NUMBERED_PREFIXES) and lower.rpartition("-")[2].isdigit():
         return None
-    for prefix in _DISABLED_PREFIXES:
+    for prefix in DISABLED_PREFIXES:
         if lower.startswith(prefix) and lower[len(prefix) :] in known:
             return None
     if not lower:
@@ -497,65 +260,26 @@ def _unknown_field(
     if dialect == "bibtex" and lower in BIBLATEX_ONLY_FIELDS:
         message = f"`{name}` is a biblatex field: BibTeX styles ignore it"
         if lower == "date":
-            if _DATE_COUNTERPART in present:
+            if DATE_COUNTERPART in present:
                 return None
             return f"{message} (they read `year` and `month`)", None
-        target = _BIBTEX_COUNTERPART.get(lower)
+        target = BIBTEX_COUNTERPART.get(lower)
         if target is None:
             return message, None
         if target in present:
             return None
-        replace = _same_case(name, target)
+        replace = same_case(name, target)
         return f"{message} (BibTeX calls it `{replace}`)", replace
     who = "BibTeX" if dialect == "bibtex" else "biblatex"
     message = f"`{name}` is not a {who} field: it is ignored"
-    suggestion = _suggest(lower, dialect, types=False)
+    suggestion = suggest(lower, dialect, types=False)
     if suggestion is None:
         return message, None
-    replace = _same_case(name, suggestion)
+    replace = same_case(name, suggestion)
     if suggestion in present:
         # Renaming it would give the entry that field twice: say so, offer no fix.
         return f"{message} (did you mean `{replace}`? the entry has one already)", None
     return f"{message} (did you mean `{replace}`?)", replace
-
-
-@lru_cache(maxsize=4096)
-def _suggest(name: str, dialect: str, types: bool) -> str | None:
-    """The known name nearest to ``name`` (lower-case), if it is close enough (once per
-    name: a large file repeats its few unknown names many times)."""
-    candidates = (_SUGGESTED_TYPES if types else _SUGGESTED_FIELDS)[dialect]
-    anagram = (_TYPE_ANAGRAMS if types else _FIELD_ANAGRAMS)[dialect].get("".join(sorted(name)))
-    if anagram is not None:
-        return anagram  # letters swapped: `yaer`, `isnb`, `ulr`
-    for found in difflib.get_close_matches(name, candidates, n=3, cutoff=_SIMILAR):
-        # A known name inside a longer one is a name of its own (`subseries`,
-        # `inarticle`), and a slip of the fingers rarely adds or drops more than a
-        # letter or two (`xmldata` is not `xdata`).
-        extra = len(name) - len(found)
-        if found in name and extra >= 2:
-            continue
-        if abs(extra) <= 1 or (
-            abs(extra) == 2 and difflib.SequenceMatcher(None, name, found).ratio() >= _CLOSER
-        ):
-            return found
-    return None
-
-
-def _anagrams(names: Iterable[str]) -> dict[str, str]:
-    return {"".join(sorted(n)): n for n in sorted(names, reverse=True)}
-
-
-_FIELD_ANAGRAMS = {d: _anagrams(names) for d, names in _SUGGESTED_FIELDS.items()}
-_TYPE_ANAGRAMS = {d: _anagrams(names) for d, names in _SUGGESTED_TYPES.items()}
-
-
-def _same_case(written: str, suggestion: str) -> str:
-    """``suggestion`` in the case style of ``written`` (TITLE, Title or title)."""
-    if written.isupper():
-        return suggestion.upper()
-    if written[:1].isupper():
-        return suggestion[:1].upper() + suggestion[1:]
-    return suggestion
 
 
 # --------------------------------------------------------------------------------------------
