@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bib_lsp.model import values as v
+from bib_lsp.model import text_values as v
 from bib_lsp.model.requirements import BIBLATEX_FIELD_TYPES
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import entry_rule
