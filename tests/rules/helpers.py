@@ -52,16 +52,35 @@ def entry(field: str, kind: str = "article") -> str:
     return f"@{kind}{{k,\n  author = {{Jane Doe}},\n  {field},\n}}\n"
 
 
-def found(text: str, code: str | Collection[str], dialect: str = "bibtex") -> list[Problem]:
-    """The findings of ``code`` (or of several codes) in ``text``, in text order."""
-    codes = {code} if isinstance(code, str) else set(code)
+def found(
+    text: str, code: str | Collection[str] | None = None, dialect: str = "bibtex"
+) -> list[Problem]:
+    """The findings of ``code`` (of several codes; of all if None) in ``text``, in
+    text order."""
     problems = Checker(Document(text), RuleOptions(dialect=dialect)).diagnose()
+    if code is None:
+        return problems
+    codes = {code} if isinstance(code, str) else set(code)
     return [p for p in problems if p.code in codes]
 
 
 def spans(text: str, code: str, dialect: str = "bibtex") -> list[str]:
     """The text each finding of ``code`` covers."""
     return [text[p.start : p.end] for p in found(text, code, dialect)]
+
+
+def messages(text: str, code: str, dialect: str = "bibtex") -> list[tuple[str, str]]:
+    """(the text each finding of ``code`` covers, its message)."""
+    return [(text[p.start : p.end], p.message) for p in found(text, code, dialect)]
+
+
+def at(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
+    """The range of the ``nth`` occurrence of ``needle`` in ``text`` (for ranges a
+    marker cannot show, such as a finding's related places)."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(needle, start + 1)
+    return start, start + len(needle)
 
 
 def expect(marked: str, code: str, dialect: str = "bibtex") -> list[Problem]:
