@@ -19,8 +19,7 @@ from bib_lsp import __version__
 from bib_lsp.document import Document
 from bib_lsp.document.files import find_bib_files
 from bib_lsp.document.io import LoadedText, read_bib
-from bib_lsp.rules import DIALECTS, RuleOptions, diagnose
-from bib_lsp.rules.suppression import known_codes
+from bib_lsp.rules import DIALECTS, RuleOptions, diagnose, known_codes
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.text import LineIndex, PositionEncoding
 

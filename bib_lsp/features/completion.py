@@ -21,30 +21,15 @@ from bib_lsp.model import catalogue_bibtex
 from bib_lsp.model.catalogue_types import FieldInfo, TypeInfo
 from bib_lsp.model.csl import document_sources
 from bib_lsp.model.index import SHARED_VALUE_FIELDS, BibIndex
+from bib_lsp.model.macros import MONTH_NAMES, MONTHS, predefined
 from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES
 from bib_lsp.model.summaries import MacroDef
-from bib_lsp.rules.strings import MONTHS, predefined
 from bib_lsp.syntax.views import view, written
 
 MACRO, KEY, CONSTANT, ENTRY_TYPE, FIELD_NAME = "macro", "key", "constant", "type", "field"
 
 # Fields whose value names other entries: one key, or a comma-separated list.
 KEY_FIELDS = {"crossref": False, "xref": False, "xdata": True, "related": True, "entryset": True}
-
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 # Values biblatex gives a meaning to, by field (from the biblatex manual's lists).
 CLOSED_VALUES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -350,7 +335,7 @@ def _closed(cursor: Cursor, name: str) -> list[Item]:
     if name in ("langid", "language", "hyphenation"):
         return [Item(lang, CONSTANT, "babel/polyglossia language") for lang in LANGUAGES]
     if name == "month":
-        return [Item(m, CONSTANT, f"month {i}") for i, m in enumerate(MONTH_NAMES, 1)]
+        return [Item(m, CONSTANT, f"month {i}") for i, m in enumerate(MONTH_NAMES.values(), 1)]
     return []
 
 

@@ -15,8 +15,7 @@ from typing import Any
 from bib_lsp.document.files import MAX_BYTES as DEFAULT_MAX_FILE_SIZE
 from bib_lsp.features.citation import DEFAULT_STYLE, StyleError, style_path
 from bib_lsp.formatting.options import FormatOptions, parse_options
-from bib_lsp.rules import DIALECTS, RuleOptions
-from bib_lsp.rules.suppression import known_codes
+from bib_lsp.rules import DIALECTS, RuleOptions, known_codes
 from bib_lsp.syntax.tree import Severity
 
 SECTION = "bibLsp"

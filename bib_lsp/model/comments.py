@@ -1,5 +1,5 @@
 """Comments addressed to bib-lsp: ``% bib-lsp: ignore[code, ...]`` and
-``% bib-lsp: ignore-file[code, ...]`` (see ``rules/suppression.py`` for what
+``% bib-lsp: ignore-file[code, ...]`` (see ``rules/checker.py`` for what
 they do)."""
 
 from __future__ import annotations

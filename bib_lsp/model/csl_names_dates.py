@@ -14,7 +14,7 @@ from bibtexparser.middlewares.names import (
 )
 
 from bib_lsp.model.latex import to_text
-from bib_lsp.model.macros import MONTH_NAMES
+from bib_lsp.model.macros import ENGLISH_MONTHS
 from bib_lsp.syntax.lexer import is_one_group
 
 CSL = dict[str, Any]
@@ -60,11 +60,6 @@ def names(latex: str) -> list[CSL]:
 
 # -- dates ----------------------------------------------------------------------------
 
-_MONTHS_BY_NAME = {
-    **{name: n for n, name in enumerate(MONTH_NAMES, 1)},
-    **{full.lower(): n for n, full in enumerate(MONTH_NAMES.values(), 1)},
-    "sept": 9,
-}
 _ISO = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:T[\d:.Z+-]*)?([?~%]?)$")
 
 
@@ -74,7 +69,7 @@ def month_number(text: str) -> int | None:
     if word.isdigit():
         n = int(word)
         return n if 1 <= n <= 12 else None
-    return _MONTHS_BY_NAME.get(word)
+    return ENGLISH_MONTHS.get(word)
 
 
 def parse_date(text: str) -> CSL:

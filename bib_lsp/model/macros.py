@@ -17,7 +17,17 @@ MONTH_NAMES = {
     "nov": "November",
     "dec": "December",
 }
+"""The month macros and their text: the one list of month names."""
+MONTHS = frozenset(MONTH_NAMES)
+"""The month macros ``jan``...``dec``."""
 MONTH_NUMBERS = {name: number for number, name in enumerate(MONTH_NAMES, 1)}
+"""Each month macro and the month it stands for."""
+ENGLISH_MONTHS = {
+    **MONTH_NUMBERS,
+    **{full.lower(): number for number, full in enumerate(MONTH_NAMES.values(), 1)},
+    "sept": 9,
+}
+"""English month names and abbreviations (lower-case, without a dot) and their months."""
 
 # plain.bst (and the standard styles derived from it) define these journal names.
 PLAIN_BST_JOURNALS = {
@@ -42,6 +52,13 @@ PLAIN_BST_JOURNALS = {
     "toplas": "ACM Transactions on Programming Languages and Systems",
     "tcs": "Theoretical Computer Science",
 }
+PLAIN_BST_MACROS = frozenset(PLAIN_BST_JOURNALS)
+
+
+def predefined(dialect: str) -> frozenset[str]:
+    """Macros the tools define themselves: the months everywhere (BibTeX's styles
+    and biber), plain.bst's journal names for BibTeX."""
+    return MONTHS | PLAIN_BST_MACROS if dialect == "bibtex" else MONTHS
 
 
 def predefined_text(name: str, dialect: str) -> str | None:

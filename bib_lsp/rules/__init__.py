@@ -13,14 +13,14 @@ import pkgutil
 from bib_lsp.document import Document
 from bib_lsp.rules.checker import Checker
 from bib_lsp.rules.options import DIALECTS, RuleOptions
-from bib_lsp.rules.registry import RULES
+from bib_lsp.rules.registry import RULES, known_codes
 from bib_lsp.syntax.tree import Problem
 
-__all__ = ["DIALECTS", "RULES", "Checker", "RuleOptions", "diagnose"]
+__all__ = ["DIALECTS", "RULES", "Checker", "RuleOptions", "diagnose", "known_codes"]
 
 # Every other module of this package is a rule module: importing it registers its
 # rules (in name order, so that the registry's order is stable).
-_INFRASTRUCTURE = {"checker", "context", "options", "registry"}
+_INFRASTRUCTURE = {"checker", "context", "options", "registry", "value_pass"}
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
     if _module not in _INFRASTRUCTURE:
         importlib.import_module(f"{__name__}.{_module}")

@@ -1,17 +1,27 @@
-"""Runs every rule over a document, reusing per-block results between edits."""
+"""Runs every rule over a document, reusing per-block results between edits, and
+applies the suppression comments:
+
+- ``% bib-lsp: ignore[code, ...]`` on the line just before an entry silences those
+  codes in that entry; on the line just before a field, in that field;
+- ``% bib-lsp: ignore-file[code, ...]`` anywhere silences them in the whole file
+  (``effective_options``).
+
+A code these comments name that does not exist is reported (``bad-suppression``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from bib_lsp.document import BlockChanges, ChunkFindings, Document
 from bib_lsp.document.chunks import PerBlock
-from bib_lsp.model.comments import suppressions
+from bib_lsp.model.comments import Suppression, suppressions
 from bib_lsp.model.index import BibIndex
-from bib_lsp.rules import suppression
-from bib_lsp.rules.context import Context
+from bib_lsp.rules.context import Context, DocumentContext
 from bib_lsp.rules.options import RuleOptions
-from bib_lsp.rules.registry import RULES, Rule
+from bib_lsp.rules.registry import RULES, Rule, known_codes
+from bib_lsp.rules.suppression import BAD
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.syntax.kinds import SyntaxKind as K
@@ -146,9 +156,10 @@ class Checker:
             return []
         options = self.effective_options
         whole: list[Problem] = []
+        context = DocumentContext(self.document, self.index, self.dialect)
         for rule in RULES.values():
             if rule.document_check is not None and rule.code not in options.ignore:
-                whole.extend(rule.document_check(self))
+                whole.extend(rule.document_check(context))
         whole = options.apply(whole)
         whole.sort(key=_order)
         return whole
@@ -189,7 +200,7 @@ def _syntax_checks(block: Block, previous: Block | None) -> list[Problem]:
     only when there is something to silence)."""
     found = list(block.problems)
     if found and (suppressions(block) or (previous is not None and suppressions(previous))):
-        found = suppression.apply(found, block, previous, view(block))
+        found = _silenced(found, block, previous, view(block))
     found.sort(key=_order)
     return found
 
@@ -235,7 +246,7 @@ def _block_checks(rules: list[Rule], context: Context, key: str) -> PerBlock:
             if entry is not None:
                 for rule in asking:
                     asked += _run(rule, entry, block, context)[0]
-        found = suppression.apply(local + asked, block, previous, entry)
+        found = _silenced(local + asked, block, previous, entry)
         found.sort(key=_order)
         block.cache[key] = (before, found) if found or before else _NO_FINDINGS
         return found
@@ -252,3 +263,43 @@ def _run(rule: Rule, entry: Entry, block: Block, context: Context) -> tuple[list
         return list(rule.entry_check(entry, context)), context.asked
     finally:
         context.block = None
+
+
+def _silenced(
+    found: list[Problem], block: Block, previous: Block | None, entry: Entry | None
+) -> list[Problem]:
+    """The block's findings with its suppressions applied, and its comments'
+    unknown codes reported."""
+    own = suppressions(block)
+    before = [s for s in suppressions(previous) if not s.whole_file] if previous else []
+    if not own and not before:
+        return found
+    out = found
+    if entry is not None and before:
+        last = before[-1]
+        rest = previous.text[last.line_end :] if previous is not None else "\n"
+        if last.alone and not rest.strip(" \t"):  # the entry's line may be indented
+            silenced = {c for c, _, _ in last.codes}
+            out = [p for p in out if p.code not in silenced]
+    if entry is not None:
+        for s in own:
+            if s.whole_file or not s.alone:
+                continue
+            field = next((f for f in entry.fields if f.span.start >= s.line_end), None)
+            if field is None or block.text[s.line_end : field.span.start].strip(" \t"):
+                continue  # not on the line directly above a field
+            silenced = {c for c, _, _ in s.codes}
+            span = field.span
+            out = [p for p in out if not (p.code in silenced and span.start <= p.start < span.end)]
+    bad = list(_unknown(own))
+    return out + bad if bad else out
+
+
+def _unknown(own: Iterable[Suppression]) -> Iterable[Problem]:
+    known = known_codes()
+    severity = RULES[BAD].doc.severity
+    for s in own:
+        for code, start, end in s.codes:
+            if code not in known:
+                message = f"`{code}` is not a bib-lsp code: this comment silences nothing"
+                yield Problem(start, end, BAD, message, severity)

@@ -1,18 +1,19 @@
-"""What an entry rule may know beyond its own entry, with every lookup recorded.
+"""What a rule may know: an entry rule beyond its own entry (``Context``, every
+lookup recorded), a document rule about the whole document (``DocumentContext``).
 
-An entry's findings are cached with its block and its document chunk. Most depend
-on the entry alone; some depend on other entries (a `crossref` parent's fields,
-the entries with the same DOI) or on `@string` definitions and uses. Such a rule
-asks the ``Context``, which notes the name it
-asked about; when an edit changes who holds that name, the ``Checker`` drops the
-cached findings of exactly the entries that asked, and nothing else is redone.
+An entry's findings are cached with its block. A rule that depends on other entries
+(a `crossref` parent, the entries with the same DOI) or on `@string`s asks the
+``Context``, which notes the name asked about: when an edit changes who holds that
+name, the ``Checker`` drops the cached findings of exactly the entries that asked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bib_lsp.document import Document
 from bib_lsp.model.index import BibIndex
 from bib_lsp.syntax.block import Block
 
@@ -20,6 +21,16 @@ _NONE: dict[int, Block] = {}
 T = TypeVar("T")
 Name = tuple[str, str]  # (table, name), e.g. ("key", "knuth84"); see BibIndex
 Askers = Block | dict[Block, None]  # one block, or several in the order they asked
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentContext:
+    """What a document rule sees: the document, its index, the dialect in effect. Its
+    findings are not cached (it runs on every report), so it has no lookups to note."""
+
+    document: Document
+    index: BibIndex
+    dialect: str
 
 
 class Context:
@@ -32,10 +43,8 @@ class Context:
         self.asked = False  # whether the rule running now asked anything
         # Who asked about which name, both ways round, so that a removed block can
         # be forgotten and a changed name can find its askers. Blocks are keys by
-        # identity; each name is one tuple however many ask (a 100,000-entry file
-        # makes half a million notes about a few thousand names). A name one block
-        # asked about (its own key, DOI, work: most names) holds that block, not a
-        # dict of one (about 450 bytes an entry).
+        # identity; each name is one shared tuple, and a name only one block asked
+        # about (most names) holds that block, not a dict of one: memory.
         self._asked_by: dict[Name, tuple[Name, Askers]] = {}
         self._asks: dict[Block, list[Name]] = {}
         # What rules of the entry being checked share (``reading``), and its block.

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from bib_lsp.model.index import names_of
 from bib_lsp.model.works import literal
-from bib_lsp.rules.context import Context
+from bib_lsp.rules.context import Context, DocumentContext
 from bib_lsp.rules.registry import RULES, document_rule, entry_rule
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.tree import Problem, Related, Severity
 from bib_lsp.syntax.views import Entry, view
-
-if TYPE_CHECKING:
-    from bib_lsp.rules.checker import Checker
 
 DUPLICATE_KEY = "duplicate-key"
 DUPLICATE_STRING = "duplicate-string"
@@ -25,7 +21,7 @@ DUPLICATE_ENTRY = "duplicate-entry"
 
 
 @document_rule(DUPLICATE_KEY, Severity.ERROR)
-def duplicate_key(checker: Checker) -> Iterable[Problem]:
+def duplicate_key(context: DocumentContext) -> Iterable[Problem]:
     """
     What it checks:
     Two or more entries with the same citation key. BibTeX and biber compare keys
@@ -45,12 +41,12 @@ def duplicate_key(checker: Checker) -> Iterable[Problem]:
     How to fix:
     Give each entry its own key (and update the citations), or delete the copy.
     """
-    for key in sorted(checker.index.duplicate_keys):
-        yield from _report(checker, checker.index.keys.get(key, {}).values(), DUPLICATE_KEY, "key")
+    for key in sorted(context.index.duplicate_keys):
+        yield from _report(context, context.index.keys.get(key, {}).values(), DUPLICATE_KEY, "key")
 
 
 @document_rule(DUPLICATE_STRING, Severity.WARNING)
-def duplicate_string(checker: Checker) -> Iterable[Problem]:
+def duplicate_string(context: DocumentContext) -> Iterable[Problem]:
     """
     What it checks:
     An `@string` macro defined more than once (names compared without regard to
@@ -70,17 +66,17 @@ def duplicate_string(checker: Checker) -> Iterable[Problem]:
     How to fix:
     Keep one definition, or rename one of the macros.
     """
-    for name in sorted(checker.index.duplicate_strings):
-        blocks = checker.index.strings.get(name, {}).values()
-        yield from _report(checker, blocks, DUPLICATE_STRING, "macro", name)
+    for name in sorted(context.index.duplicate_strings):
+        blocks = context.index.strings.get(name, {}).values()
+        yield from _report(context, blocks, DUPLICATE_STRING, "macro", name)
 
 
 def _report(
-    checker: Checker, blocks: Iterable[Block], code: str, what: str, name: str = ""
+    context: DocumentContext, blocks: Iterable[Block], code: str, what: str, name: str = ""
 ) -> Iterable[Problem]:
     """One problem per definition, each pointing at the others."""
     places = []
-    for start, block in checker.index.located(blocks):
+    for start, block in context.index.located(blocks):
         entry = view(block)
         if entry is None:
             continue
@@ -93,7 +89,7 @@ def _report(
                 places.append((start + span.start, start + span.end, f.name))
     if len(places) < 2:
         return
-    doc = checker.document
+    doc = context.document
     for i, (s, e, spelled) in enumerate(places):
         others = [p for j, p in enumerate(places) if j != i]
         lines = ", ".join(str(doc.line_of(o[0]) + 1) for o in others)

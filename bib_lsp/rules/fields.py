@@ -1,276 +1,37 @@
-"""Rules about an entry's type and fields: duplicate, unknown or empty fields, unknown
-entry types, and the field pairs that plain.bst refuses to print together."""
+"""Rules about an entry's type and fields: duplicate, unknown or empty fields, and
+unknown entry types (the names known are in ``model/known_names.py``)."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
-from functools import lru_cache
 
+from bib_lsp.model.known_names import (
+    BIB2GLS_TYPES,
+    BIBTEX_COUNTERPART,
+    DATE_COUNTERPART,
+    DISABLED_PREFIXES,
+    KNOWN_FIELDS,
+    KNOWN_TYPES,
+    NUMBERED_PREFIXES,
+)
 from bib_lsp.model.requirements import (
     BIBLATEX_FIELD_ALIASES,
-    BIBLATEX_FIELDS,
     BIBLATEX_ONLY_FIELDS,
     BIBLATEX_ONLY_TYPES,
-    BIBLATEX_TYPE_ALIASES,
-    BIBLATEX_TYPES,
-    BIBTEX_FIELDS,
-    BIBTEX_TYPES,
-    COMMON_BIBTEX_EXTRA_FIELDS,
-    COMMON_BIBTEX_EXTRA_TYPES,
 )
+from bib_lsp.model.suggest import same_case, suggest
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.rules.required import missing_required_field
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Related, Severity
-from bib_lsp.syntax.views import Entry, Field, Value, view
+from bib_lsp.syntax.views import Entry, Field, Value
 
 DUPLICATE_FIELD = "duplicate-field"
 UNKNOWN_ENTRY_TYPE = "unknown-entry-type"
 UNKNOWN_FIELD = "unknown-field"
 EMPTY_FIELD = "empty-field"
-AUTHOR_AND_EDITOR = "author-and-editor"
-VOLUME_AND_NUMBER = "volume-and-number"
 
-# --------------------------------------------------------------------------------------------
-# Known names, per dialect
-# --------------------------------------------------------------------------------------------
-
-_BIBTEX_TYPES = BIBTEX_TYPES | COMMON_BIBTEX_EXTRA_TYPES
-_BIBLATEX_TYPES = BIBLATEX_TYPES | frozenset(BIBLATEX_TYPE_ALIASES)
-_KNOWN_TYPES = {"bibtex": _BIBTEX_TYPES, "biblatex": _BIBLATEX_TYPES}
-
-# The entry types of bib2gls (glossaries-extra), whose .bib files are glossaries, not
-# bibliographies: neither their types nor their fields are BibTeX's business.
-_BIB2GLS_TYPES = frozenset(
-    {
-        "abbreviation",
-        "acronym",
-        "bibtexentry",
-        "contributor",
-        "dualabbreviation",
-        "dualabbreviationentry",
-        "dualacronym",
-        "dualentry",
-        "dualentryabbreviation",
-        "dualindexabbreviation",
-        "dualindexentry",
-        "dualindexnumber",
-        "dualindexsymbol",
-        "dualnumber",
-        "dualsymbol",
-        "entry",
-        "index",
-        "indexplural",
-        "number",
-        "progenitor",
-        "spawnabbreviation",
-        "spawnacronym",
-        "spawndualindexentry",
-        "spawnentry",
-        "spawnindex",
-        "spawnindexplural",
-        "spawnnumber",
-        "spawnsymbol",
-        "symbol",
-        "tertiaryindexabbreviationentry",
-    }
-)
-
-# Fields that reference managers, databases and widely used styles write or read, in
-# either dialect. Styles that do not read them ignore them harmlessly, so they are not
-# reported as unknown.
-_METADATA_FIELDS = frozenset(
-    {
-        # BibTeX styles beyond plain.bst (natbib, IEEEtran, urlbst, ACM, babelbib...)
-        "annote",
-        "archiveprefix",
-        "collaboration",
-        "eissn",
-        "language",
-        "lastaccessed",
-        "lastchecked",
-        "numpages",
-        "articleno",
-        "primaryclass",
-        "reportnumber",
-        # databases: DBLP, ACM, arXiv/INSPIRE, ADS, MathSciNet, zbMATH, PubMed
-        "acmid",
-        "adsnote",
-        "adsurl",
-        "bibsource",
-        "biburl",
-        "issue_date",
-        "mrclass",
-        "mrnumber",
-        "mrreviewer",
-        "pmcid",
-        "pmid",
-        "slaccitation",
-        "zbl",
-        "zbmath",
-        "zmnumber",
-        # Nelson Beebe's bibliography archive (tug.org, ftp.math.utah.edu), including the
-        # fields of its records converted from INSPEC, ERIC and library catalogues
-        "acknowledgement",
-        "affiliationaddress",
-        "ajournal",
-        "author-dates",
-        "availability",
-        "bibdate",
-        "bibliography",
-        "bookpages",
-        "bookreview",
-        "checked",
-        "classcodes",
-        "classification",
-        "coden",
-        "confdate",
-        "conference",
-        "conferenceyear",
-        "conflocation",
-        "confnote",
-        "confsponsor",
-        "conftitle",
-        "corpsource",
-        "descriptor",
-        "descriptors",
-        "editor-dates",
-        "editoraddress",
-        "editoraffiliation",
-        "email",
-        "ericno",
-        "fjournal",
-        "glossary",
-        "govtdocnumber",
-        "history",
-        "identifiers",
-        "idnumber",
-        "index",
-        "inprint",
-        "isbn-13",
-        "issn-l",
-        "journal-url",
-        "journalabr",
-        "lccn",
-        "libnote",
-        "listoffigures",
-        "listoftables",
-        "majordesc",
-        "meetingabr",
-        "meetingaddress",
-        "meetingdate",
-        "meetingdate2",
-        "meetingname",
-        "minordesc",
-        "oldlabel",
-        "onlinedate",
-        "pagecount",
-        "partnumber",
-        "price",
-        "printermarks",
-        "procdate",
-        "procloc",
-        "pubcountry",
-        "publisherinfo",
-        "remark",
-        "review",
-        "searchkey",
-        "shorttableofcontents",
-        "sponsor",
-        "subject",
-        "subject-dates",
-        "tableofcontents",
-        "thesaurus",
-        "treatment",
-        # reference managers: JabRef, BibDesk, Mendeley, Zotero
-        "comment",
-        "comments",
-        "copyright",
-        "date-added",
-        "date-modified",
-        "groups",
-        "local-url",
-        "mendeley-groups",
-        "mendeley-tags",
-        "owner",
-        "priority",
-        "qualityassured",
-        "ranking",
-        "rating",
-        "read",
-        "readstatus",
-        "relevance",
-        "printed",
-        "timestamp",
-        # Web of Science and Scopus exports
-        "abbrev_source_title",
-        "affiliation",
-        "affiliations",
-        "art_number",
-        "article-number",
-        "author-email",
-        "author_keywords",
-        "cited-references",
-        "correspondence_address",
-        "correspondence_address1",
-        "da",
-        "doc-delivery-number",
-        "document_type",
-        "earlyaccessdate",
-        "funding-acknowledgement",
-        "funding-text",
-        "funding_details",
-        "funding_text",
-        "journal-iso",
-        "keywords-plus",
-        "number-of-cited-references",
-        "oa",
-        "orcid-numbers",
-        "publication_stage",
-        "pubmed_id",
-        "references",
-        "research-areas",
-        "researcherid-numbers",
-        "source",
-        "times-cited",
-        "unique-id",
-        "usage-count-last-180-days",
-        "usage-count-since-2013",
-        "web-of-science-categories",
-        "web-of-science-index",
-    }
-)
-# BibDesk numbers its link fields: bdsk-url-1, bdsk-file-2...
-_NUMBERED_PREFIXES = ("bdsk-url-", "bdsk-file-")
-# Prefixes that switch a field off on purpose (Emacs bibtex-mode and JabRef templates:
-# OPTnote, ALTeditor; Beebe's archive: xxnote): a known field so prefixed is not reported.
-_DISABLED_PREFIXES = ("opt", "alt", "xx")
-
-_BIBTEX_FIELDS = BIBTEX_FIELDS | COMMON_BIBTEX_EXTRA_FIELDS | _METADATA_FIELDS
-_BIBLATEX_FIELDS = BIBLATEX_FIELDS | frozenset(BIBLATEX_FIELD_ALIASES) | _METADATA_FIELDS
-_KNOWN_FIELDS = {"bibtex": _BIBTEX_FIELDS, "biblatex": _BIBLATEX_FIELDS}
-# What a close misspelling is compared with: the dialect's own fields (not the metadata).
-_SUGGESTED_FIELDS = {
-    "bibtex": sorted(BIBTEX_FIELDS | COMMON_BIBTEX_EXTRA_FIELDS),
-    "biblatex": sorted(BIBLATEX_FIELDS | frozenset(BIBLATEX_FIELD_ALIASES)),
-}
-_SUGGESTED_TYPES = {d: sorted(types) for d, types in _KNOWN_TYPES.items()}
-# A biblatex field in a BibTeX file: the BibTeX field that holds the same, where there
-# is one (biblatex maps most of these names onto the biblatex ones). Beside its
-# counterpart, such a field is a harmless extra (Beebe's tugboat.bib gives every entry
-# both `number` and `issue`); without it, what it holds is lost.
-_BIBTEX_COUNTERPART = {
-    target: source
-    for source, target in BIBLATEX_FIELD_ALIASES.items()
-    if source in BIBTEX_FIELDS or source in _METADATA_FIELDS
-    if target in BIBLATEX_ONLY_FIELDS
-} | {"issue": "number"}
-# ... and the BibTeX fields that `date` (2020-05-01) stands for.
-_DATE_COUNTERPART = "year"
-_SIMILAR = 0.8  # difflib ratio from which a known name is suggested
-_CLOSER = 0.85  # ... when it is two letters longer or shorter
 
 _WHITESPACE = " \t\r\n"
 _EMPTY_CHARS = _WHITESPACE + '{}"'
@@ -385,7 +146,7 @@ def unknown_entry_type(entry: Entry, context: Context) -> Iterable[Problem]:
         return []
     kind = entry.type_lower
     dialect = context.dialect
-    if kind in _KNOWN_TYPES[dialect] or kind in _BIB2GLS_TYPES or not kind:
+    if kind in KNOWN_TYPES[dialect] or kind in BIB2GLS_TYPES or not kind:
         return []
     span = entry.type_span
     data = None
@@ -395,9 +156,9 @@ def unknown_entry_type(entry: Entry, context: Context) -> Iterable[Problem]:
         who = "BibTeX" if dialect == "bibtex" else "biblatex"
         fallback = "BibTeX styles print" if dialect == "bibtex" else "biber treats"
         message = f"`@{entry.type}` is not a {who} entry type: {fallback} it as `@misc`"
-        suggestion = _suggest(kind, dialect, types=True)
+        suggestion = suggest(kind, dialect, types=True)
         if suggestion is not None:
-            replace = _same_case(entry.type, suggestion)
+            replace = same_case(entry.type, suggestion)
             message += f" (did you mean `@{replace}`?)"
             data = {"replace": replace}
     severity = RULES[UNKNOWN_ENTRY_TYPE].doc.severity
@@ -446,12 +207,12 @@ def unknown_field(entry: Entry, context: Context) -> Iterable[Problem]:
     if entry.kind is not K.ENTRY or entry.damaged:
         return []
     dialect = context.dialect
-    known = _KNOWN_FIELDS[dialect]
+    known = KNOWN_FIELDS[dialect]
     unknown = [f for f in entry.fields if f.name_lower not in known]
     if not unknown:
         return []  # the common case
     kind = entry.type_lower
-    if kind not in _KNOWN_TYPES[dialect] and kind not in BIBLATEX_ONLY_TYPES:
+    if kind not in KNOWN_TYPES[dialect] and kind not in BIBLATEX_ONLY_TYPES:
         return []  # unknown-entry-type reports the entry; its fields follow its type
     severity = RULES[UNKNOWN_FIELD].doc.severity
     out = []
@@ -479,10 +240,10 @@ def _unknown_field(
 ) -> tuple[str, str | None] | None:
     """The message and suggested name for a field not in the dialect's table, or None
     when it is fine after all (``present``: the entry's field names, lower-case)."""
-    known = _KNOWN_FIELDS[dialect]
-    if lower.startswith(_NUMBERED_PREFIXES) and lower.rpartition("-")[2].isdigit():
+    known = KNOWN_FIELDS[dialect]
+    if lower.startswith(NUMBERED_PREFIXES) and lower.rpartition("-")[2].isdigit():
         return None
-    for prefix in _DISABLED_PREFIXES:
+    for prefix in DISABLED_PREFIXES:
         if lower.startswith(prefix) and lower[len(prefix) :] in known:
             return None
     if not lower:
@@ -496,65 +257,26 @@ def _unknown_field(
     if dialect == "bibtex" and lower in BIBLATEX_ONLY_FIELDS:
         message = f"`{name}` is a biblatex field: BibTeX styles ignore it"
         if lower == "date":
-            if _DATE_COUNTERPART in present:
+            if DATE_COUNTERPART in present:
                 return None
             return f"{message} (they read `year` and `month`)", None
-        target = _BIBTEX_COUNTERPART.get(lower)
+        target = BIBTEX_COUNTERPART.get(lower)
         if target is None:
             return message, None
         if target in present:
             return None
-        replace = _same_case(name, target)
+        replace = same_case(name, target)
         return f"{message} (BibTeX calls it `{replace}`)", replace
     who = "BibTeX" if dialect == "bibtex" else "biblatex"
     message = f"`{name}` is not a {who} field: it is ignored"
-    suggestion = _suggest(lower, dialect, types=False)
+    suggestion = suggest(lower, dialect, types=False)
     if suggestion is None:
         return message, None
-    replace = _same_case(name, suggestion)
+    replace = same_case(name, suggestion)
     if suggestion in present:
         # Renaming it would give the entry that field twice: say so, offer no fix.
         return f"{message} (did you mean `{replace}`? the entry has one already)", None
     return f"{message} (did you mean `{replace}`?)", replace
-
-
-@lru_cache(maxsize=4096)
-def _suggest(name: str, dialect: str, types: bool) -> str | None:
-    """The known name nearest to ``name`` (lower-case), if it is close enough (once per
-    name: a large file repeats its few unknown names many times)."""
-    candidates = (_SUGGESTED_TYPES if types else _SUGGESTED_FIELDS)[dialect]
-    anagram = (_TYPE_ANAGRAMS if types else _FIELD_ANAGRAMS)[dialect].get("".join(sorted(name)))
-    if anagram is not None:
-        return anagram  # letters swapped: `yaer`, `isnb`, `ulr`
-    for found in difflib.get_close_matches(name, candidates, n=3, cutoff=_SIMILAR):
-        # A known name inside a longer one is a name of its own (`subseries`,
-        # `inarticle`), and a slip of the fingers rarely adds or drops more than a
-        # letter or two (`xmldata` is not `xdata`).
-        extra = len(name) - len(found)
-        if found in name and extra >= 2:
-            continue
-        if abs(extra) <= 1 or (
-            abs(extra) == 2 and difflib.SequenceMatcher(None, name, found).ratio() >= _CLOSER
-        ):
-            return found
-    return None
-
-
-def _anagrams(names: Iterable[str]) -> dict[str, str]:
-    return {"".join(sorted(n)): n for n in sorted(names, reverse=True)}
-
-
-_FIELD_ANAGRAMS = {d: _anagrams(names) for d, names in _SUGGESTED_FIELDS.items()}
-_TYPE_ANAGRAMS = {d: _anagrams(names) for d, names in _SUGGESTED_TYPES.items()}
-
-
-def _same_case(written: str, suggestion: str) -> str:
-    """``suggestion`` in the case style of ``written`` (TITLE, Title or title)."""
-    if written.isupper():
-        return suggestion.upper()
-    if written[:1].isupper():
-        return suggestion[:1].upper() + suggestion[1:]
-    return suggestion
 
 
 # --------------------------------------------------------------------------------------------
@@ -619,169 +341,3 @@ def _is_empty(value: Value) -> bool:
         if p.kind not in (K.BRACED, K.QUOTED) or p.text.strip(_EMPTY_CHARS):
             return False
     return True
-
-
-# --------------------------------------------------------------------------------------------
-# author-and-editor, volume-and-number (plain.bst's either.or.check)
-# --------------------------------------------------------------------------------------------
-
-# plain.bst's `book` and `inbook` call `"author and editor" editor either.or.check` when
-# the author is not empty and the entry has no `crossref`.
-_AUTHOR_AND_EDITOR_TYPES = frozenset({"book", "inbook"})
-# plain.bst's `format.bvolume` calls `"volume and number" number either.or.check` when
-# the volume is not empty; `book`, `inbook`, `incollection` and `inproceedings` (and
-# `conference`) call it only without a `crossref`, `proceedings` always (with the
-# fields a `crossref` parent supplies).
-_VOLUME_AND_NUMBER_TYPES = frozenset(
-    {"book", "inbook", "incollection", "inproceedings", "conference", "proceedings"}
-)
-_ALWAYS_CHECKED = frozenset({"proceedings"})
-
-
-@entry_rule(AUTHOR_AND_EDITOR, Severity.WARNING)
-def author_and_editor(entry: Entry, context: Context) -> Iterable[Problem]:
-    """
-    What it checks:
-    In the BibTeX dialect, a `@book` or `@inbook` without `crossref` that has both a
-    non-empty `author` and a non-empty `editor`: `plain.bst` warns "can't use both
-    author and editor fields" for exactly these.
-
-    Why it matters:
-    The standard styles print the author and drop the editor, so the editor never
-    appears in the bibliography. (biblatex prints both, so the check is BibTeX's
-    only.)
-
-    Example:
-    ```bibtex
-    @book{doe2020,
-      author    = {Jane Doe},
-      editor    = {John Roe},
-      title     = {On Examples},
-      publisher = {Example Press},
-      year      = 2020,
-    }
-    ```
-
-    How to fix:
-    Keep the field that names the people responsible for the whole book. For an
-    edited volume with chapters by different authors, cite the chapter as
-    `@incollection` with the editors of the book.
-    """
-    if context.dialect != "bibtex" or entry.kind is not K.ENTRY or entry.damaged:
-        return []
-    if entry.type_lower not in _AUTHOR_AND_EDITOR_TYPES or entry.field("crossref") is not None:
-        return []
-    pair = _both_given(entry, "author", "editor")
-    if pair is None:
-        return []
-    first, second = pair
-    message = (
-        f"`@{entry.type}` with both `author` and `editor`: plain.bst prints the author "
-        'only ("can\'t use both author and editor fields")'
-    )
-    return [_pair_problem(AUTHOR_AND_EDITOR, message, first, second)]
-
-
-@entry_rule(VOLUME_AND_NUMBER, Severity.WARNING)
-def volume_and_number(entry: Entry, context: Context) -> Iterable[Problem]:
-    """
-    What it checks:
-    In the BibTeX dialect, an entry with both a non-empty `volume` and a non-empty
-    `number` where `plain.bst` formats them as a book's volume or number in a series
-    and warns "can't use both volume and number fields": `@book`, `@inbook`,
-    `@incollection` and `@inproceedings` (`@conference`) without `crossref`, and
-    `@proceedings` always, counting the fields its `crossref` parent supplies. A
-    series does not matter, and articles and reports are not concerned: there, volume
-    and number belong together.
-
-    Why it matters:
-    The standard styles print "volume V of Series" and drop the number, so half of
-    what you wrote never appears.
-
-    Example:
-    ```bibtex
-    @book{doe2020,
-      author    = {Jane Doe},
-      title     = {On Examples},
-      series    = {Lecture Notes in Examples},
-      volume    = 12,
-      number    = 3,
-      publisher = {Example Press},
-      year      = 2020,
-    }
-    ```
-
-    How to fix:
-    Keep one of the two: a book in a series has a volume number or a number in the
-    series, not both. Put the other in `note` if it matters.
-    """
-    if context.dialect != "bibtex" or entry.kind is not K.ENTRY or entry.damaged:
-        return []
-    kind = entry.type_lower
-    if kind not in _VOLUME_AND_NUMBER_TYPES:
-        return []
-    crossref = entry.field("crossref")
-    if crossref is not None and kind not in _ALWAYS_CHECKED:
-        return []
-    pair = _both_given(entry, "volume", "number")
-    if pair is not None:
-        first, second = pair
-        message = (
-            f"`@{entry.type}` with both `volume` and `number`: plain.bst prints the volume only "
-            '("can\'t use both volume and number fields")'
-        )
-        return [_pair_problem(VOLUME_AND_NUMBER, message, first, second)]
-    if crossref is None or crossref.value is None:
-        return []
-    # BibTeX fills in the fields that the entry lacks from its crossref parent.
-    volume, number = entry.field("volume"), entry.field("number")
-    if volume is None and number is not None and not _bibtex_empty(number):
-        given, absent = number, "volume"
-    elif number is None and volume is not None and not _bibtex_empty(volume):
-        given, absent = volume, "number"
-    else:
-        return []
-    key = "".join(p.content for p in crossref.value.pieces).strip()
-    parent_block = context.entry_block(key) if key else None
-    parent = view(parent_block) if parent_block is not None else None
-    if parent is None or parent.kind is not K.ENTRY:
-        return []
-    inherited = parent.field(absent)
-    if inherited is None or _bibtex_empty(inherited):
-        return []
-    message = (
-        f"`@{entry.type}` with both `volume` and `number` (`{absent}` from `{key}` through "
-        "`crossref`): "
-        'plain.bst prints the volume only ("can\'t use both volume and number fields")'
-    )
-    severity = RULES[VOLUME_AND_NUMBER].doc.severity
-    span = given.name_span
-    return [Problem(span.start, span.end, VOLUME_AND_NUMBER, message, severity)]
-
-
-def _both_given(entry: Entry, a: str, b: str) -> tuple[Field, Field] | None:
-    """The two fields in text order, when BibTeX sees both non-empty (it reads the
-    first of a repeated field)."""
-    fa, fb = entry.field(a), entry.field(b)
-    if fa is None or fb is None or _bibtex_empty(fa) or _bibtex_empty(fb):
-        return None
-    return (fa, fb) if fa.span.start < fb.span.start else (fb, fa)
-
-
-def _bibtex_empty(f: Field) -> bool:
-    """BibTeX's `empty$`: no value, or only white space (a macro counts as given)."""
-    if f.value is None:
-        return True
-    for p in f.value.pieces:
-        if p.kind not in (K.BRACED, K.QUOTED) or p.content.strip(_WHITESPACE):
-            return False
-    return True
-
-
-def _pair_problem(code: str, message: str, first: Field, second: Field) -> Problem:
-    span = second.name_span
-    related = (
-        Related(first.name_span.start, first.name_span.end, f"`{first.name}` is given here"),
-    )
-    severity = RULES[code].doc.severity
-    return Problem(span.start, span.end, code, message, severity, related)

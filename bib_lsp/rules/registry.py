@@ -7,18 +7,16 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from functools import cache
+from typing import TypeVar
 
-from bib_lsp.syntax.codes import CodeDoc
+from bib_lsp.rules.context import Context, DocumentContext
+from bib_lsp.syntax.codes import NOT_UTF8, SYNTAX_CODES, CodeDoc
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.syntax.views import Entry
 
-if TYPE_CHECKING:
-    from bib_lsp.rules.checker import Checker
-    from bib_lsp.rules.context import Context
-
-EntryCheck = Callable[[Entry, "Context"], Iterable[Problem]]
-DocumentCheck = Callable[["Checker"], Iterable[Problem]]
+EntryCheck = Callable[[Entry, Context], Iterable[Problem]]
+DocumentCheck = Callable[[DocumentContext], Iterable[Problem]]
 F = TypeVar("F", bound=Callable[..., Iterable[Problem]])
 D = TypeVar("D", bound=Callable[..., object])
 
@@ -30,8 +28,9 @@ class Rule:
     """A rule: its documentation and its checks. ``entry_check(entry, context)`` sees
     one entry (its view relative to its block) and whatever it asks the ``Context``
     (the dialect, other entries by key); its findings are cached until the entry or
-    an answer it got changes. ``document_check(checker)`` sees the whole document
-    and runs on every report (for findings about several entries at once)."""
+    an answer it got changes. ``document_check(context)`` sees the whole document
+    (a ``DocumentContext``) and runs on every report (for findings about several
+    entries at once)."""
 
     doc: CodeDoc
     entry_check: EntryCheck | None = None
@@ -45,6 +44,12 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
+@cache
+def known_codes() -> frozenset[str]:
+    """Every code bib-lsp reports: the parser's, the rules' and `not-utf8`."""
+    return frozenset(RULES) | {doc.code for doc in SYNTAX_CODES} | {NOT_UTF8}
+
+
 def entry_rule(code: str, severity: Severity) -> Callable[[F], F]:
     """Register a rule that checks one entry at a time: ``check(entry, context)``."""
 
@@ -56,7 +61,8 @@ def entry_rule(code: str, severity: Severity) -> Callable[[F], F]:
 
 
 def document_rule(code: str, severity: Severity) -> Callable[[F], F]:
-    """Register a rule that needs the whole document: ``check(checker)``."""
+    """Register a rule that needs the whole document: ``check(context)``, given a
+    ``DocumentContext``."""
 
     def decorate(check: F) -> F:
         _new_rule(code, severity, check).document_check = check

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bib_lsp.model.macros import MONTH_NAMES, PLAIN_BST_JOURNALS
+from bib_lsp.model.macros import MONTHS, predefined
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
@@ -15,15 +15,6 @@ from bib_lsp.syntax.views import Entry
 UNDEFINED = "undefined-macro"
 AFTER_USE = "macro-defined-after-use"
 UNUSED = "unused-macro"
-
-MONTHS = frozenset(MONTH_NAMES)
-PLAIN_BST_MACROS = frozenset(PLAIN_BST_JOURNALS)
-
-
-def predefined(dialect: str) -> frozenset[str]:
-    """Macros the tools define themselves: the months everywhere (BibTeX's styles
-    and biber), plain.bst's journal names for BibTeX."""
-    return MONTHS | PLAIN_BST_MACROS if dialect == "bibtex" else MONTHS
 
 
 @entry_rule(UNDEFINED, Severity.WARNING)

@@ -1,81 +1,21 @@
 """Syntax the parser accepts but BibTeX, biber or LaTeX do not: characters in keys
-and field names, and entries that BibTeX never reads because of where the file ends.
-
-What the tools do was established by running BibTeX 0.99d (TeX Live 2022), biber
-2.18 and pdfLaTeX (``\\cite`` with the standard ``thebibliography``) on small files.
-"""
+and field names (the facts are in ``model/keys.py``), and entries that BibTeX never
+reads because of where the file ends (established by running BibTeX 0.99d)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from bib_lsp.rules.context import Context
+from bib_lsp.model.keys import BIBER_DROPS, is_control, key_trouble, printable, shown_char
+from bib_lsp.rules.context import Context, DocumentContext
 from bib_lsp.rules.registry import RULES, document_rule, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.syntax.views import Entry, view
 
-if TYPE_CHECKING:
-    from bib_lsp.rules.checker import Checker
-
 BAD_KEY = "bad-key"
 BAD_FIELD_NAME = "bad-field-name"
 ENTRIES_ON_LAST_LINE = "entries-on-last-line"
-
-# What goes wrong with each character in a key: (biber cannot read it, `\cite`
-# fails on it). The parser already ends a key at white space and at `,{}=#"%` (and
-# at `()` in an `@type(...)` entry) and reports what follows, so only these and
-# control characters can be in a key it has read.
-_KEY_TROUBLE = {
-    "\\": (True, True),
-    "'": (True, False),
-    "(": (True, False),
-    ")": (True, False),
-    "~": (False, True),
-}
-_CONTROL_TROUBLE = (True, False)
-_BIBER_DROPS = "biber cannot read it"
-_CITE_FAILS = "`\\cite` fails on it"
-
-
-def _is_control(ch: str) -> bool:
-    """A control character (white space aside, which the parser never puts in a
-    key or a name)."""
-    return ch < " " or ch == "\x7f"
-
-
-def _show(ch: str) -> str:
-    return f"the control character U+{ord(ch):04X}" if _is_control(ch) else f"`{ch}`"
-
-
-def _join(items: list[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def key_trouble(key: str) -> str:
-    """What is wrong with the characters of a key the parser has read (``contains
-    ... : why``); empty when nothing is. Renaming checks new keys with it too."""
-    if key.isalnum():  # the usual case, decided without looking at each character
-        return ""
-    found: dict[str, tuple[bool, bool]] = {}
-    for ch in key:
-        trouble = _KEY_TROUBLE.get(ch)
-        if trouble is None and _is_control(ch):
-            trouble = _CONTROL_TROUBLE
-        if trouble is not None:
-            found.setdefault(ch, trouble)
-    if not found:
-        return ""
-    chars = _join([_show(ch) for ch in found])
-    reasons = []
-    if any(biber for biber, _ in found.values()):
-        reasons.append(_BIBER_DROPS)
-    if any(cite for _, cite in found.values()):
-        reasons.append(_CITE_FAILS)
-    return f"contains {chars}: {' and '.join(reasons)}"
 
 
 @entry_rule(BAD_KEY, Severity.ERROR)
@@ -111,7 +51,7 @@ def bad_key(entry: Entry, context: Context) -> Iterable[Problem]:
     if not trouble:
         return
     span = entry.key_span
-    message = f"key `{_printable(key)}` {trouble}"
+    message = f"key `{printable(key)}` {trouble}"
     yield Problem(span.start, span.end, BAD_KEY, message, RULES[BAD_KEY].doc.severity)
 
 
@@ -150,22 +90,17 @@ def bad_field_name(entry: Entry, context: Context) -> Iterable[Problem]:
         if "0" <= name[0] <= "9":
             reason = "cannot start with a digit"
         elif "\\" in name:
-            reason = f"contains `\\`: {_BIBER_DROPS}"
+            reason = f"contains `\\`: {BIBER_DROPS}"
         else:
-            bad = next((ch for ch in name if _is_control(ch)), None)
+            bad = next((ch for ch in name if is_control(ch)), None)
             if bad is None:
                 continue
-            reason = f"contains {_show(bad)}"
+            reason = f"contains {shown_char(bad)}"
         span = field.name_span
-        message = f"{what} `{_printable(name)}` {reason}"
+        message = f"{what} `{printable(name)}` {reason}"
         yield Problem(
             span.start, span.end, BAD_FIELD_NAME, message, RULES[BAD_FIELD_NAME].doc.severity
         )
-
-
-def _printable(text: str) -> str:
-    """``text`` for a message, its control characters shown as ``?``."""
-    return "".join("?" if _is_control(ch) else ch for ch in text)
 
 
 # At most this many blocks are looked at on the last line: the check runs on every
@@ -174,7 +109,7 @@ _LAST_LINE_BLOCKS = 64
 
 
 @document_rule(ENTRIES_ON_LAST_LINE, Severity.WARNING)
-def entries_on_last_line(checker: Checker) -> Iterable[Problem]:
+def entries_on_last_line(context: DocumentContext) -> Iterable[Problem]:
     r"""
     What it checks:
     In the `bibtex` dialect, an entry that follows another entry on the last line
@@ -195,9 +130,9 @@ def entries_on_last_line(checker: Checker) -> Iterable[Problem]:
     How to fix:
     Put each entry on a line of its own.
     """
-    doc = checker.document
+    doc = context.document
     n = doc.length
-    if n == 0 or checker.dialect != "bibtex":
+    if n == 0 or context.dialect != "bibtex":
         return
     tail = doc.slice(n - 2, n)
     if tail.endswith("\r\n"):
@@ -240,15 +175,15 @@ def entries_on_last_line(checker: Checker) -> Iterable[Problem]:
         )
         severity = RULES[ENTRIES_ON_LAST_LINE].doc.severity
         yield Problem(
-            start, _content_end(checker, start, end), ENTRIES_ON_LAST_LINE, message, severity
+            start, _content_end(context, start, end), ENTRIES_ON_LAST_LINE, message, severity
         )
         return
 
 
-def _content_end(checker: Checker, start: int, end: int) -> int:
+def _content_end(context: DocumentContext, start: int, end: int) -> int:
     """``end`` moved back over trailing blanks (not before ``start``), reading only
     the tail of the line."""
-    doc = checker.document
+    doc = context.document
     step = 64
     while end > start:
         piece = doc.slice(max(start, end - step), end)

@@ -4,7 +4,7 @@ reported (it would silently do nothing)."""
 from __future__ import annotations
 
 from bib_lsp.lsp.config import parse_settings
-from bib_lsp.rules.suppression import known_codes
+from bib_lsp.rules import known_codes
 from bib_lsp.syntax.tree import Severity
 
 

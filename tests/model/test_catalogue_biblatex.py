@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 
 from bib_lsp.model import catalogue_biblatex as cat
+from bib_lsp.model import catalogue_biblatex_data as data
 from bib_lsp.model import requirements as req
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,12 +225,12 @@ def test_accepted_fields_agree_with_blx_dm_def(monkeypatch: pytest.MonkeyPatch) 
     assert set(facts.types) == set(cat.ACCEPTED_FIELDS)
     for name in facts.types:
         assert facts.accepted(name) == cat.ACCEPTED_FIELDS[name], name
-    assert set(facts.xsv) == set(cat._XSV_FIELDS)
+    assert set(facts.xsv) == set(data.XSV_FIELDS)
     assert facts.accepted("artwork") == frozenset(facts.common)
 
 
 @needs_blx_dm
-def test_generated_block_is_current() -> None:
+def test_generated_module_is_current() -> None:
     proc = subprocess.run(
         [sys.executable, str(GENERATOR), "--check"],
         capture_output=True,

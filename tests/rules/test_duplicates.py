@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from bib_lsp.document import Document
-from bib_lsp.rules import diagnose
+from bib_lsp.rules import diagnose, known_codes
 from bib_lsp.syntax.tree import Severity
+from tests.rules.helpers import found, located
 
+DUPLICATES = (
+    "duplicate-doi",
+    "duplicate-entry",
+    "duplicate-field",
+    "duplicate-key",
+    "duplicate-string",
+)
 TEXT = """\
 @book{knuth84, title = {The TeXbook}}
 @misc{other, title = {x}}
@@ -17,15 +25,15 @@ TEXT = """\
 
 def codes(text: str) -> list[tuple[str, str]]:
     """The duplicate-* findings: (code, flagged text)."""
-    return [
-        (p.code, text[p.start : p.end])
-        for p in diagnose(Document(text))
-        if p.code.startswith("duplicate-")
-    ]
+    return [(code, flagged) for code, flagged, _ in located(text, DUPLICATES, "auto")]
+
+
+def test_the_duplicate_codes_are_all_there() -> None:
+    assert set(DUPLICATES) == {c for c in known_codes() if c.startswith("duplicate-")}
 
 
 def test_keys_differing_only_in_case_collide_and_each_is_flagged() -> None:
-    problems = [p for p in diagnose(Document(TEXT)) if p.code == "duplicate-key"]
+    problems = found(TEXT, "duplicate-key", "auto")
     assert [TEXT[p.start : p.end] for p in problems] == ["knuth84", "Knuth84"]
     first, second = problems
     assert first.severity is Severity.ERROR
@@ -80,7 +88,7 @@ def test_the_same_doi_under_two_keys_names_the_other_key() -> None:
         "@article{lp, title = {LP}, doi = {https://doi.org/10.1093/COMJNL/27.2.97}}\n"
         "@article{other, title = {Other}, doi = {10.1000/other}}\n"
     )
-    problems = [p for p in diagnose(Document(text)) if p.code == "duplicate-doi"]
+    problems = found(text, "duplicate-doi", "auto")
     assert [text[p.start : p.end] for p in problems] == ["knuth84", "lp"]
     assert problems[0].message == (
         "`knuth84` has the same DOI as `lp`: the same work entered twice?"

@@ -7,17 +7,16 @@ import pytest
 from bib_lsp.document import Document
 from bib_lsp.rules import Checker, RuleOptions
 from bib_lsp.syntax.tree import Severity
+from tests.rules.helpers import found
 
 
 def missing(text: str, dialect: str = "auto") -> list[tuple[str, list[str]]]:
     """(the text the problem points at, the fields a quick fix would add)."""
-    checker = Checker(Document(text), RuleOptions(dialect=dialect))
     out = []
-    for p in checker.diagnose():
-        if p.code == "missing-required-field":
-            assert p.severity is Severity.WARNING
-            assert isinstance(p.data, dict)
-            out.append((text[p.start : p.end], p.data["fields"]))
+    for p in found(text, "missing-required-field", dialect):
+        assert p.severity is Severity.WARNING
+        assert isinstance(p.data, dict)
+        out.append((text[p.start : p.end], p.data["fields"]))
     return out
 
 

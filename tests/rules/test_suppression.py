@@ -6,34 +6,32 @@ from __future__ import annotations
 from bib_lsp.document import Document
 from bib_lsp.rules import Checker, RuleOptions
 from tests.document.strategies import chunk_size
+from tests.rules.helpers import found
 
 ARTICLE = "@article{a, author = {A}, title = {T}}\n"  # needs journal and year
 
 
-def found(text: str) -> list[tuple[str, str]]:
-    doc = Document(text)
-    return [
-        (p.code, text[p.start : p.end])
-        for p in Checker(doc, RuleOptions(dialect="bibtex")).diagnose()
-    ]
+def findings(text: str) -> list[tuple[str, str]]:
+    """(code, flagged text) of every finding, in the bibtex dialect."""
+    return [(p.code, text[p.start : p.end]) for p in found(text)]
 
 
 def test_a_comment_just_before_an_entry_silences_its_codes_there() -> None:
-    assert found(ARTICLE) == [("missing-required-field", "a")] * 2
-    assert found("% bib-lsp: ignore[missing-required-field]\n" + ARTICLE) == []
+    assert findings(ARTICLE) == [("missing-required-field", "a")] * 2
+    assert findings("% bib-lsp: ignore[missing-required-field]\n" + ARTICLE) == []
     # Only that entry.
     silenced = "% bib-lsp: ignore[missing-required-field]\n" + ARTICLE + ARTICLE
-    assert [code for code, _ in found(silenced)].count("missing-required-field") == 2
+    assert [code for code, _ in findings(silenced)].count("missing-required-field") == 2
 
 
 def test_a_comment_not_directly_before_the_entry_does_nothing() -> None:
-    assert len(found("% bib-lsp: ignore[missing-required-field]\n\n" + ARTICLE)) == 2
-    assert len(found("% note % bib-lsp: ignore[missing-required-field] x\n" + ARTICLE)) == 2
+    assert len(findings("% bib-lsp: ignore[missing-required-field]\n\n" + ARTICLE)) == 2
+    assert len(findings("% note % bib-lsp: ignore[missing-required-field] x\n" + ARTICLE)) == 2
 
 
 def test_a_comment_just_before_a_field_silences_it_in_that_field() -> None:
     text = "@misc{k,\n  % bib-lsp: ignore[undefined-macro]\n  note = jx,\n  howpublished = jy,\n}\n"
-    assert found(text) == [("undefined-macro", "jy")]
+    assert findings(text) == [("undefined-macro", "jy")]
 
 
 def test_ignore_file_silences_the_codes_everywhere() -> None:
@@ -41,14 +39,14 @@ def test_ignore_file_silences_the_codes_everywhere() -> None:
         ARTICLE
         + "@misc{k, note = jx}\n% bib-lsp: ignore-file[undefined-macro, missing-required-field]\n"
     )
-    assert found(text) == []
+    assert findings(text) == []
 
 
 def test_unknown_codes_in_these_comments_are_reported_where_they_are_written() -> None:
     text = "% bib-lsp: ignore[missing-required-fields]\n" + ARTICLE
-    assert ("bad-suppression", "missing-required-fields") in found(text)
+    assert ("bad-suppression", "missing-required-fields") in findings(text)
     text = "@misc{k,\n  % bib-lsp: ignore-file[nonsense]\n  title = {T}}\n"
-    assert found(text) == [("bad-suppression", "nonsense")]
+    assert findings(text) == [("bad-suppression", "nonsense")]
 
 
 def test_editing_the_comment_in_another_chunk_rechecks_the_entry() -> None:
@@ -79,6 +77,6 @@ def test_editing_the_comment_in_another_chunk_rechecks_the_entry() -> None:
 def test_an_indented_entry_or_field_counts_but_a_blank_line_between_does_not() -> None:
     # Found in review: the indentation before an entry belongs to the text block
     # before it, and a field-level comment used to reach across blank lines.
-    assert found("% bib-lsp: ignore[missing-required-field]\n  " + ARTICLE) == []
+    assert findings("% bib-lsp: ignore[missing-required-field]\n  " + ARTICLE) == []
     text = "@misc{k,\n  % bib-lsp: ignore[undefined-macro]\n\n  note = jx,\n}\n"
-    assert found(text) == [("undefined-macro", "jx")]
+    assert findings(text) == [("undefined-macro", "jx")]
