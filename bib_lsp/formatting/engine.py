@@ -19,16 +19,16 @@ import re
 import textwrap
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from bib_lsp.document import Document
-from bib_lsp.fixes import Edit
 from bib_lsp.formatting.options import AUTO, KEEP, FormatOptions
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.lexer import is_one_group
 from bib_lsp.syntax.tree import Node
+from bib_lsp.text.edits import Edit, apply, trimmed
 
 # The blanks BibTeX skips (the lexer's WHITESPACE_RE). ``str.strip()`` with no
 # argument takes more (\x1c-\x1f, \x85, no-break and other Unicode spaces), which
@@ -733,15 +733,7 @@ def _crlf_added(piece: _Piece) -> str:
 def format_text(text: str, options: FormatOptions | None = None) -> str:
     """The text formatted (a convenience over ``format_edits``)."""
     doc = Document(text)
-    return _apply(text, format_edits(doc, options))
-
-
-def _apply(text: str, edits: Iterable[Edit]) -> str:
-    out, pos = [], 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        out += [text[pos : edit.start], edit.text]
-        pos = edit.end
-    return "".join([*out, text[pos:]])
+    return apply(text, format_edits(doc, options))
 
 
 def format_edits(
@@ -760,20 +752,8 @@ def format_edits(
         if within is not None and (end < within[0] or piece.start > within[1]):
             continue
         if piece.text != piece.block.text:
-            edits.append(_trimmed(piece.start, piece.block.text, piece.text))
+            edits.append(trimmed(piece.start, piece.block.text, piece.text))
     return edits
-
-
-def _trimmed(start: int, old: str, new: str) -> Edit:
-    """The edit turning ``old`` (at ``start``) into ``new``, common ends left out."""
-    prefix = 0
-    limit = min(len(old), len(new))
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    return Edit(start + prefix, start + len(old) - suffix, new[prefix : len(new) - suffix])
 
 
 # -- sorting entries ---------------------------------------------------------------

@@ -4,7 +4,7 @@ nothing else: the blocks before and after the text it edits mean what they
 meant (block for block, at the same places), and the diagnostic it fixed is
 gone from its place.
 
-The promises, per fix (``bib_lsp/fixes.py``):
+The promises, per fix (``bib_lsp/features/fixes/``):
 
 - "Replace with `X`" (``data.replace``): the finding's text becomes X; the
   entry's other fields are unchanged.

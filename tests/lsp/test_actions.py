@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from bib_lsp.fixes import Edit, apply
 from bib_lsp.text import LineIndex, Position, PositionEncoding, Range
+from bib_lsp.text.edits import Edit, apply
 from tests.lsp.conftest import Session
 
 URI = "file:///tmp/bib-lsp-tests/actions.bib"

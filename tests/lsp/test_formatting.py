@@ -7,7 +7,7 @@ import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from bib_lsp.fixes import Edit, apply
+from bib_lsp.text.edits import Edit, apply
 from tests.lsp.conftest import PROFILES, Session, start
 
 URI = "file:///tmp/bib-lsp-tests/format.bib"
