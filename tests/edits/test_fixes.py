@@ -37,8 +37,8 @@ from bib_lsp.rules import Checker
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import PositionEncoding
 from tests.edits.apply import apply_edits, spans
-from tests.edits.meaning import Located, Thing, located
 from tests.edits.strategies import documents, examples
+from tests.meaning import Located, Thing, located
 
 URI = "file:///t.bib"
 ENC = PositionEncoding.UTF16
