@@ -3,7 +3,7 @@
 For tugboat.bib and a 50,000-entry file (tugboat.bib's entries repeated under new
 keys, as in server_bench.py): the time `format_text` takes with the default
 options and with every option on, and whether the meaning changed (the same
-check as the formatting tests: tests/format/meaning.py). With `--tidy PATH` (the
+check as the formatting tests: tests/meaning.py). With `--tidy PATH` (the
 `bibtex-tidy` executable, e.g. from `npm install bibtex-tidy`), the same for
 `bibtex-tidy -o OUT` with its defaults: wall time, and which entries, fields
 or values it changed (counted, with a few examples).
@@ -29,8 +29,8 @@ from server_bench import tugboat_file
 
 from bib_lsp.document.io import read_bib
 from bib_lsp.formatting import FormatOptions, format_text
-from tests.format.meaning import meaning
 from tests.format.test_corpus import OPTION_SETS
+from tests.meaning import kept_by_formatting
 
 EVERYTHING = OPTION_SETS["everything"]
 
@@ -58,7 +58,7 @@ def ours(name: str, text: str) -> None:
         t0 = time.perf_counter()
         out = format_text(text, options)
         took = time.perf_counter() - t0
-        same = meaning(out, options) == meaning(text, options)
+        same = kept_by_formatting(out, options) == kept_by_formatting(text, options)
         print(
             f"  bib-lsp format ({label}): {took:.2f} s; meaning kept: {'yes' if same else 'NO'};"
             f" {'unchanged' if out == text else 'changed'}"
@@ -79,7 +79,9 @@ def tidy(name: str, text: str, tidy_path: str) -> None:
         print(f"  bibtex-tidy: failed ({done.returncode}): {done.stderr.strip()[:200]}")
         return
     options = FormatOptions(field_case="lower", type_case="lower")
-    count, examples = differences(meaning(text, options), meaning(output, options))
+    count, examples = differences(
+        kept_by_formatting(text, options), kept_by_formatting(output, options)
+    )
     print(f"  bibtex-tidy (defaults): {took:.2f} s; entries whose meaning changed: {count:,}")
     for example in examples:
         print(f"    e.g. {example[:160]}")

@@ -1,16 +1,17 @@
 """Code actions: a quick fix per fixable diagnostic, and ``source.fixAll.bib-lsp``
-for every safe fix at once. The fixes themselves live in ``bib_lsp.fixes``."""
+for every safe fix at once. The fixes themselves live in ``bib_lsp.features.fixes``."""
 
 from __future__ import annotations
 
 from lsprotocol import types as lsp
 
 from bib_lsp.document import Document
-from bib_lsp.fixes import Edit, Finding, fix_all, fixes_for, lower_case
+from bib_lsp.features.fixes import Finding, fix_all, fixes_for, lower_case
 from bib_lsp.lsp import convert
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import PositionEncoding
+from bib_lsp.text.edits import Edit
 
 FIX_ALL = "source.fixAll.bib-lsp"
 KINDS = [

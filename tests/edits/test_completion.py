@@ -17,8 +17,8 @@ from bib_lsp.lsp.completion import ClientTakes, completion
 from bib_lsp.rules import Checker
 from bib_lsp.text import PositionEncoding
 from tests.edits.apply import apply_edits, expand_snippet, position_of, spans
-from tests.edits.meaning import Thing, located
 from tests.edits.strategies import documents, examples
+from tests.meaning import Thing, located
 
 URI = "file:///t.bib"
 TRIED: Counter[str] = Counter()

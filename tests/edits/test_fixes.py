@@ -4,7 +4,7 @@ nothing else: the blocks before and after the text it edits mean what they
 meant (block for block, at the same places), and the diagnostic it fixed is
 gone from its place.
 
-The promises, per fix (``bib_lsp/fixes.py``):
+The promises, per fix (``bib_lsp/features/fixes/``):
 
 - "Replace with `X`" (``data.replace``): the finding's text becomes X; the
   entry's other fields are unchanged.
@@ -37,8 +37,8 @@ from bib_lsp.rules import Checker
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import PositionEncoding
 from tests.edits.apply import apply_edits, spans
-from tests.edits.meaning import Located, Thing, located
 from tests.edits.strategies import documents, examples
+from tests.meaning import Located, Thing, located
 
 URI = "file:///t.bib"
 ENC = PositionEncoding.UTF16

@@ -42,9 +42,9 @@ from bib_lsp.lsp.formatting import formatting
 from bib_lsp.syntax import parse
 from bib_lsp.text import PositionEncoding
 from tests.edits.apply import apply_edits, offset_of, position_of, spans
-from tests.edits.meaning import Thing, broken_texts, located, meaning
 from tests.edits.strategies import documents, examples
 from tests.format.options import options
+from tests.meaning import Thing, broken_texts, located, meaning
 
 encodings = st.sampled_from(list(PositionEncoding))
 clients = st.builds(

@@ -26,8 +26,8 @@ from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import entry_view
 from bib_lsp.text import PositionEncoding
 from tests.edits.apply import apply_edits
-from tests.edits.meaning import Thing, meaning
 from tests.edits.strategies import KEYS, MACROS, documents, examples
+from tests.meaning import Thing, meaning
 
 URI = "file:///t.bib"
 NEW_NAMES = [

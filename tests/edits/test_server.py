@@ -9,8 +9,8 @@ from dataclasses import replace
 from lsprotocol import types as lsp
 
 from tests.edits.apply import apply_edits
-from tests.edits.meaning import Thing, meaning
 from tests.lsp.conftest import Session
+from tests.meaning import Thing, meaning
 
 URI = "file:///tmp/bib-lsp-tests/edits.bib"
 TEXT = (

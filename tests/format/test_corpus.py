@@ -10,7 +10,7 @@ import pytest
 from bib_lsp.document.io import read_bib
 from bib_lsp.formatting import FormatOptions, format_text
 from bib_lsp.syntax import parse
-from tests.format.meaning import meaning
+from tests.meaning import kept_by_formatting
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 FILES = sorted(CORPUS.rglob("*.bib")) if CORPUS.is_dir() else []
@@ -55,7 +55,7 @@ def test_the_corpus_keeps_its_meaning(name: str) -> None:
     for path in files:
         text = read_bib(path).text
         once = format_text(text, options)
-        assert meaning(once, options) == meaning(text, options), path
+        assert kept_by_formatting(once, options) == kept_by_formatting(text, options), path
         assert format_text(once, options) == once, f"{path}: not idempotent"
         broken = [b.text for _, b in parse(text) if b.problems]
         for block in broken:
@@ -87,4 +87,4 @@ def test_the_format_command_on_corpus_files(tmp_path: Path) -> None:
     assert run_format([str(tmp_path)], True, False, None, quiet, quiet) == 0
     for copy, text in before.items():
         after = read_bib(copy).text
-        assert meaning(after, options) == meaning(text, options), copy.name
+        assert kept_by_formatting(after, options) == kept_by_formatting(text, options), copy.name

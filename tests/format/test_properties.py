@@ -15,8 +15,8 @@ from bib_lsp.formatting.engine import _newline
 from bib_lsp.syntax import parse
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from tests.document.strategies import SMALL_FRAGMENTS
-from tests.format.meaning import meaning
 from tests.format.options import options
+from tests.meaning import kept_by_formatting
 
 FRAGMENTS = [
     *SMALL_FRAGMENTS,
@@ -49,7 +49,7 @@ def test_formatting_keeps_meaning_and_is_idempotent(
     if windows:
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     once = format_text(text, chosen)
-    assert meaning(once, chosen) == meaning(text, chosen)
+    assert kept_by_formatting(once, chosen) == kept_by_formatting(text, chosen)
     assert format_text(once, chosen) == once
     for _, block in parse(text):
         if block.problems and block.kind is not K.JUNK_BLOCK:  # broken entries as they were

@@ -5,32 +5,17 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from bib_lsp.fixes import Edit, apply
-from bib_lsp.text import LineIndex, Position, PositionEncoding, Range
+from tests.edits.apply import apply_edits
 from tests.lsp.conftest import Session
 
 URI = "file:///tmp/bib-lsp-tests/actions.bib"
 
 
 def applied(session: Session, text: str, action: lsp.CodeAction) -> tuple[str, list[lsp.TextEdit]]:
-    """The text after the action's edits, converted as the client would."""
+    """The text after the action's edits, applied as the client would."""
     assert action.edit is not None and action.edit.changes is not None
     edits = action.edit.changes[URI]
-    encoding = {
-        "utf-8": PositionEncoding.UTF8,
-        "utf-16": PositionEncoding.UTF16,
-        "utf-32": PositionEncoding.UTF32,
-    }[session.encoding]
-    index = LineIndex(text)
-    ours = []
-    for e in edits:
-        r = Range(
-            Position(e.range.start.line, e.range.start.character),
-            Position(e.range.end.line, e.range.end.character),
-        )
-        start, end = index.offset_range(r, encoding)
-        ours.append(Edit(start, end, e.new_text))
-    return apply(text, ours), edits
+    return apply_edits(text, edits, session.encoding), edits
 
 
 async def actions_for(

@@ -7,7 +7,7 @@ import pytest
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from bib_lsp.fixes import Edit, apply
+from tests.edits.apply import apply_edits
 from tests.lsp.conftest import PROFILES, Session, start
 
 URI = "file:///tmp/bib-lsp-tests/format.bib"
@@ -22,18 +22,7 @@ OPTIONS = lsp.FormattingOptions(tab_size=4, insert_spaces=True)
 
 def applied(session: Session, text: str, edits: list[lsp.TextEdit]) -> str:
     """The text after the edits (positions in the negotiated encoding)."""
-    lines = text.split("\n")
-    unit = "utf-8" if session.encoding == "utf-8" else "utf-16-le"
-    size = 1 if unit == "utf-8" else 2
-
-    def offset(p: lsp.Position) -> int:
-        before = sum(len(line) + 1 for line in lines[: p.line])
-        line = lines[p.line].encode(unit)[: p.character * size].decode(unit)
-        return before + len(line)
-
-    return apply(
-        text, [Edit(offset(e.range.start), offset(e.range.end), e.new_text) for e in edits]
-    )
+    return apply_edits(text, edits, session.encoding)
 
 
 async def test_document_formatting_is_minimal_and_keeps_broken_entries(session: Session) -> None:

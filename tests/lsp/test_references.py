@@ -11,6 +11,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
+from tests.edits.apply import apply_edits
 from tests.lsp.conftest import PROFILES, Session, start
 
 OPEN = (
@@ -160,20 +161,8 @@ async def test_references_of_a_key_and_of_a_macro(
 
 
 def apply(text: str, edits: list[lsp.TextEdit], session: Session) -> str:
-    """``text`` with single-line ``edits`` (ranges in the session's units) applied."""
-    lines = text.split("\n")
-    for edit in sorted(
-        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
-    ):
-        r = edit.range
-        line = lines[r.start.line]
-        data = line.encode("utf-8" if session.encoding == "utf-8" else "utf-16-le")
-        unit = 1 if session.encoding == "utf-8" else 2
-        codec = "utf-8" if unit == 1 else "utf-16-le"
-        before = data[: r.start.character * unit].decode(codec)
-        after = data[r.end.character * unit :].decode(codec)
-        lines[r.start.line] = before + edit.new_text + after
-    return "\n".join(lines)
+    """``text`` with ``edits`` applied (ranges in the session's units)."""
+    return apply_edits(text, edits, session.encoding)
 
 
 async def rename(

@@ -17,7 +17,7 @@ import pytest
 
 from bib_lsp.document.io import decode_bib
 from bib_lsp.formatting import FormatOptions, format_text
-from tests.format.meaning import meaning
+from tests.meaning import kept_by_formatting
 from tests.reliability.hostile import (
     BOM,
     SAMPLE,
@@ -187,7 +187,9 @@ def test_format_keeps_meaning_and_bytes_it_does_not_change(
     assert after[:3] == case.data[:3] or not case.data.startswith(BOM)
     assert after[:2] == case.data[:2] or case.data[:2] not in (b"\xff\xfe", b"\xfe\xff")
     options = FormatOptions()
-    assert meaning(after_text.text, options) == meaning(before_text.text, options)
+    assert kept_by_formatting(after_text.text, options) == kept_by_formatting(
+        before_text.text, options
+    )
 
 
 def test_utf16_is_read_as_utf16_and_written_back_so(tmp_path: Path) -> None:
@@ -222,7 +224,9 @@ def test_the_five_megabyte_line(tmp_path: Path) -> None:
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert took < 30, took
     options = FormatOptions()
-    assert meaning(path.read_text(encoding="utf-8"), options) == meaning(data.decode(), options)
+    assert kept_by_formatting(path.read_text(encoding="utf-8"), options) == kept_by_formatting(
+        data.decode(), options
+    )
 
 
 @pytest.mark.slow

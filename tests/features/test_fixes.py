@@ -4,9 +4,10 @@ finding go away; fix-all is safe to apply twice."""
 from __future__ import annotations
 
 from bib_lsp.document import Document
-from bib_lsp.fixes import Finding, apply, fix_all, fixes_for
+from bib_lsp.features.fixes import Finding, fix_all, fixes_for
 from bib_lsp.rules import Checker, RuleOptions
 from bib_lsp.syntax.tree import Problem
+from bib_lsp.text.edits import apply
 
 
 def findings(text: str, code: str, dialect: str = "bibtex") -> list[Finding]:
@@ -147,7 +148,7 @@ def test_fix_all_over_the_real_corpus_is_idempotent_and_clears_its_findings() ->
     from pathlib import Path
 
     from bib_lsp.document.io import read_bib
-    from bib_lsp.fixes import SAFE_REPLACEMENTS
+    from bib_lsp.features.fixes import SAFE_REPLACEMENTS
 
     corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
     if not corpus.is_dir():
@@ -199,7 +200,7 @@ def test_unbalanced_braces_get_the_missing_delimiter_where_it_belongs() -> None:
 
 
 def test_names_are_lower_cased_in_the_entry_or_the_whole_file() -> None:
-    from bib_lsp.fixes import lower_case
+    from bib_lsp.features.fixes import lower_case
 
     text = "@Article{k, AUTHOR = {A}, Title = {T}}\n@BOOK{b, Title = {B}}\n@misc{m}\n"
     doc = Document(text)

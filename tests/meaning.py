@@ -12,7 +12,11 @@ modulo layout: as the library parses them (``bib_lsp.syntax``), each block is
 - free text that is not only blanks: ``("text", its words)``.
 
 ``loose=True`` collapses white space inside values and free text (BibTeX reads
-any run of blanks and line breaks as one space), for formatting."""
+any run of blanks and line breaks as one space), for formatting.
+
+``kept_by_formatting`` is the view the formatting tests compare: stricter where
+formatting keeps bytes (free text line by line, `@comment`s and broken blocks
+verbatim), looser where its options change values or order on purpose."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bib_lsp.formatting import FormatOptions
 from bib_lsp.syntax import parse
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.lexer import WHITESPACE_RE
@@ -53,7 +58,10 @@ class Located:
     meaning: Meaning | None  # None: blanks only
 
 
-def _pieces(value: Any, loose: bool) -> Pieces:
+def _pieces(
+    value: Any, loose: bool, field: str = "", options: FormatOptions | None = None
+) -> Pieces:
+    """The value's pieces; with ``options``, strings as those options change them."""
     out = []
     for p in value.pieces if value is not None else ():
         if p.kind is K.NUMBER:
@@ -61,9 +69,34 @@ def _pieces(value: Any, loose: bool) -> Pieces:
         elif p.kind is K.MACRO:
             out.append(("m", p.text.lower()))
         else:
-            text = p.content
+            text = p.content if options is None else _as_formatted(p.content, field, options)
             out.append(("s", WHITESPACE_RE.sub(" ", text).strip(" ") if loose else text))
     return tuple(out)
+
+
+_PAGES = re.compile(r"(?<=[0-9A-Za-z])\s*(?:-|\u2013|--)\s*(?=[0-9A-Za-z])")
+
+
+def _as_formatted(content: str, field: str, options: FormatOptions) -> str:
+    """A string's content as the options change it on purpose (double braces,
+    dashes in pages)."""
+    while options.strip_double_braces and _wrapped_in_braces(content):
+        content = content[1:-1]
+    if options.page_dashes and field in ("pages", "pagetotal"):
+        content = _PAGES.sub("--", content)
+    return content
+
+
+def _wrapped_in_braces(text: str) -> bool:
+    """`{...}` around all of it, not starting with a command."""
+    if not (text.startswith("{") and text.endswith("}")) or text.startswith("{\\"):
+        return False
+    depth = 0
+    for i, c in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
 
 
 def _comments(node: Node, text: str) -> tuple[str, ...]:
@@ -113,3 +146,44 @@ def broken_texts(text: str) -> list[str]:
         for _, block in parse(text)
         if block.problems and block.kind is not K.JUNK_BLOCK
     ]
+
+
+def kept_by_formatting(text: str, options: FormatOptions) -> dict[str, Any]:
+    """What formatting ``text`` with ``options`` must keep: the `@string`s and
+    `@preamble`s in order ("heads"), the entries ("entries", as tuples of kind,
+    type, key, fields, preamble and comments, values as the options change them,
+    fields sorted when they sort them), free text ("free", each line without its
+    trailing blanks), and `@comment`s and broken blocks ("broken", verbatim);
+    entries, free text and broken blocks as sets when the options sort entries
+    (a file with syntax errors is not sorted)."""
+    heads: list[Any] = []
+    entries: list[Any] = []
+    free: list[str] = []
+    broken: list[str] = []
+    problems = False
+    for _, block in parse(text):
+        problems = problems or bool(block.problems)
+        if block.kind is K.JUNK_BLOCK:
+            core = "\n".join(line.rstrip() for line in block.text.strip().split("\n"))
+            if core:
+                free.append(core)
+            continue
+        if block.problems or block.kind is K.COMMENT_ENTRY:
+            broken.append(block.text.rstrip())  # what follows it is not part of it
+            continue
+        view = entry_view(block, 0)
+        assert view is not None
+        fields = tuple(
+            (f.name_lower, _pieces(f.value, True, f.name_lower, options)) for f in view.fields
+        )
+        if options.sort_fields != "off":
+            fields = tuple(sorted(fields))
+        preamble = _pieces(view.preamble, True, "", options)
+        comments = _comments(block.node, block.text)
+        item = (view.kind.name, view.type_lower, view.key, fields, preamble, comments)
+        (entries if view.kind is K.ENTRY else heads).append(item)
+    if options.sort_entries != "off" and not problems:
+        entries.sort(key=repr)
+        free.sort()
+        broken.sort()
+    return {"heads": heads, "entries": entries, "free": free, "broken": broken}

@@ -1,0 +1,43 @@
+"""Fixes of names: a duplicate key renamed, an undefined macro defined."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bib_lsp.document import Document
+from bib_lsp.features.fixes.base import Finding, Fix, entry_at, fix, line_break
+from bib_lsp.model.index import BibIndex
+from bib_lsp.text.edits import Edit
+
+
+@fix("duplicate-key")
+def duplicate_key(
+    finding: Finding, doc: Document, index: BibIndex | None, others: Sequence[Finding]
+) -> list[Fix]:
+    """Rename the key to the first free `key-n` (n from 2)."""
+    located = entry_at(doc, finding.start)
+    if located is None or index is None:
+        return []
+    base, entry = located
+    if not entry.key or entry.key_span is None:
+        return []
+    n = 2
+    while f"{entry.key}-{n}".lower() in index.keys:
+        n += 1
+    new = f"{entry.key}-{n}"
+    span = entry.key_span
+    return [Fix(f"Rename the key to `{new}`", (Edit(base + span.start, base + span.end, new),))]
+
+
+@fix("undefined-macro")
+def undefined_macro(
+    finding: Finding, doc: Document, index: BibIndex | None, others: Sequence[Finding]
+) -> list[Fix]:
+    """``@string{name = {}}`` on the first line of the file (above an entry it
+    would come between that entry and a `% bib-lsp: ignore` comment for it);
+    offered for a macro used in an entry."""
+    name = finding.details.get("macro")
+    if entry_at(doc, finding.start) is None or not isinstance(name, str):
+        return []
+    text = f"@string{{{name} = {{}}}}{line_break(doc)}"
+    return [Fix(f"Define `{name}` at the top", (Edit(0, 0, text),))]
