@@ -11,13 +11,14 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 
 from bib_lsp.document import Document
 from bib_lsp.features.completion import document_macros
+from bib_lsp.lsp.handlers import Features, guarded
 from bib_lsp.model.index import BibIndex
 from bib_lsp.workspace import (
     MAX_BYTES,
@@ -30,6 +31,9 @@ from bib_lsp.workspace import (
     stamp,
     summarise,
 )
+
+if TYPE_CHECKING:
+    from bib_lsp.lsp.server import BibLanguageServer
 
 logger = logging.getLogger(__name__)
 WATCHER_ID = "bib-lsp-watch-bib-files"
@@ -247,3 +251,15 @@ class WorkspaceFiles:
         )
         registration = lsp.Registration(WATCHER_ID, lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)
         return lsp.RegistrationParams([registration])
+
+
+# -- handlers ------------------------------------------------------------------------
+FEATURES = Features()
+
+
+@FEATURES.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+@guarded(lambda: None)
+def did_change_watched_files(
+    ls: BibLanguageServer, params: lsp.DidChangeWatchedFilesParams
+) -> None:
+    ls.files.changed(params)
