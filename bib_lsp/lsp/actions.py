@@ -3,15 +3,22 @@ for every safe fix at once. The fixes themselves live in ``bib_lsp.features.fixe
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types as lsp
 
 from bib_lsp.document import Document
 from bib_lsp.features.fixes import Finding, fix_all, fixes_for, lower_case
 from bib_lsp.lsp import convert
+from bib_lsp.lsp.handlers import Features, on_document
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import PositionEncoding
 from bib_lsp.text.edits import Edit
+
+if TYPE_CHECKING:
+    from bib_lsp.lsp.documents import OpenDocument
+    from bib_lsp.lsp.server import BibLanguageServer
 
 FIX_ALL = "source.fixAll.bib-lsp"
 KINDS = [
@@ -82,3 +89,22 @@ def _workspace_edit(
         r = lsp.Range(lsp.Position(a.line, a.character), lsp.Position(b.line, b.character))
         text_edits.append(lsp.TextEdit(range=r, new_text=edit.text))
     return lsp.WorkspaceEdit(changes={uri: text_edits})
+
+
+# -- handlers ------------------------------------------------------------------------
+FEATURES = Features()
+
+
+def _no_actions() -> list[lsp.CodeAction]:
+    return []
+
+
+@FEATURES.feature(
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=False),
+)
+@on_document(_no_actions)
+def code_action(
+    ls: BibLanguageServer, params: lsp.CodeActionParams, document: OpenDocument
+) -> list[lsp.CodeAction]:
+    return code_actions(params, document.doc, ls.checker(document), ls.encoding)

@@ -10,7 +10,7 @@ fields costs 200 labels, not 200 descriptions; otherwise it is sent with the lis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
@@ -29,9 +29,14 @@ from bib_lsp.features.completion import (
     describe,
 )
 from bib_lsp.features.cursor import VALUE
+from bib_lsp.lsp.handlers import Features, on_document
 from bib_lsp.model.index import BibIndex
 from bib_lsp.rules import Checker
 from bib_lsp.text import Position, PositionEncoding
+
+if TYPE_CHECKING:
+    from bib_lsp.lsp.documents import OpenDocument
+    from bib_lsp.lsp.server import BibLanguageServer
 
 TRIGGERS = ["@", "{", ","]
 _KINDS = {
@@ -112,3 +117,45 @@ def resolve(
     if item.documentation is None and readable and about:
         item.documentation = _markdown(describe(tuple(about), doc, index))
     return item
+
+
+# -- handlers ------------------------------------------------------------------------
+FEATURES = Features()
+
+
+def _no_completions() -> lsp.CompletionList:
+    return lsp.CompletionList(is_incomplete=False, items=[])
+
+
+@FEATURES.feature(
+    lsp.TEXT_DOCUMENT_COMPLETION,
+    lsp.CompletionOptions(trigger_characters=TRIGGERS, resolve_provider=True),
+)
+@on_document(_no_completions, name="complete")
+def completion_request(
+    ls: BibLanguageServer, params: lsp.CompletionParams, document: OpenDocument
+) -> lsp.CompletionList:
+    checker = ls.checker(document)
+    open_documents = ls.open_documents()
+    return completion(
+        params,
+        document.doc,
+        checker,
+        ls.encoding,
+        ClientTakes(ls.snippets, ls.resolve_documentation),
+        ls.files.macros_elsewhere(document.uri, open_documents),
+    )
+
+
+@FEATURES.feature(lsp.COMPLETION_ITEM_RESOLVE)
+def resolve_item(ls: BibLanguageServer, item: lsp.CompletionItem) -> lsp.CompletionItem:
+    """The item with its documentation; as it was, without, when that fails."""
+    try:
+        uri = uri_of(item)
+        document = ls.documents.get(uri) if uri else None
+        if document is None:
+            return resolve(item, None, None)
+        return resolve(item, document.doc, ls.checker(document).index)
+    except Exception:
+        ls.log_failure("completionItem/resolve")
+        return item

@@ -8,13 +8,21 @@ import heapq
 import json
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types as lsp
 
 from bib_lsp.document import ChunkFindings, Document
 from bib_lsp.lsp import convert
+from bib_lsp.lsp.handlers import Features, on_document
+from bib_lsp.lsp.protocol import RawJson
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import PositionEncoding
+
+if TYPE_CHECKING:
+    from bib_lsp.lsp.documents import OpenDocument
+    from bib_lsp.lsp.server import BibLanguageServer
 
 JsonPieces = list[bytes]  # consecutive pieces of one JSON text, sent without joining
 
@@ -285,3 +293,30 @@ def _moved_range(r: dict[str, Any], lines: int) -> dict[str, Any]:
 def _position_order(d: dict[str, Any]) -> tuple[int, int, int, int, str]:
     s, e = d["range"]["start"], d["range"]["end"]
     return s["line"], s["character"], e["line"], e["character"], d["code"]
+
+
+# -- handlers ------------------------------------------------------------------------
+FEATURES = Features()
+
+
+def _empty_report() -> RawJson:
+    return RawJson.of({"kind": "full", "items": []})
+
+
+@FEATURES.feature(
+    lsp.TEXT_DOCUMENT_DIAGNOSTIC,
+    lsp.DiagnosticOptions(
+        identifier="bib-lsp", inter_file_dependencies=False, workspace_diagnostics=False
+    ),
+)
+@on_document(_empty_report)
+def diagnostic(
+    ls: BibLanguageServer, params: lsp.DocumentDiagnosticParams, document: OpenDocument
+) -> RawJson:
+    """The pulled report: as JSON text, like publishDiagnostics (see
+    ``BibLanguageServer.report``); "unchanged" when the client has it already."""
+    result_id, items = ls.report(document)
+    if params.previous_result_id == result_id:
+        return RawJson.of({"kind": "unchanged", "resultId": result_id})
+    head = b'{"kind":"full","resultId":' + dumps(result_id) + b',"items":'
+    return RawJson([head, *items, b"}"])

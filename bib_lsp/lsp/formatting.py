@@ -6,13 +6,19 @@ to "auto" and the file shows no habit of its own."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
 from bib_lsp.document import Document
 from bib_lsp.formatting import FormatOptions, format_edits
 from bib_lsp.lsp import convert
+from bib_lsp.lsp.handlers import Features, on_document
 from bib_lsp.text import PositionEncoding
+
+if TYPE_CHECKING:
+    from bib_lsp.lsp.documents import OpenDocument
+    from bib_lsp.lsp.server import BibLanguageServer
 
 
 def _options(settings: FormatOptions, client: lsp.FormattingOptions) -> FormatOptions:
@@ -46,3 +52,28 @@ def formatting(
             )
         )
     return out
+
+
+# -- handlers ------------------------------------------------------------------------
+FEATURES = Features()
+
+
+def _no_edits() -> list[lsp.TextEdit]:
+    return []
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+@on_document(_no_edits)
+def format_document(
+    ls: BibLanguageServer, params: lsp.DocumentFormattingParams, document: OpenDocument
+) -> list[lsp.TextEdit]:
+    return formatting(document.doc, ls.settings.format, params.options, ls.encoding)
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
+@on_document(_no_edits)
+def format_range(
+    ls: BibLanguageServer, params: lsp.DocumentRangeFormattingParams, document: OpenDocument
+) -> list[lsp.TextEdit]:
+    options = params.options
+    return formatting(document.doc, ls.settings.format, options, ls.encoding, params.range)

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
 from bib_lsp.document import Document
 from bib_lsp.features.hover import HoverContext, hover
+from bib_lsp.lsp.handlers import Features, on_document
 from bib_lsp.model.summaries import MacroDef
 from bib_lsp.rules import Checker
 from bib_lsp.text import Position, PositionEncoding
+
+if TYPE_CHECKING:
+    from bib_lsp.lsp.documents import OpenDocument
+    from bib_lsp.lsp.server import BibLanguageServer
 
 
 def hover_at(
@@ -36,3 +42,27 @@ def hover_at(
         contents=lsp.MarkupContent(lsp.MarkupKind.Markdown, found.markdown),
         range=lsp.Range(lsp.Position(a.line, a.character), lsp.Position(b.line, b.character)),
     )
+
+
+# -- handlers ------------------------------------------------------------------------
+FEATURES = Features()
+
+
+def _no_hover() -> lsp.Hover | None:
+    return None
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_HOVER)
+@on_document(_no_hover)
+def on_hover(
+    ls: BibLanguageServer, params: lsp.HoverParams, document: OpenDocument
+) -> lsp.Hover | None:
+    checker = ls.checker(document)
+    open_documents = ls.open_documents()
+    macros = ls.files.macros_elsewhere(document.uri, open_documents)
+
+    def elsewhere(name: str) -> MacroDef | None:
+        return next((m for m in macros(name) if m.name.lower() == name), None)
+
+    style = ls.citation_style()
+    return hover_at(params, document.doc, checker, ls.encoding, style, elsewhere)

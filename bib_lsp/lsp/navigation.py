@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 from pygls.uris import from_fs_path
@@ -33,12 +33,18 @@ from bib_lsp.features.links import block_links
 from bib_lsp.features.selection import selection_ranges
 from bib_lsp.features.semantic import TOKEN_MODIFIERS, TOKEN_TYPES, block_tokens
 from bib_lsp.features.symbols import DECODE_BUDGET, Decoder, Symbol, SymbolKind, block_symbols
+from bib_lsp.lsp.handlers import Features, on_document
+from bib_lsp.lsp.protocol import RawJson
 from bib_lsp.lsp.workspace import uri_path
 from bib_lsp.model.index import BibIndex
 from bib_lsp.model.summaries import MacroDef
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.text import Position, PositionEncoding, units_in
+
+if TYPE_CHECKING:
+    from bib_lsp.lsp.documents import OpenDocument
+    from bib_lsp.lsp.server import BibLanguageServer
 
 JsonPieces = list[bytes]
 # Entries come with their fields as children up to this many entries: past it, an
@@ -533,3 +539,88 @@ def semantic_tokens(
     if pieces:
         pieces.pop()  # the last comma
     return [b'{"data":[', *pieces, b"]}"]
+
+
+# -- handlers ------------------------------------------------------------------------
+FEATURES = Features()
+
+
+def _no_items() -> list[Any]:
+    return []
+
+
+def _no_definition() -> None:
+    return None
+
+
+def _no_tokens() -> lsp.SemanticTokens:
+    return lsp.SemanticTokens(data=[])
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, lsp.DocumentSymbolOptions(label="bib-lsp"))
+@on_document(_no_items)
+def document_symbol(
+    ls: BibLanguageServer, params: lsp.DocumentSymbolParams, document: OpenDocument
+) -> Any:
+    tree = hierarchical(ls.client_capabilities)
+    fields = ls.checker(document).index.entry_count <= FIELDS_UP_TO
+    return RawJson(document_symbols(document.doc, ls.encoding, tree, fields))
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
+@on_document(_no_items)
+def folding_range(
+    ls: BibLanguageServer, params: lsp.FoldingRangeParams, document: OpenDocument
+) -> Any:
+    client = folding_client(ls.client_capabilities)
+    return RawJson(folding_ranges(document.doc, ls.encoding, client))
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)
+@on_document(_no_items)
+def selection_range(
+    ls: BibLanguageServer, params: lsp.SelectionRangeParams, document: OpenDocument
+) -> Any:
+    return selection(document.doc, params.positions, ls.encoding)
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+@on_document(_no_definition, name="goto_definition")
+def definition_request(
+    ls: BibLanguageServer, params: lsp.DefinitionParams, document: OpenDocument
+) -> Any:
+    open_documents = ls.open_documents()
+    return goto_definition(
+        document.doc,
+        ls.checker(document).index,
+        params.position,
+        ls.encoding,
+        link_support(ls.client_capabilities),
+        document.uri,
+        ls.files.macros_elsewhere(document.uri, open_documents),
+        open_documents,
+    )
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK, lsp.DocumentLinkOptions(resolve_provider=False))
+@on_document(_no_items)
+def document_link(
+    ls: BibLanguageServer, params: lsp.DocumentLinkParams, document: OpenDocument
+) -> Any:
+    return RawJson(document_links(document.doc, ls.encoding, tooltips(ls.client_capabilities)))
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
+@on_document(_no_tokens)
+def semantic_tokens_full(
+    ls: BibLanguageServer, params: lsp.SemanticTokensParams, document: OpenDocument
+) -> Any:
+    return RawJson(semantic_tokens(document.doc, ls.encoding))
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, LEGEND)
+@on_document(_no_tokens)
+def semantic_tokens_range(
+    ls: BibLanguageServer, params: lsp.SemanticTokensRangeParams, document: OpenDocument
+) -> Any:
+    return RawJson(semantic_tokens(document.doc, ls.encoding, params.range))

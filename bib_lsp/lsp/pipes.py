@@ -1,11 +1,6 @@
-"""Larger pipe buffers for the server's standard input and output.
-
-A pipe holds 64 KiB on Linux by default. A large file's diagnostics are
-megabytes of JSON on every change (100,000 entries: about 10 MB), and through a
-64 KiB pipe the writer and the reader take turns some 230 times per message:
-that turn-taking, not the server's work, was most of an edit's round trip
-(14.6 MB through a 64 KiB pipe: 17.7 ms; through 1 MiB: 5.9 ms). The same holds
-for a client sending a large ``didOpen``.
+"""Larger pipe buffers for the server's standard input and output: a large file's
+diagnostics are megabytes of JSON on every change, and through Linux's default
+64 KiB pipe the two processes take turns hundreds of times per message.
 """
 
 from __future__ import annotations

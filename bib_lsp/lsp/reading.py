@@ -1,12 +1,10 @@
 """Reading the client's messages into lsprotocol's classes, by the JSON types.
 
-cattrs, left to itself, converts what it is given to the type a field wants: a
-number where a URI goes became the string "5", the string "2" a line, 2.5 line 2,
-null the URI "None", and the string "false" true. ``strict_converter`` takes a
-string, an integer, a number and a boolean only as that JSON type (an integral
-number such as 2.0 is an integer: JSON has one kind of number), so that such params
-cannot be read: a request gets InvalidParams and a notification is dropped, each
-with one line saying where (``what_is_wrong``)."""
+``strict_converter`` takes a string, an integer, a number and a boolean only as that
+JSON type (an integral number such as 2.0 is an integer: JSON has one kind of
+number): cattrs alone converts what it is given (a number where a URI goes became
+the string "5"). Params that cannot be read get InvalidParams (a request) or are
+dropped (a notification), with one line saying where (``what_is_wrong``)."""
 
 from __future__ import annotations
 

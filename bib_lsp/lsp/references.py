@@ -10,6 +10,7 @@ import asyncio
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
@@ -31,10 +32,15 @@ from bib_lsp.features.references import (
     target_at,
 )
 from bib_lsp.features.workspace_symbols import find_symbols
+from bib_lsp.lsp.handlers import Features, guarded, on_document, on_document_async
 from bib_lsp.lsp.workspace import WorkspaceFiles, uri_path
 from bib_lsp.model.index import BibIndex
 from bib_lsp.model.summaries import EntryDef
 from bib_lsp.text import LineMapping, Position, PositionEncoding, units_in
+
+if TYPE_CHECKING:
+    from bib_lsp.lsp.documents import OpenDocument
+    from bib_lsp.lsp.server import BibLanguageServer
 
 OpenDocuments = dict[str, tuple[Document, BibIndex]]
 SUFFIXES = (".bib", *TEX_SUFFIXES, *MARKDOWN_SUFFIXES)
@@ -252,3 +258,64 @@ def workspace_edit(
 def takes_document_changes(caps: lsp.ClientCapabilities) -> bool:
     edit = caps.workspace.workspace_edit if caps.workspace else None
     return bool(edit and edit.document_changes)
+
+
+# -- handlers ------------------------------------------------------------------------
+FEATURES = Features()
+
+
+def _no_symbols() -> list[lsp.SymbolInformation]:
+    return []
+
+
+def _nothing() -> Any:
+    return None
+
+
+@FEATURES.feature(lsp.WORKSPACE_SYMBOL)
+@guarded(_no_symbols)
+def workspace_symbol(
+    ls: BibLanguageServer, params: lsp.WorkspaceSymbolParams
+) -> list[lsp.SymbolInformation]:
+    return workspace_symbols(params.query, ls.open_documents(), ls.files, ls.encoding)
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+@on_document_async(_nothing)
+async def find_references(
+    ls: BibLanguageServer, params: lsp.ReferenceParams, document: OpenDocument
+) -> list[lsp.Location] | None:
+    found = target(document.doc, params.position, ls.encoding)
+    if not found:
+        return None
+    documents = ls.open_documents()
+    files = ls.files
+    everywhere = await find_all(found, documents, files.folders, files.max_bytes, files.too_large)
+    declaration = params.context.include_declaration
+    return locations(everywhere, documents, declaration, ls.encoding)
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+@on_document(_nothing)
+def prepare_rename(
+    ls: BibLanguageServer, params: lsp.PrepareRenameParams, document: OpenDocument
+) -> lsp.PrepareRenamePlaceholder | None:
+    return prepare(document.doc, params.position, ls.encoding)
+
+
+@FEATURES.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+@on_document_async(_nothing)
+async def rename(
+    ls: BibLanguageServer, params: lsp.RenameParams, document: OpenDocument
+) -> lsp.WorkspaceEdit | None:
+    found = target(document.doc, params.position, ls.encoding)
+    if found is None:
+        raise Refused("bib-lsp: only an entry key or an @string macro can be renamed")
+    documents = ls.open_documents()
+    files = ls.files
+    check_rename(found, params.new_name, documents, files)
+    everywhere = await find_all(found, documents, files.folders, files.max_bytes, files.too_large)
+    if stale(everywhere, ls.open_documents()):
+        raise Refused("bib-lsp: a document changed while renaming; try again")
+    document_changes = takes_document_changes(ls.client_capabilities)
+    return workspace_edit(everywhere, params.new_name, documents, ls.encoding, document_changes)

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
@@ -19,8 +19,12 @@ from pygls.uris import to_fs_path
 from bib_lsp.document import Document
 from bib_lsp.document.files import MAX_BYTES, changed_files, find_bib_files, inside, stamp
 from bib_lsp.features.completion import document_macros
+from bib_lsp.lsp.handlers import Features, guarded
 from bib_lsp.model.index import BibIndex
 from bib_lsp.model.summaries import FileSummary, MacroDef, Workspace, summarise
+
+if TYPE_CHECKING:
+    from bib_lsp.lsp.server import BibLanguageServer
 
 logger = logging.getLogger(__name__)
 WATCHER_ID = "bib-lsp-watch-bib-files"
@@ -238,3 +242,15 @@ class WorkspaceFiles:
         )
         registration = lsp.Registration(WATCHER_ID, lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)
         return lsp.RegistrationParams([registration])
+
+
+# -- handlers ------------------------------------------------------------------------
+FEATURES = Features()
+
+
+@FEATURES.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+@guarded(lambda: None)
+def did_change_watched_files(
+    ls: BibLanguageServer, params: lsp.DidChangeWatchedFilesParams
+) -> None:
+    ls.files.changed(params)

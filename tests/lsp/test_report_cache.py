@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bib_lsp.document import Document
 from bib_lsp.lsp import convert
+from bib_lsp.lsp.documents import OpenDocument
 from bib_lsp.lsp.server import BibLanguageServer
 from bib_lsp.rules import Checker
 from bib_lsp.text import PositionEncoding
@@ -32,7 +33,7 @@ PIECES = [*FRAGMENTS, "% 😀 東\n", "x}", "@misc{q} ", "\n"]
 
 def served(server: BibLanguageServer) -> list[dict[str, object]]:
     """The document's diagnostics as the server would send them."""
-    items: list[dict[str, object]] = json.loads(b"".join(server.report(URI)[1]))
+    items: list[dict[str, object]] = json.loads(b"".join(server.report(server.documents[URI])[1]))
     return items
 
 
@@ -50,15 +51,14 @@ def test_cached_report_equals_a_fresh_one(
         server = BibLanguageServer()
         server.encoding = encoding
         doc = Document(text, uri=URI, version=1)
-        server.documents[URI] = doc
-        server.checkers[URI] = Checker(doc)
+        server.documents[URI] = OpenDocument(URI, doc, Checker(doc))
         assert served(server) == fresh(text, encoding)
         for version in range(2, data.draw(st.integers(3, 8))):
             for _ in range(data.draw(st.integers(1, 3))):  # several edits per report
                 start, end, new = data.draw(edits(doc.length))
                 if data.draw(st.booleans()):
                     new = data.draw(st.sampled_from(FRAGMENTS))
-                server.checkers[URI].update(doc.edit(start, end, new))
+                server.documents[URI].checker.update(doc.edit(start, end, new))
             doc.version = version
             assert served(server) == fresh(doc.text, encoding)
 
@@ -71,10 +71,9 @@ def test_chunk_starting_mid_line_follows_edits_before_it_on_that_line() -> None:
         server = BibLanguageServer()
         doc = Document(text, uri=URI, version=1)
         assert doc.chunk_count == 2
-        server.documents[URI] = doc
-        server.checkers[URI] = Checker(doc)
+        server.documents[URI] = OpenDocument(URI, doc, Checker(doc))
         assert served(server) == fresh(text, server.encoding)
-        server.checkers[URI].update(doc.edit(0, 0, "😀 "))
+        server.documents[URI].checker.update(doc.edit(0, 0, "😀 "))
         doc.version = 2
         # (Four entries on one last line are also `entries-on-last-line`.)
         (stray,) = [d for d in served(server) if d["code"] == "unbalanced-braces"]
@@ -92,11 +91,11 @@ def test_cached_chunks_follow_a_change_of_dialect() -> None:
     with chunk_size(4):
         doc = Document(text, uri=URI, version=1)
     assert doc.chunk_count > 1
-    server.documents[URI] = doc
-    server.checkers[URI] = Checker(doc)
+    server.documents[URI] = OpenDocument(URI, doc, Checker(doc))
     (before,) = served(server)
     assert before["data"] == {"fields": ["year"]}  # plain.bst
-    server.checkers[URI].update(doc.edit(len(text), len(text), "@online{c, date = {2020}}\n"))
+    end = len(text)
+    server.documents[URI].checker.update(doc.edit(end, end, "@online{c, date = {2020}}\n"))
     doc.version = 2
     report = served(server)
     assert report == fresh(doc.text, server.encoding)
@@ -113,10 +112,9 @@ def test_a_report_that_failed_half_way_does_not_leave_the_next_one_stale(
     with chunk_size(4):
         server = BibLanguageServer()
         doc = Document(text, uri=URI, version=1)
-        server.documents[URI] = doc
-        server.checkers[URI] = Checker(doc)
+        server.documents[URI] = OpenDocument(URI, doc, Checker(doc))
         assert served(server) == []
-        server.checkers[URI].update(doc.edit(1, 5, "article"))  # @misc{m0} -> @article
+        server.documents[URI].checker.update(doc.edit(1, 5, "article"))  # @misc{m0} -> @article
         doc.version = 2
         real = convert.diagnostic_json
         calls = []
@@ -129,9 +127,9 @@ def test_a_report_that_failed_half_way_does_not_leave_the_next_one_stale(
 
         monkeypatch.setattr(convert, "diagnostic_json", fail_once)
         with pytest.raises(RuntimeError):
-            server.report(URI)
+            server.report(server.documents[URI])
         at = doc.text.index("m11")
-        server.checkers[URI].update(doc.edit(at, at, "x"))  # another chunk
+        server.documents[URI].checker.update(doc.edit(at, at, "x"))  # another chunk
         doc.version = 3
         assert served(server) == fresh(doc.text, server.encoding)
         assert len(served(server)) == 4  # the article's four missing fields
@@ -153,14 +151,13 @@ def test_a_staged_check_primed_in_slices_reports_as_a_fresh_one(
         server = BibLanguageServer()
         doc = Document(text, uri=URI, version=1)
         checker = Checker(doc, staged=True)
-        server.documents[URI] = doc
-        server.checkers[URI] = checker
+        server.documents[URI] = OpenDocument(URI, doc, checker)
         assert served(server) == fresh_syntax(text)
         checker.index.build()
-        cache = server._caches[URI]
+        cache = server.documents[URI].diagnostics()
         done = False
         for step in range(100):
-            done = cache.prime(doc, checker, server._generation, server.encoding, deadline=0)
+            done = cache.prime(doc, checker, server.generation, server.encoding, deadline=0)
             if step == slices_before_edit:
                 start, end, new = data.draw(edits(doc.length))
                 checker.update(doc.edit(start, end, new))
@@ -169,7 +166,7 @@ def test_a_staged_check_primed_in_slices_reports_as_a_fresh_one(
                 break
         assert done
         checker.staged = False
-        server._reports.clear()
+        server.documents[URI].report = None
         assert served(server) == fresh(doc.text, server.encoding)
 
 
