@@ -18,7 +18,14 @@ from bib_lsp.syntax.block import Block, SyntaxTree
 from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.syntax.parser import parse_block
 from bib_lsp.syntax.tree import Problem
-from bib_lsp.text import LineMapping, Position, PositionEncoding, Range, units_in
+from bib_lsp.text import (
+    LineMapping,
+    Position,
+    PositionEncoding,
+    Range,
+    relative_position,
+    units_in,
+)
 
 
 class BlockChanges:
@@ -104,30 +111,22 @@ class Document(ChunkedBlocks, LineMapping):
     def position(
         self, offset: int, encoding: PositionEncoding = PositionEncoding.UTF16
     ) -> Position:
-        """As ``LineMapping.position``, with a shortcut for the usual case of a line
-        that starts inside the block holding ``offset`` (one lookup, no slicing
-        across blocks)."""
+        """As ``LineMapping.position``; one block lookup when the line starts in the
+        block holding ``offset`` (the usual case)."""
         offset = min(max(offset, 0), self.length)
         if self._chunks:
             ci, bi = self._locate(offset)
             chunk = self._chunks[ci]
             block = chunk.blocks[bi]
             relative = offset - self._lengths.prefix(ci) - chunk.starts[bi]
-            within = bisect_right(block.line_starts, relative) if block.breaks else 0
-            if within or self._starts_line(ci, bi):
-                text = block.text
-                if 0 < relative < len(text) and text[relative - 1 : relative + 1] == "\r\n":
-                    relative -= 1  # between \r and \n: the end of the line's content
-                start = block.line_starts[within - 1] if within else 0
-                line = self._lines.prefix(ci) + chunk.line_bases[bi] + within
-                column = text[start:relative]
-                if encoding is PositionEncoding.UTF32:
-                    return Position(line, len(column))
-                return Position(line, units_in(column, encoding))
+            breaks = block.line_starts if block.breaks else ()
+            line, column = relative_position(block.text, breaks, relative, encoding)
+            if line or self._starts_line(ci, bi):
+                return Position(self._lines.prefix(ci) + chunk.line_bases[bi] + line, column)
         if encoding is PositionEncoding.UTF32 or not self._chunks:
             return super().position(offset, encoding)
-        # A line that starts in an earlier block: count from the memo (on or back)
-        # if it is on this line and nearer than the line start.
+        # A line that starts in an earlier block (possibly a huge one): count from
+        # the memo (on or back) if it is on this line and nearer than the line start.
         line = self.line_of(offset)
         start = self.line_start(line)
         offset = min(offset, self.line_end(line))
@@ -165,16 +164,7 @@ class Document(ChunkedBlocks, LineMapping):
         start = self._lengths.prefix(ci) + chunk.starts[bi]
         return start + block.line_starts[nth - chunk.line_bases[bi] - 1]
 
-    def line_end(self, line: int, *, include_break: bool = False) -> int:
-        if line + 1 >= self.line_count:
-            if line + 1 > self.line_count:
-                raise IndexError(f"line {line} out of range (0..{self.line_count - 1})")
-            return self.length
-        end = self.line_start(line + 1)
-        if include_break:
-            return end
-        return end - 2 if self.slice(end - 2, end) == "\r\n" else end - 1
-
+    # -- editing -------------------------------------------------------------------
     def apply_changes(
         self,
         changes: Iterable[TextChange],

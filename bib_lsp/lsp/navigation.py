@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,7 +39,7 @@ from bib_lsp.model.index import BibIndex
 from bib_lsp.model.summaries import MacroDef
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.heap import gc_paused
-from bib_lsp.text import Position, PositionEncoding, units_in
+from bib_lsp.text import Position, PositionEncoding, relative_position, relative_positions, units_in
 
 if TYPE_CHECKING:
     from bib_lsp.lsp.documents import OpenDocument
@@ -113,15 +112,10 @@ Converter = Callable[[int], dict[str, int]]
 def _relative(block: Block, encoding: PositionEncoding) -> Converter:
     """Block-relative offsets to positions with lines counted from the block's
     first line (columns right only when the block starts a line)."""
-    starts, text = block.line_starts, block.text
-    plain = encoding is PositionEncoding.UTF32 or text.isascii()
+    text, breaks = block.text, block.line_starts
 
     def position(rel: int) -> dict[str, int]:
-        if 0 < rel < len(text) and text[rel - 1 : rel + 1] == "\r\n":
-            rel -= 1  # between \r and \n: the end of the line's content
-        line = bisect_right(starts, rel)
-        line_start = starts[line - 1] if line else 0
-        column = rel - line_start if plain else units_in(text[line_start:rel], encoding)
+        line, column = relative_position(text, breaks, rel, encoding)
         return {"line": line, "character": column}
 
     return position
@@ -436,21 +430,15 @@ class _Tokens:
     __slots__ = ("first", "last", "text")
 
     def __init__(self, block: Block, tokens: list[int], encoding: PositionEncoding) -> None:
-        starts, text = block.line_starts, block.text
+        text, breaks = block.text, block.line_starts
         plain = encoding is PositionEncoding.UTF32 or text.isascii()
         numbers: list[int] = []
-        line = line_start = 0
-        n = len(starts)
         previous_line = previous_column = 0
+        places = relative_positions(text, breaks, tokens[::4], encoding)
         for i in range(0, len(tokens), 4):
             start, length = tokens[i], tokens[i + 1]
-            while line < n and starts[line] <= start:
-                line_start = starts[line]
-                line += 1
-            if plain:
-                column = start - line_start
-            else:
-                column = units_in(text[line_start:start], encoding)
+            line, column = places[i >> 2]
+            if not plain:
                 length = units_in(text[start : start + length], encoding)
             if i == 0:
                 self.first = (line, column)

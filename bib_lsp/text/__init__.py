@@ -7,7 +7,14 @@ from bib_lsp.text.encoding import (
     code_points_for_units,
     units_in,
 )
-from bib_lsp.text.line_index import LINE_BREAK_RE, LineIndex, LineMapping, line_starts
+from bib_lsp.text.line_index import (
+    LINE_BREAK_RE,
+    LineIndex,
+    LineMapping,
+    line_starts,
+    relative_position,
+    relative_positions,
+)
 
 __all__ = [
     "LINE_BREAK_RE",
@@ -18,5 +25,7 @@ __all__ = [
     "Range",
     "code_points_for_units",
     "line_starts",
+    "relative_position",
+    "relative_positions",
     "units_in",
 ]

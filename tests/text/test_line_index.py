@@ -14,6 +14,8 @@ from bib_lsp.text import (
     Range,
     code_points_for_units,
     line_starts,
+    relative_position,
+    relative_positions,
     units_in,
 )
 
@@ -325,3 +327,19 @@ def test_units_and_code_points_agree(text: str, units: int) -> None:
         assert units_in(text[:count], encoding) <= max(units, 0)
         if count < len(text):
             assert units_in(text[: count + 1], encoding) > units
+
+
+@given(
+    st.text(alphabet=["a", "\n", "\r", "é", DOUBLE_A, " "], max_size=40),
+    st.lists(st.integers(-2, 45), max_size=20),
+    st.sampled_from(ALL_ENCODINGS),
+)
+def test_relative_positions_agree_with_relative_position_and_line_index(
+    text: str, offsets: list[int], encoding: PositionEncoding
+) -> None:
+    breaks = line_starts(text)[1:]
+    offsets.sort()
+    single = [relative_position(text, breaks, o, encoding) for o in offsets]
+    assert relative_positions(text, breaks, offsets, encoding) == single
+    index = LineIndex(text)
+    assert [index.position(o, encoding) for o in offsets] == [Position(*p) for p in single]
