@@ -36,7 +36,7 @@ from server_bench import _REFERS, corpus_strings, distinct_copies, probe_positio
 
 from bib_lsp.document import Document
 from bib_lsp.document.io import read_bib
-from bib_lsp.lsp import navigation
+from bib_lsp.lsp import navigation, semantic
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.text import PositionEncoding
@@ -50,7 +50,7 @@ def requests(doc: Document, fields: bool) -> dict[str, Callable[[], list[bytes]]
     return {
         "documentSymbol": lambda: navigation.document_symbols(doc, ENCODING, True, fields),
         "foldingRange": lambda: navigation.folding_ranges(doc, ENCODING, FOLDING),
-        "semanticTokens/full": lambda: navigation.semantic_tokens(doc, ENCODING),
+        "semanticTokens/full": lambda: semantic.semantic_tokens(doc, ENCODING),
         "documentLink": lambda: navigation.document_links(doc, ENCODING),
     }
 

@@ -85,8 +85,7 @@ def _workspace_edit(
 ) -> lsp.WorkspaceEdit:
     text_edits = []
     for edit in edits:
-        a, b = doc.position(edit.start, encoding), doc.position(edit.end, encoding)
-        r = lsp.Range(lsp.Position(a.line, a.character), lsp.Position(b.line, b.character))
+        r = convert.range_of(doc, edit.start, edit.end, encoding)
         text_edits.append(lsp.TextEdit(range=r, new_text=edit.text))
     return lsp.WorkspaceEdit(changes={uri: text_edits})
 

@@ -29,10 +29,11 @@ from bib_lsp.features.completion import (
     describe,
 )
 from bib_lsp.features.cursor import VALUE
+from bib_lsp.lsp import convert
 from bib_lsp.lsp.handlers import Features, on_document
 from bib_lsp.model.index import BibIndex
 from bib_lsp.rules import Checker
-from bib_lsp.text import Position, PositionEncoding
+from bib_lsp.text import PositionEncoding
 
 if TYPE_CHECKING:
     from bib_lsp.lsp.documents import OpenDocument
@@ -63,11 +64,10 @@ def completion(
     elsewhere: Elsewhere | None = None,
 ) -> lsp.CompletionList:
     p = params.position
-    offset = doc.offset(Position(p.line, p.character), encoding)
+    offset = doc.offset(convert.from_position(p), encoding)
     index = checker.index
     cursor, items = complete(doc, index, offset, checker.dialect, client.snippets, elsewhere)
-    a, b = doc.position(cursor.start, encoding), doc.position(cursor.end, encoding)
-    where = lsp.Range(lsp.Position(a.line, a.character), lsp.Position(b.line, b.character))
+    where = convert.range_of(doc, cursor.start, cursor.end, encoding)
     uri = params.text_document.uri
     out = [
         lsp.CompletionItem(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
 
+from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.tree import Problem, Severity
-from bib_lsp.text import LineMapping, Position, PositionEncoding, Range
+from bib_lsp.text import LineMapping, Position, PositionEncoding, Range, relative_position
 
 SOURCE = "bib-lsp"
 
@@ -35,8 +37,59 @@ def encoding(kind: str | lsp.PositionEncodingKind | None) -> PositionEncoding:
     return PositionEncoding.UTF16
 
 
+def from_position(p: lsp.Position) -> Position:
+    return Position(p.line, p.character)
+
+
 def from_range(r: lsp.Range) -> Range:
-    return Range(Position(r.start.line, r.start.character), Position(r.end.line, r.end.character))
+    return Range(from_position(r.start), from_position(r.end))
+
+
+def to_position(p: Position) -> lsp.Position:
+    return lsp.Position(p.line, p.character)
+
+
+def to_range(r: Range) -> lsp.Range:
+    return lsp.Range(to_position(r.start), to_position(r.end))
+
+
+def range_of(doc: LineMapping, start: int, end: int, enc: PositionEncoding) -> lsp.Range:
+    """The LSP range of the offsets ``start`` to ``end`` of ``doc``."""
+    return to_range(doc.range(start, end, enc))
+
+
+# -- straight to JSON data (the answers sent as raw JSON: see lsp/jsontext.py) -----------
+
+PositionJson = Callable[[int], dict[str, int]]
+"""Offsets (of a document, or of a block) to LSP positions as JSON data."""
+
+
+def document_positions(doc: LineMapping, base: int, enc: PositionEncoding) -> PositionJson:
+    """Offsets counted from ``base`` in ``doc`` to positions in ``doc``."""
+
+    def position(offset: int) -> dict[str, int]:
+        p = doc.position(base + offset, enc)
+        return {"line": p.line, "character": p.character}
+
+    return position
+
+
+def block_positions(block: Block, enc: PositionEncoding) -> PositionJson:
+    """Offsets in ``block`` to positions with lines counted from its first line;
+    the columns on that line are right only when the block starts a line."""
+    text, breaks = block.text, block.line_starts
+
+    def position(offset: int) -> dict[str, int]:
+        line, column = relative_position(text, breaks, offset, enc)
+        return {"line": line, "character": column}
+
+    return position
+
+
+def range_json(position: PositionJson, start: int, end: int) -> dict[str, Any]:
+    """An LSP range as JSON data."""
+    a = position(start)
+    return {"start": a, "end": a if end == start else position(end)}
 
 
 @cache
@@ -56,8 +109,9 @@ def diagnostic_json(
     """A problem as an LSP ``Diagnostic``, built straight as JSON data: thousands of
     them go out on every change of a large file, and lsprotocol's validated objects
     plus cattrs cost about ten times more."""
+    position = document_positions(doc, 0, enc)
     out: dict[str, Any] = {
-        "range": _range_json(doc, problem.start, problem.end, enc),
+        "range": range_json(position, problem.start, problem.end),
         "message": problem.message,
         "severity": _SEVERITY_NUMBERS[problem.severity],
         "code": problem.code,
@@ -69,7 +123,7 @@ def diagnostic_json(
     if problem.related:
         out["relatedInformation"] = [
             {
-                "location": {"uri": uri, "range": _range_json(doc, r.start, r.end, enc)},
+                "location": {"uri": uri, "range": range_json(position, r.start, r.end)},
                 "message": r.message,
             }
             for r in problem.related
@@ -77,12 +131,3 @@ def diagnostic_json(
     if problem.data is not None:
         out["data"] = problem.data
     return out
-
-
-def _range_json(doc: LineMapping, start: int, end: int, enc: PositionEncoding) -> dict[str, Any]:
-    a = doc.position(start, enc)
-    b = a if end == start else doc.position(end, enc)
-    return {
-        "start": {"line": a.line, "character": a.character},
-        "end": {"line": b.line, "character": b.character},
-    }

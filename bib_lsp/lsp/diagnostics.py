@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import heapq
 import json
-import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from lsprotocol import types as lsp
 from bib_lsp.document import ChunkFindings, Document
 from bib_lsp.lsp import convert
 from bib_lsp.lsp.handlers import Features, on_document
+from bib_lsp.lsp.jsontext import JsonPieces, LineTemplate, array, dumps, items_text
 from bib_lsp.lsp.protocol import RawJson
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.tree import Problem
@@ -23,13 +23,6 @@ from bib_lsp.text import PositionEncoding
 if TYPE_CHECKING:
     from bib_lsp.lsp.documents import OpenDocument
     from bib_lsp.lsp.server import BibLanguageServer
-
-JsonPieces = list[bytes]  # consecutive pieces of one JSON text, sent without joining
-
-
-def dumps(data: Any) -> bytes:
-    """Compact JSON, ASCII only."""
-    return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 class DiagnosticsCache:
@@ -105,7 +98,7 @@ class DiagnosticsCache:
         whole = checker.whole_findings()
         if whole:
             self._merge(doc, whole, encoding, texts)
-        return _json_array([t for t in texts if t])
+        return array([t for t in texts if t])
 
     def _convert(
         self,
@@ -174,35 +167,17 @@ class DiagnosticsCache:
             texts[ci] = dumps(list(merged))[1:-1]
 
 
-def _json_array(fragments: list[bytes]) -> JsonPieces:
-    """``[`` the fragments separated by commas ``]``, without copying them."""
-    if not fragments:
-        return [b"[]"]
-    pieces = [b","] * (2 * len(fragments) - 1)
-    pieces[::2] = fragments
-    return [b"[", *pieces, b"]"]
-
-
 class _ChunkItems:
     """A chunk's diagnostics as JSON text (without brackets) for the line the chunk
     starts on.
 
-    The text is kept split around its line numbers, so that moving the chunk to
-    another line (a line break typed above it) formats numbers instead of
-    encoding every diagnostic again. The diagnostics are not kept as objects: a
-    dict per diagnostic is several times its text (100,000 findings: 150 MiB
-    against 28 MB of JSON); the few readers of the objects read the text."""
+    The text is kept as a ``LineTemplate`` too, so that moving the chunk to another
+    line (a line break typed above it) formats numbers instead of encoding every
+    diagnostic again. The diagnostics are not kept as objects: a dict per
+    diagnostic is several times its text; the few readers of the objects read
+    the text."""
 
-    __slots__ = (
-        "column",
-        "first_line_used",
-        "line",
-        "lines",
-        "pieces",
-        "problems",
-        "text",
-        "token",
-    )
+    __slots__ = ("column", "first_line_used", "line", "problems", "relined", "text", "token")
 
     def __init__(
         self,
@@ -223,39 +198,27 @@ class _ChunkItems:
         # Whether any range starts on the chunk's first line (its columns depend on
         # the text before the chunk on that line).
         self.first_line_used = any(r["start"]["line"] == 0 for d in items for r in _ranges(d))
-        # The relative text split at its line numbers: text, number, text, ...
-        # (None if other numbers look like lines, say a position in `data`).
-        self.pieces: list[bytes] | None = [b""]
-        self.lines: list[int] = []
         self.line = 0
-        self.text = b""
-        if items:
-            self.text = dumps(items)[1:-1]
-            self.pieces = _LINE_NUMBER.split(self.text)
-            self.lines = [int(n) for n in self.pieces[1::2]]
-            if len(self.lines) != 2 * sum(len(_ranges(d)) for d in items):
-                self.pieces = None
+        self.text = items_text(items)
+        # None if other numbers look like lines (say a position in `data`).
+        self.relined: LineTemplate | None = LineTemplate(self.text)
+        if len(self.relined.lines) != 2 * sum(len(_ranges(d)) for d in items):
+            self.relined = None
         self.rebase(part.line)
 
     def rebase(self, line: int) -> None:
         """The chunk now starts on ``line``."""
         if line == self.line:
             return
-        if self.pieces is None:
+        if self.relined is None:
             self.text = dumps([_moved(d, line - self.line) for d in self.items()])[1:-1]
-        elif self.lines:
-            self.pieces[1::2] = [b"%d" % (n + line) for n in self.lines]
-            self.text = b"".join(self.pieces)
+        elif self.relined.lines:
+            self.text = self.relined.at(line)
         self.line = line
 
     def items(self) -> list[dict[str, Any]]:
         """The diagnostics, at the line the chunk starts on."""
         return json.loads(b"[" + self.text + b"]")  # type: ignore[no-any-return]
-
-
-# A line number in a position of our JSON (compact, as `dumps` writes it; a
-# message's quotes are escaped, so this never matches inside a string).
-_LINE_NUMBER = re.compile(rb'(?<=\{"line":)(-?\d+)(?=,"character":)')
 
 
 def _column(doc: Document, part: ChunkFindings, encoding: PositionEncoding) -> int:

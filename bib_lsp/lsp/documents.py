@@ -6,7 +6,8 @@ import asyncio
 from dataclasses import dataclass
 
 from bib_lsp.document import Document
-from bib_lsp.lsp.diagnostics import DiagnosticsCache, JsonPieces
+from bib_lsp.lsp.diagnostics import DiagnosticsCache
+from bib_lsp.lsp.jsontext import JsonPieces
 from bib_lsp.rules import Checker
 
 # What a diagnostics report was made for: (settings generation, document version).

@@ -40,18 +40,10 @@ def formatting(
         r = convert.from_range(within)
         span = (doc.offset(r.start, encoding), doc.offset(r.end, encoding))
     edits = format_edits(doc, _options(settings, client), span)
-    out = []
-    for edit in edits:
-        a, b = doc.position(edit.start, encoding), doc.position(edit.end, encoding)
-        out.append(
-            lsp.TextEdit(
-                range=lsp.Range(
-                    lsp.Position(a.line, a.character), lsp.Position(b.line, b.character)
-                ),
-                new_text=edit.text,
-            )
-        )
-    return out
+    return [
+        lsp.TextEdit(convert.range_of(doc, edit.start, edit.end, encoding), edit.text)
+        for edit in edits
+    ]
 
 
 # -- handlers ------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from lsprotocol import types as lsp
 
 from bib_lsp.document import Document
 from bib_lsp.features.hover import HoverContext, hover
+from bib_lsp.lsp import convert
 from bib_lsp.lsp.handlers import Features, on_document
 from bib_lsp.model.summaries import MacroDef
 from bib_lsp.rules import Checker
-from bib_lsp.text import Position, PositionEncoding
+from bib_lsp.text import PositionEncoding
 
 if TYPE_CHECKING:
     from bib_lsp.lsp.documents import OpenDocument
@@ -28,7 +29,7 @@ def hover_at(
     elsewhere: Callable[[str], MacroDef | None],
 ) -> lsp.Hover | None:
     p = params.position
-    offset = doc.offset(Position(p.line, p.character), encoding)
+    offset = doc.offset(convert.from_position(p), encoding)
 
     def problems(at: int) -> list[str]:
         return [f.message for f in checker.findings_at(at)]
@@ -37,10 +38,9 @@ def hover_at(
     found = hover(doc, offset, context)
     if found is None:
         return None
-    a, b = doc.position(found.start, encoding), doc.position(found.end, encoding)
     return lsp.Hover(
         contents=lsp.MarkupContent(lsp.MarkupKind.Markdown, found.markdown),
-        range=lsp.Range(lsp.Position(a.line, a.character), lsp.Position(b.line, b.character)),
+        range=convert.range_of(doc, found.start, found.end, encoding),
     )
 
 

@@ -1,23 +1,17 @@
 """Navigation and structure requests: `textDocument/documentSymbol`,
-`foldingRange`, `selectionRange`, `definition`, `documentLink` and
-`semanticTokens` (full and range), as LSP data.
+`foldingRange`, `selectionRange`, `definition` and `documentLink`, as LSP data
+(semantic tokens: ``lsp/semantic.py``).
 
-The whole-document answers (symbols, folds, links, tokens) are built as JSON
-text from per-block parts cached on the blocks (``Block.cache``), so that an
+The whole-document answers (symbols, folds, links) are built as JSON text from
+per-block parts cached on the blocks (``Block.cache``), with their line numbers
+counted from the block's first line (``jsontext.LineTemplate``), so that an
 answer after an edit costs the blocks the edit touched plus filling in line
-numbers. A part (``_Part``) is the block's JSON with its line numbers, counted
-from the block's first line, left as ``%d`` to fill in (one formatting per
-block and request); semantic tokens are relative to each other already, so a
-block's are kept as they are sent (``_Tokens``) and only the first token's
-distance to the previous block's last is computed per request. A block that
-starts in the middle of a line (the free text after an entry's `}`) with
-something on that line (rare: two entries on one line) is converted directly.
+numbers. A block that starts in the middle of a line (the free text after an
+entry's `}`) with something on that line is converted directly.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,27 +24,33 @@ from bib_lsp.features.definition import Elsewhere, definition, macro_definition
 from bib_lsp.features.folding import Fold, FoldKind, block_folds
 from bib_lsp.features.links import block_links
 from bib_lsp.features.selection import selection_ranges
-from bib_lsp.features.semantic import TOKEN_MODIFIERS, TOKEN_TYPES, block_tokens
 from bib_lsp.features.symbols import DECODE_BUDGET, Decoder, Symbol, SymbolKind, block_symbols
+from bib_lsp.lsp.convert import (
+    PositionJson,
+    block_positions,
+    document_positions,
+    from_position,
+    range_json,
+    range_of,
+)
 from bib_lsp.lsp.handlers import Features, on_document
+from bib_lsp.lsp.jsontext import JsonPieces, LineTemplate, array, items_text
 from bib_lsp.lsp.protocol import RawJson
 from bib_lsp.lsp.workspace import uri_path
 from bib_lsp.model.index import BibIndex
 from bib_lsp.model.summaries import MacroDef
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.heap import gc_paused
-from bib_lsp.text import Position, PositionEncoding, relative_position, relative_positions, units_in
+from bib_lsp.text import PositionEncoding
 
 if TYPE_CHECKING:
     from bib_lsp.lsp.documents import OpenDocument
     from bib_lsp.lsp.server import BibLanguageServer
 
-JsonPieces = list[bytes]
 # Entries come with their fields as children up to this many entries: past it, an
 # outline of every field is too much JSON for an editor to take on every change
 # (tugboat.bib's 4,839 entries with their fields: 21 MB; 50,000 entries: 180 MB).
 FIELDS_UP_TO = 5_000
-LEGEND = lsp.SemanticTokensLegend(list(TOKEN_TYPES), list(TOKEN_MODIFIERS))
 
 # Symbol kinds (see docs/architecture.md, "Navigation and structure").
 SYMBOL_KINDS = {
@@ -62,14 +62,6 @@ SYMBOL_KINDS = {
 }
 _FOLD_KINDS = {FoldKind.REGION: "region", FoldKind.COMMENT: "comment"}
 
-
-def _dumps(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":")).encode("ascii")
-
-
-# A line number in our JSON (compact, as `_dumps` writes it; quotes inside strings
-# are escaped, so this never matches inside a name or detail).
-_LINE_NUMBER = re.compile(rb'("(?:line|startLine|endLine)":)(\d+)')
 
 # -- what the client takes ---------------------------------------------------------------
 
@@ -104,64 +96,27 @@ def folding_client(caps: lsp.ClientCapabilities) -> FoldingClient:
     return FoldingClient(bool(folding.line_folding_only), collapsed, folding.range_limit)
 
 
-# -- positions ---------------------------------------------------------------------------
-
-Converter = Callable[[int], dict[str, int]]
-
-
-def _relative(block: Block, encoding: PositionEncoding) -> Converter:
-    """Block-relative offsets to positions with lines counted from the block's
-    first line (columns right only when the block starts a line)."""
-    text, breaks = block.text, block.line_starts
-
-    def position(rel: int) -> dict[str, int]:
-        line, column = relative_position(text, breaks, rel, encoding)
-        return {"line": line, "character": column}
-
-    return position
-
-
-def _absolute(doc: Document, start: int, encoding: PositionEncoding) -> Converter:
-    def position(rel: int) -> dict[str, int]:
-        p = doc.position(start + rel, encoding)
-        return {"line": p.line, "character": p.character}
-
-    return position
-
-
-def _range(position: Converter, start: int, end: int) -> dict[str, Any]:
-    return {"start": position(start), "end": position(end)}
-
-
 class _Part:
-    """A block's items as JSON text (without brackets) whose line numbers, counted
-    from the block's first line, are filled in for the line it starts on.
+    """A block's items as JSON text with lines counted from the block's first line
+    (``LineTemplate``), and whether they are final.
 
-    The filled text is not kept: it doubled the cache (a document's symbols with
-    their fields are 7 times the file's size in JSON: 44,000 entries, 86 MiB
-    more), to spare filling numbers in, 0.15 s a request there, which an edit
-    that adds a line does anyway for every block below it."""
+    The text with absolute lines is not kept: it doubled the cache, to spare
+    filling numbers in, which an edit that adds a line does anyway for every
+    block below it."""
 
-    __slots__ = ("count", "final", "lines", "template")
+    __slots__ = ("count", "final", "text")
 
     def __init__(self, items: list[Any], final: bool = True) -> None:
         self.count = len(items)
         self.final = final  # else made again while there is time (rough titles)
-        text = _dumps(items)[1:-1].replace(b"%", b"%%") if items else b""
-        pieces = _LINE_NUMBER.split(text)  # text, `"line":`, number, text, ...
-        self.lines = tuple(map(int, pieces[2::3]))
-        pieces[2::3] = [b"%d"] * len(self.lines)
-        self.template = b"".join(pieces)
-
-    def at(self, line: int) -> bytes:
-        return self.template % tuple([n + line for n in self.lines])
+        self.text = LineTemplate(items_text(items))
 
 
 def _parts(
     doc: Document,
     key: str,
     encoding: PositionEncoding,
-    items: Callable[[Block, Converter], tuple[list[Any], bool]],
+    items: Callable[[Block, PositionJson], tuple[list[Any], bool]],
     again: Callable[[], bool] = lambda: False,
 ) -> Iterator[tuple[bytes, int]]:
     """Each block's items as JSON text with absolute lines, and their number
@@ -171,25 +126,16 @@ def _parts(
     for start, block in doc.blocks():
         part = block.cache.get(key)
         if part is None or (not part.final and again()):
-            found, final = items(block, _relative(block, encoding))
+            found, final = items(block, block_positions(block, encoding))
             part = block.cache[key] = _Part(found, final)
-        if starts_line or 0 not in part.lines:
+        if starts_line or 0 not in part.text.lines:
             if part.count:
-                yield part.at(line), part.count
+                yield part.text.at(line), part.count
         else:  # columns on its first line count from the block: not the line's
-            found, _ = items(block, _absolute(doc, start, encoding))
-            yield _dumps(found)[1:-1], len(found)
+            found, _ = items(block, document_positions(doc, start, encoding))
+            yield items_text(found), len(found)
         line += block.breaks
         starts_line = block.text.endswith(("\n", "\r"))
-
-
-def _array(fragments: list[bytes]) -> JsonPieces:
-    """``[`` the fragments separated by commas ``]``, without joining them."""
-    if not fragments:
-        return [b"[]"]
-    pieces = [b","] * (2 * len(fragments) - 1)
-    pieces[::2] = fragments
-    return [b"[", *pieces, b"]"]
 
 
 # -- documentSymbol ----------------------------------------------------------------------
@@ -210,7 +156,7 @@ def document_symbols(
     decoder = Decoder(budget)
     key = f"lsp-symbols-{encoding.value}-{int(hierarchical)}{int(fields)}"
 
-    def items(block: Block, position: Converter) -> tuple[list[Any], bool]:
+    def items(block: Block, position: PositionJson) -> tuple[list[Any], bool]:
         rough = decoder.rough
         symbols = block_symbols(block, decoder, fields)
         if hierarchical:
@@ -223,15 +169,15 @@ def document_symbols(
         return decoder.in_time
 
     with gc_paused():
-        return _array([text for text, _ in _parts(doc, key, encoding, items, again)])
+        return array([text for text, _ in _parts(doc, key, encoding, items, again)])
 
 
-def _symbol(s: Symbol, position: Converter) -> dict[str, Any]:
+def _symbol(s: Symbol, position: PositionJson) -> dict[str, Any]:
     out: dict[str, Any] = {
         "name": s.name,
         "kind": int(SYMBOL_KINDS[s.kind]),
-        "range": _range(position, s.start, s.end),
-        "selectionRange": _range(position, s.selection_start, s.selection_end),
+        "range": range_json(position, s.start, s.end),
+        "selectionRange": range_json(position, s.selection_start, s.selection_end),
     }
     if s.detail:
         out["detail"] = s.detail
@@ -240,11 +186,11 @@ def _symbol(s: Symbol, position: Converter) -> dict[str, Any]:
     return out
 
 
-def _flat(s: Symbol, position: Converter, uri: str, container: str | None) -> list[Any]:
+def _flat(s: Symbol, position: PositionJson, uri: str, container: str | None) -> list[Any]:
     item: dict[str, Any] = {
         "name": s.name,
         "kind": int(SYMBOL_KINDS[s.kind]),
-        "location": {"uri": uri, "range": _range(position, s.start, s.end)},
+        "location": {"uri": uri, "range": range_json(position, s.start, s.end)},
     }
     if container is not None:
         item["containerName"] = container
@@ -268,7 +214,7 @@ def folding_ranges(doc: Document, encoding: PositionEncoding, client: FoldingCli
     limit = client.range_limit if client.range_limit is not None else -1
 
     def parts(outer_only: bool) -> Iterator[tuple[bytes, int]]:
-        def items(block: Block, position: Converter) -> tuple[list[Any], bool]:
+        def items(block: Block, position: PositionJson) -> tuple[list[Any], bool]:
             folds = block_folds(block)
             if outer_only:
                 folds = [f for f in folds if not f.inner]
@@ -286,17 +232,17 @@ def folding_ranges(doc: Document, encoding: PositionEncoding, client: FoldingCli
             if total > limit >= 0:
                 break  # too many: outer folds only, up to the limit
         else:
-            return _array(kept)
+            return array(kept)
         kept, total = [], 0
         for text, n in parts(True):
             if total + n > limit:
                 break
             kept.append(text)
             total += n
-        return _array(kept)
+        return array(kept)
 
 
-def _fold(fold: Fold, position: Converter, client: FoldingClient) -> dict[str, Any] | None:
+def _fold(fold: Fold, position: PositionJson, client: FoldingClient) -> dict[str, Any] | None:
     a, b = position(fold.start), position(fold.end)
     end_line = b["line"] - 1 if client.line_folding_only and fold.keep_last_line else b["line"]
     if end_line <= a["line"]:
@@ -323,17 +269,12 @@ def selection(
     """One ``SelectionRange`` per position: the innermost range with its parents."""
     out = []
     for p in positions:
-        offset = doc.offset(Position(p.line, p.character), encoding)
+        offset = doc.offset(from_position(p), encoding)
         found: lsp.SelectionRange | None = None
         for start, end in reversed(selection_ranges(doc, offset)):
-            found = lsp.SelectionRange(_lsp_range(doc, start, end, encoding), found)
+            found = lsp.SelectionRange(range_of(doc, start, end, encoding), found)
         out.append(found)
     return out
-
-
-def _lsp_range(doc: Document, start: int, end: int, encoding: PositionEncoding) -> lsp.Range:
-    a, b = doc.position(start, encoding), doc.position(end, encoding)
-    return lsp.Range(lsp.Position(a.line, a.character), lsp.Position(b.line, b.character))
 
 
 # -- definition --------------------------------------------------------------------------
@@ -353,15 +294,15 @@ def goto_definition(
 ) -> list[lsp.Location] | list[lsp.LocationLink] | None:
     """Where the macro or key at ``position`` is defined: as ``LocationLink``s when
     the client takes them (``links``), else as ``Location``s."""
-    offset = doc.offset(Position(position.line, position.character), encoding)
+    offset = doc.offset(from_position(position), encoding)
     found = definition(doc, index, offset)
     if found is None:
         return None
-    origin = _lsp_range(doc, found.origin_start, found.origin_end, encoding)
+    origin = range_of(doc, found.origin_start, found.origin_end, encoding)
     if isinstance(found, Elsewhere):
         return _elsewhere(found.name, origin, links, macros, open_documents, encoding)
-    whole = _lsp_range(doc, found.start, found.end, encoding)
-    name = _lsp_range(doc, found.name_start, found.name_end, encoding)
+    whole = range_of(doc, found.start, found.end, encoding)
+    name = range_of(doc, found.name_start, found.name_end, encoding)
     if links:
         return [lsp.LocationLink(uri, whole, name, origin)]
     return [lsp.Location(uri, name)]
@@ -386,8 +327,8 @@ def _elsewhere(
         found = macro_definition(index, name)
         if found is None:
             break
-        whole = _lsp_range(doc, found[0], found[1], encoding)
-        target = _lsp_range(doc, found[2], found[3], encoding)
+        whole = range_of(doc, found[0], found[1], encoding)
+        target = range_of(doc, found[2], found[3], encoding)
         if links:
             return [lsp.LocationLink(other, whole, target, origin)]
         return [lsp.Location(other, target)]
@@ -405,10 +346,10 @@ def _elsewhere(
 def document_links(doc: Document, encoding: PositionEncoding, tooltips: bool = True) -> JsonPieces:
     """``DocumentLink[]`` as JSON text (with tooltips if the client shows them)."""
 
-    def items(block: Block, position: Converter) -> tuple[list[Any], bool]:
+    def items(block: Block, position: PositionJson) -> tuple[list[Any], bool]:
         out = []
         for link in block_links(block):
-            item = {"range": _range(position, link.start, link.end), "target": link.target}
+            item = {"range": range_json(position, link.start, link.end), "target": link.target}
             if tooltips:
                 item["tooltip"] = link.tooltip
             out.append(item)
@@ -416,117 +357,7 @@ def document_links(doc: Document, encoding: PositionEncoding, tooltips: bool = T
 
     with gc_paused():
         key = f"lsp-links-{encoding.value}-{int(tooltips)}"
-        return _array([text for text, _ in _parts(doc, key, encoding, items)])
-
-
-# -- semanticTokens ----------------------------------------------------------------------
-
-
-class _Tokens:
-    """A block's semantic tokens, encoded as LSP wants them: the first token's
-    line and column (from the block's start) and the rest of its numbers, then
-    the other tokens relative to each other; and where the last token is."""
-
-    __slots__ = ("first", "last", "text")
-
-    def __init__(self, block: Block, tokens: list[int], encoding: PositionEncoding) -> None:
-        text, breaks = block.text, block.line_starts
-        plain = encoding is PositionEncoding.UTF32 or text.isascii()
-        numbers: list[int] = []
-        previous_line = previous_column = 0
-        places = relative_positions(text, breaks, tokens[::4], encoding)
-        for i in range(0, len(tokens), 4):
-            start, length = tokens[i], tokens[i + 1]
-            line, column = places[i >> 2]
-            if not plain:
-                length = units_in(text[start : start + length], encoding)
-            if i == 0:
-                self.first = (line, column)
-                numbers += (length, tokens[2], tokens[3])
-            else:
-                delta = column - previous_column if line == previous_line else column
-                numbers += (line - previous_line, delta, length, tokens[i + 2], tokens[i + 3])
-            previous_line, previous_column = line, column
-        self.last = (previous_line, previous_column)
-        self.text = ",".join(map(str, numbers)).encode("ascii")
-
-
-_NO_TOKENS = _Tokens.__new__(_Tokens)  # a block without tokens (cached as such)
-
-
-def _encoded(block: Block, encoding: PositionEncoding, key: str) -> _Tokens:
-    """The block's tokens encoded (cached under ``key``; ``_NO_TOKENS`` if none)."""
-    found: _Tokens | None = block.cache.get(key)
-    if found is None:
-        tokens = block_tokens(block)
-        found = block.cache[key] = _Tokens(block, tokens, encoding) if tokens else _NO_TOKENS
-    return found
-
-
-def _from(doc: Document, offset: int, end: int) -> Iterator[tuple[int, Block, int, bool]]:
-    """``(start, block, line, starts a line)`` for the blocks from the one holding
-    ``offset`` to the one holding ``end``."""
-    located = doc.block_at(offset)
-    if located is None:
-        return
-    start, block = located
-    line = doc.line_of(start)
-    starts_line = start == 0 or doc.slice(start - 1, start) in ("\n", "\r")
-    while True:
-        yield start, block, line, starts_line
-        start += len(block.text)
-        line += block.breaks
-        starts_line = block.text.endswith(("\n", "\r"))
-        if start >= min(end, doc.length):
-            return
-        located = doc.block_at(start)
-        if located is None:  # pragma: no cover - start is inside the text
-            return
-        block = located[1]
-
-
-def _all(doc: Document) -> Iterator[tuple[int, Block, int, bool]]:
-    line, starts_line = 0, True
-    for start, block in doc.blocks():
-        yield start, block, line, starts_line
-        line += block.breaks
-        starts_line = block.text.endswith(("\n", "\r"))
-
-
-def semantic_tokens(
-    doc: Document, encoding: PositionEncoding, within: lsp.Range | None = None
-) -> JsonPieces:
-    """``SemanticTokens`` as JSON text: of the whole document, or of the blocks
-    that ``within`` touches."""
-    if within is None:
-        blocks = _all(doc)
-    else:
-        start = doc.offset(Position(within.start.line, within.start.character), encoding)
-        end = doc.offset(Position(within.end.line, within.end.character), encoding)
-        blocks = _from(doc, start, end)
-    pieces: list[bytes] = []
-    previous_line = previous_column = 0
-    key = f"lsp-tokens-{encoding.value}"
-    with gc_paused():
-        for start, block, line, starts_line in blocks:
-            tokens = _encoded(block, encoding, key)
-            if tokens is _NO_TOKENS:
-                continue
-            (first_line, first_column), (last_line, last_column) = tokens.first, tokens.last
-            shift = 0
-            if not starts_line and (first_line == 0 or last_line == 0):
-                shift = doc.position(start, encoding).character
-            if first_line == 0:
-                first_column += shift
-            first_line += line
-            same_line = first_line == previous_line
-            delta = first_column - previous_column if same_line else first_column
-            pieces += (b"%d,%d," % (first_line - previous_line, delta), tokens.text, b",")
-            previous_line = line + last_line
-            previous_column = last_column + (shift if last_line == 0 else 0)
-    if pieces:
-        pieces.pop()  # the last comma
-    return [b'{"data":[', *pieces, b"]}"]
+        return array([text for text, _ in _parts(doc, key, encoding, items)])
 
 
 # -- handlers ------------------------------------------------------------------------
@@ -539,10 +370,6 @@ def _no_items() -> list[Any]:
 
 def _no_definition() -> None:
     return None
-
-
-def _no_tokens() -> lsp.SemanticTokens:
-    return lsp.SemanticTokens(data=[])
 
 
 @FEATURES.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, lsp.DocumentSymbolOptions(label="bib-lsp"))
@@ -596,19 +423,3 @@ def document_link(
     ls: BibLanguageServer, params: lsp.DocumentLinkParams, document: OpenDocument
 ) -> Any:
     return RawJson(document_links(document.doc, ls.encoding, tooltips(ls.client_capabilities)))
-
-
-@FEATURES.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
-@on_document(_no_tokens)
-def semantic_tokens_full(
-    ls: BibLanguageServer, params: lsp.SemanticTokensParams, document: OpenDocument
-) -> Any:
-    return RawJson(semantic_tokens(document.doc, ls.encoding))
-
-
-@FEATURES.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, LEGEND)
-@on_document(_no_tokens)
-def semantic_tokens_range(
-    ls: BibLanguageServer, params: lsp.SemanticTokensRangeParams, document: OpenDocument
-) -> Any:
-    return RawJson(semantic_tokens(document.doc, ls.encoding, params.range))

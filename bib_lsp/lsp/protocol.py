@@ -36,6 +36,7 @@ from pygls.protocol import (
     lsp_method,
 )
 
+from bib_lsp.lsp.jsontext import JsonPieces, dumps
 from bib_lsp.lsp.reading import strict_converter, what_is_wrong
 
 logger = logging.getLogger(__name__)
@@ -70,13 +71,6 @@ PYGLS_PRIVATE: tuple[tuple[type, str, str], ...] = (
 LSP_METHOD_ATTRIBUTE = "method_name"
 # pygls's reading loop logs a message it could not handle here, with a traceback.
 READING_LOGGER, READING_FAILURE = "pygls.server", "Unable to handle message"
-
-JsonPieces = list[bytes]  # consecutive pieces of one JSON text, sent without joining
-
-
-def dumps(data: Any) -> bytes:
-    """Compact JSON, ASCII only."""
-    return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 def _is_id(value: object) -> bool:

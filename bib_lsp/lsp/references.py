@@ -32,11 +32,12 @@ from bib_lsp.features.references import (
     target_at,
 )
 from bib_lsp.features.workspace_symbols import find_symbols
+from bib_lsp.lsp import convert
 from bib_lsp.lsp.handlers import Features, guarded, on_document, on_document_async
 from bib_lsp.lsp.workspace import WorkspaceFiles, uri_path
 from bib_lsp.model.index import BibIndex
 from bib_lsp.model.summaries import EntryDef
-from bib_lsp.text import LineMapping, Position, PositionEncoding, units_in
+from bib_lsp.text import LineMapping, PositionEncoding, units_in
 
 if TYPE_CHECKING:
     from bib_lsp.lsp.documents import OpenDocument
@@ -114,7 +115,7 @@ def stale(found: Found, documents: OpenDocuments) -> bool:
 
 
 def target(doc: Document, position: lsp.Position, encoding: PositionEncoding) -> Target | None:
-    return target_at(doc, doc.offset(Position(position.line, position.character), encoding))
+    return target_at(doc, doc.offset(convert.from_position(position), encoding))
 
 
 async def find_all(
@@ -162,10 +163,7 @@ def _scan(
 
 
 def _range(lines: LineMapping, o: Occurrence, encoding: PositionEncoding) -> lsp.Range:
-    r = lines.range(o.start, o.end, encoding)
-    return lsp.Range(
-        lsp.Position(r.start.line, r.start.character), lsp.Position(r.end.line, r.end.character)
-    )
+    return convert.range_of(lines, o.start, o.end, encoding)
 
 
 def locations(

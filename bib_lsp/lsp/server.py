@@ -33,13 +33,14 @@ from bib_lsp.lsp import (
     hover,
     navigation,
     references,
+    semantic,
     workspace,
 )
 from bib_lsp.lsp.analysis import STAGED_ABOVE, settle_heap, start_analysis
 from bib_lsp.lsp.config import SECTION, Settings, parse_settings
-from bib_lsp.lsp.diagnostics import JsonPieces, dumps
 from bib_lsp.lsp.documents import OpenDocument
 from bib_lsp.lsp.handlers import Features, guarded, on_document
+from bib_lsp.lsp.jsontext import JsonPieces, dumps
 from bib_lsp.lsp.protocol import HardenedServer
 from bib_lsp.lsp.workspace import ClientProgress, WorkspaceFiles, folders_of, uri_path
 from bib_lsp.model.index import BibIndex
@@ -395,6 +396,7 @@ def create_server() -> BibLanguageServer:
         completion.FEATURES,
         hover.FEATURES,
         navigation.FEATURES,
+        semantic.FEATURES,
         references.FEATURES,
         formatting.FEATURES,
         actions.FEATURES,

@@ -11,7 +11,7 @@ import pytest
 from lsprotocol import types as lsp
 
 from bib_lsp.document import Document
-from bib_lsp.lsp import completion, diagnostics, formatting, hover, navigation, server
+from bib_lsp.lsp import completion, diagnostics, formatting, hover, navigation, semantic, server
 from bib_lsp.lsp.documents import OpenDocument
 from bib_lsp.lsp.protocol import RawJson
 from bib_lsp.lsp.server import BibLanguageServer, create_server
@@ -55,7 +55,7 @@ def test_a_document_not_open_gets_the_methods_empty_answer(
     assert listed == lsp.CompletionList(is_incomplete=False, items=[])
     options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
     assert formatting.format_document(ls, lsp.DocumentFormattingParams(where, options)) == []
-    tokens = navigation.semantic_tokens_full(ls, lsp.SemanticTokensParams(where))
+    tokens = semantic.semantic_tokens_full(ls, lsp.SemanticTokensParams(where))
     assert tokens == lsp.SemanticTokens(data=[])
     report = diagnostics.diagnostic(ls, lsp.DocumentDiagnosticParams(where))
     assert isinstance(report, RawJson)

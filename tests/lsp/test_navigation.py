@@ -26,7 +26,7 @@ from bib_lsp.features.folding import document_folds
 from bib_lsp.features.links import document_links
 from bib_lsp.features.semantic import block_tokens
 from bib_lsp.features.symbols import Symbol, document_symbols
-from bib_lsp.lsp import navigation
+from bib_lsp.lsp import navigation, semantic
 from bib_lsp.lsp.navigation import FoldingClient
 from bib_lsp.text import PositionEncoding
 from tests.document.strategies import SMALL_FRAGMENTS, edits, small_texts
@@ -117,7 +117,7 @@ def check_everything(doc: Document) -> None:
                     }
                 )
         assert folds == expected
-        tokens = loads(navigation.semantic_tokens(doc, encoding))["data"]
+        tokens = loads(semantic.semantic_tokens(doc, encoding))["data"]
         assert decoded(tokens) == expected_tokens(doc, encoding)
 
 
@@ -144,8 +144,8 @@ def test_tokens_of_a_range_are_those_of_the_blocks_it_touches(
     start = doc.position(min(first * 7, doc.length))
     end = doc.position(min(first * 7 + count * 11, doc.length))
     within = lsp.Range(lsp.Position(start.line, 0), lsp.Position(end.line, end.character))
-    full = decoded(loads(navigation.semantic_tokens(doc, PositionEncoding.UTF16))["data"])
-    part = decoded(loads(navigation.semantic_tokens(doc, PositionEncoding.UTF16, within))["data"])
+    full = decoded(loads(semantic.semantic_tokens(doc, PositionEncoding.UTF16))["data"])
+    part = decoded(loads(semantic.semantic_tokens(doc, PositionEncoding.UTF16, within))["data"])
     assert set(part) <= set(full)
     inside = [t for t in full if (start.line, 0) <= t[:2] and t[:2] < (end.line, end.character)]
     assert set(inside) <= set(part)
