@@ -49,7 +49,7 @@ from parse_bench import DEFAULT_CORPUS, PROBE
 
 from bib_lsp.document import Document
 from bib_lsp.document.io import read_bib
-from bib_lsp.features.completion import KEY_FIELDS
+from bib_lsp.model.keys import KEY_FIELDS
 from bib_lsp.syntax import parse
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import Entry, entry_view

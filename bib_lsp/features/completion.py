@@ -21,15 +21,13 @@ from bib_lsp.model import catalogue_bibtex
 from bib_lsp.model.catalogue_types import FieldInfo, TypeInfo
 from bib_lsp.model.csl import document_sources
 from bib_lsp.model.index import SHARED_VALUE_FIELDS, BibIndex
+from bib_lsp.model.keys import KEY_FIELDS
 from bib_lsp.model.macros import MONTH_NAMES, MONTHS, predefined
 from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES
 from bib_lsp.model.summaries import MacroDef
 from bib_lsp.syntax.views import view, written
 
 MACRO, KEY, CONSTANT, ENTRY_TYPE, FIELD_NAME = "macro", "key", "constant", "type", "field"
-
-# Fields whose value names other entries: one key, or a comma-separated list.
-KEY_FIELDS = {"crossref": False, "xref": False, "xdata": True, "related": True, "entryset": True}
 
 # Values biblatex gives a meaning to, by field (from the biblatex manual's lists).
 CLOSED_VALUES: dict[str, tuple[tuple[str, str], ...]] = {

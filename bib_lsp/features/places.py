@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 
 from bib_lsp.document import Document
-from bib_lsp.features.completion import KEY_FIELDS
+from bib_lsp.model.keys import KEY_FIELDS
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import Entry, Field, entry_view
 

@@ -19,9 +19,8 @@ from pathlib import Path
 from bib_lsp.document import Document
 from bib_lsp.document.files import MAX_BYTES
 from bib_lsp.document.io import read_bib
-from bib_lsp.features.completion import KEY_FIELDS
 from bib_lsp.features.places import PlaceKind, inside, list_body, place_at
-from bib_lsp.model.keys import key_trouble
+from bib_lsp.model.keys import KEY_FIELDS, key_trouble
 from bib_lsp.syntax.block import Block, SyntaxTree
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.lexer import KEY_IN_PARENS_RE, NAME_RE

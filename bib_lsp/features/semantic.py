@@ -21,7 +21,7 @@ multi-line tokens take them.
 
 from __future__ import annotations
 
-from bib_lsp.features.completion import KEY_FIELDS
+from bib_lsp.model.keys import KEY_FIELDS
 from bib_lsp.model.macros import MONTH_NAMES
 from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K

@@ -7,6 +7,10 @@ with the same answer.
 
 from __future__ import annotations
 
+KEY_FIELDS = {"crossref": False, "xref": False, "xdata": True, "related": True, "entryset": True}
+"""The fields whose value names other entries, and whether it is a comma-separated
+list of keys (else one key)."""
+
 # What goes wrong with each character in a key: (biber cannot read it, `\cite`
 # fails on it). The parser already ends a key at white space and at `,{}=#"%` (and
 # at `()` in an `@type(...)` entry) and reports what follows, so only these and

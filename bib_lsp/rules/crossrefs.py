@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from bib_lsp.model.keys import KEY_FIELDS
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
@@ -15,10 +16,11 @@ DANGLING = "dangling-reference"
 BEFORE = "crossref-before-entry"
 CHAIN = "crossref-chain"
 
-# The fields that name other entries, per dialect, and whether they hold a list.
+# The fields whose keys are checked, per dialect (BibTeX knows `crossref` only),
+# and whether they hold a list.
 REFERENCE_FIELDS = {
-    "bibtex": {"crossref": False},
-    "biblatex": {"crossref": False, "xref": False, "xdata": True, "related": True},
+    "bibtex": {"crossref": KEY_FIELDS["crossref"]},
+    "biblatex": {f: KEY_FIELDS[f] for f in ("crossref", "xref", "xdata", "related")},
 }
 
 

@@ -16,11 +16,11 @@ from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from bib_lsp.document import Document
-from bib_lsp.features.completion import KEY_FIELDS
 from bib_lsp.features.references import NameKind, new_name_problem, target_at
 from bib_lsp.lsp.references import Refused, check_rename, find_all, workspace_edit
 from bib_lsp.lsp.workspace import WorkspaceFiles
 from bib_lsp.model.index import BibIndex
+from bib_lsp.model.keys import KEY_FIELDS
 from bib_lsp.syntax import parse
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import entry_view
