@@ -8,13 +8,12 @@ from collections.abc import Iterable
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import VALUE_BLANK
 from bib_lsp.syntax.tree import Problem, Related, Severity
 from bib_lsp.syntax.views import Entry, Field, view
 
 AUTHOR_AND_EDITOR = "author-and-editor"
 VOLUME_AND_NUMBER = "volume-and-number"
-
-_WHITESPACE = " \t\r\n"
 
 # plain.bst's `book` and `inbook` call `"author and editor" editor either.or.check` when
 # the author is not empty and the entry has no `crossref`.
@@ -164,7 +163,7 @@ def _bibtex_empty(f: Field) -> bool:
     if f.value is None:
         return True
     for p in f.value.pieces:
-        if p.kind not in (K.BRACED, K.QUOTED) or p.content.strip(_WHITESPACE):
+        if p.kind not in (K.BRACED, K.QUOTED) or p.content.strip(VALUE_BLANK):
             return False
     return True
 

@@ -24,6 +24,7 @@ from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.rules.required import missing_required_field
 from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.lexer import VALUE_BLANK
 from bib_lsp.syntax.tree import Problem, Related, Severity
 from bib_lsp.syntax.views import Entry, Field, Value
 
@@ -33,8 +34,7 @@ UNKNOWN_FIELD = "unknown-field"
 EMPTY_FIELD = "empty-field"
 
 
-_WHITESPACE = " \t\r\n"
-_EMPTY_CHARS = _WHITESPACE + '{}"'
+_EMPTY_CHARS = VALUE_BLANK + '{}"'
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ import re
 # ``str.strip()`` with no argument takes more (\x1c-\x1f, \x85, no-break and other
 # Unicode spaces), which are text: stripping them would lose it.
 BLANK = " \t\n\r\f\v"
+# What BibTeX's `empty$` skips in a field's value: spaces and tabs, and the line
+# breaks it reads as spaces.
+VALUE_BLANK = " \t\r\n"
 WHITESPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
 # One trivia token inside an entry: a run of blanks, or a ``%`` comment to the end of
 # the line (so that a commented-out field does not break the tree; BibTeX has no
