@@ -1,4 +1,4 @@
-"""The ``bib-lsp`` command: ``bib-lsp check`` (and, with later issues, the server)."""
+"""``python -m bib_lsp``: the ``bib-lsp`` command (the server without arguments)."""
 
 from __future__ import annotations
 

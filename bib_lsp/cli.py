@@ -1,5 +1,6 @@
-"""Command-line interface: ``bib-lsp [serve]`` runs the language server,
-``bib-lsp check [--format text|json] PATH...`` reports problems."""
+"""Command-line interface: ``bib-lsp [serve]`` runs the language server;
+``bib-lsp check`` reports problems, ``bib-lsp format`` formats and ``bib-lsp
+export`` writes CSL-JSON, of files and of the `.bib` files in folders."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 of text is, read from the green tree.
 
 Per block, block-relative (the server keeps what it sends per block:
-``lsp/navigation.py``): a flat list of
+``lsp/semantic.py``): a flat list of
 ``start, length, type, modifiers`` (code points; types index ``TOKEN_TYPES``,
 modifiers are bits of ``TOKEN_MODIFIERS``), in order, none across a line break
 (a multi-line value gives one token per line), so that clients without

@@ -1,7 +1,7 @@
 """Stable codes of the problems the parser reports, with their documentation.
 
 Each code is kebab-case and never changes meaning once released. The text here is
-the source of ``docs/rules/<code>.md`` (see ``bib_lsp.docs``).
+the source of ``docs/rules/<code>.md`` (see ``bib_lsp.docgen``).
 """
 
 from __future__ import annotations
