@@ -82,13 +82,6 @@ class Window:
     rss_mib: float = 0.0
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def position(doc: Document, offset: int) -> dict[str, int]:
     p = doc.position(offset, PositionEncoding.UTF16)
     return {"line": p.line, "character": p.character}
@@ -120,14 +113,12 @@ def session(
     doc = Document(text)
     rng = random.Random(seed)
     server = Client()
-    pid = server.proc.pid
     try:
         open_until_complete(server, URI, text)
         server.lazy = True
         windows: list[Window] = [Window()]
         version = 1
         last: dict[str, Any] = {}
-        request_id = 1000
         undo: tuple[int, int, str] | None = None
         for n in range(1, edits + 1):
             if undo is None:
@@ -152,20 +143,17 @@ def session(
                     ("textDocument/hover", current.hover_ms),
                     ("textDocument/completion", current.completion_ms),
                 ):
-                    request_id += 1
                     at = position(doc, rng.randrange(doc.length + 1))
                     t0 = time.perf_counter()
-                    server.request(
-                        request_id, method, {"textDocument": {"uri": URI}, "position": at}
-                    )
+                    server.request(method, {"textDocument": {"uri": URI}, "position": at})
                     bucket.append((time.perf_counter() - t0) * 1000)
             if n % window == 0:
-                current.rss_mib = rss_mib(pid)
+                current.rss_mib = server.rss() / 2**20
                 print(row(current), flush=True)
                 windows.append(Window())
         if not windows[-1].edit_ms:
             windows.pop()
-        published = json.loads(last["params"]["body"])["params"]["diagnostics"]
+        published = json.loads(last["body"])["params"]["diagnostics"]
         theirs = Counter(d["code"] for d in published)
         ours = Counter(p.code for p in Checker(Document(doc.text)).diagnose())
         return {

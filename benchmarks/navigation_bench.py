@@ -110,22 +110,15 @@ class Server(RawLspClient):
                 "documentLink": {"tooltipSupport": True},
             }
         }
-        options = {"diagnostics": {"debounceMs": 0}}
-        params = {"capabilities": capabilities, "initializationOptions": options}
-        self.send({"id": 0, "method": "initialize", "params": params})
-        self.response_to(0)
-        self.send({"method": "initialized", "params": {}})
+        self.initialize(capabilities)
 
 
 def through_server(name: str, text: str, repeat: int) -> None:
     server = Server()
     uri = f"file:///tmp/{name.replace(' ', '-')}.bib"
-    item = {"uri": uri, "languageId": "bibtex", "version": 1, "text": text}
-    server.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
-    server.published(uri, 1)
+    server.open(uri, text)
     line, column = probe_position(text) if "probe:2024" in text else (text.count("\n") // 2, 0)
     version = 1
-    ident = 100
     print(f"{name}, through the server:")
     for method in ("documentSymbol", "foldingRange", "semanticTokens/full", "documentLink"):
         times = []
@@ -145,16 +138,8 @@ def through_server(name: str, text: str, repeat: int) -> None:
                 }
                 server.change(uri, version, change)
                 server.published(uri, version)
-            ident += 1
             t0 = time.perf_counter()
-            server.send(
-                {
-                    "id": ident,
-                    "method": f"textDocument/{method}",
-                    "params": {"textDocument": {"uri": uri}},
-                }
-            )
-            reply = server.response_to(ident)
+            reply = server.request(f"textDocument/{method}", {"textDocument": {"uri": uri}})
             times.append((server.last_read - t0) * 1000)
             assert "result" in reply, reply
             size = len(json.dumps(reply["result"], separators=(",", ":")))

@@ -39,31 +39,11 @@ from tools.raw_lsp import RawLspClient
 class Server(RawLspClient):
     """The real server process, initialised with debounce 0. With ``progress`` the
     client says it shows work-done progress (so the server may report long work
-    with `$/progress`); any request the server sends is answered with null."""
+    with `$/progress`)."""
 
     def __init__(self, progress: bool = False) -> None:
         super().__init__()
-        capabilities = {"window": {"workDoneProgress": True}} if progress else {}
-        self.send(
-            {
-                "id": 0,
-                "method": "initialize",
-                "params": {
-                    "processId": None,
-                    "rootUri": None,
-                    "capabilities": capabilities,
-                    "initializationOptions": {"diagnostics": {"debounceMs": 0}},
-                },
-            }
-        )
-        self.response_to(0)
-        self.send({"method": "initialized", "params": {}})
-
-    def receive(self) -> dict[str, Any]:
-        message = super().receive()
-        if "method" in message and "id" in message:  # e.g. window/workDoneProgress/create
-            self.send({"id": message["id"], "result": None})
-        return message
+        self.initialize({"window": {"workDoneProgress": True}} if progress else {})
 
 
 def probe_position(text: str) -> tuple[int, int]:
@@ -77,14 +57,8 @@ def probe_position(text: str) -> tuple[int, int]:
 def open_document(server: Server, uri: str, text: str) -> float:
     """Send `didOpen` (version 1); the time it was sent."""
     t0 = time.perf_counter()
-    server.send(
-        {
-            "method": "textDocument/didOpen",
-            "params": {
-                "textDocument": {"uri": uri, "languageId": "bibtex", "version": 1, "text": text}
-            },
-        }
-    )
+    item = {"uri": uri, "languageId": "bibtex", "version": 1, "text": text}
+    server.notify("textDocument/didOpen", {"textDocument": item})
     return t0
 
 
@@ -207,21 +181,12 @@ def edit_times(
 
 
 def timed_request(
-    server: Server, ident: int, method: str, uri: str, line: int, character: int
+    server: Server, method: str, uri: str, line: int, character: int
 ) -> tuple[dict[str, Any], float]:
     """A request at a position, its reply and the milliseconds until it was read."""
+    at = {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
     t0 = time.perf_counter()
-    server.send(
-        {
-            "id": ident,
-            "method": method,
-            "params": {
-                "textDocument": {"uri": uri},
-                "position": {"line": line, "character": character},
-            },
-        }
-    )
-    reply = server.response_to(ident)
+    reply = server.request(method, at)
     return reply, (server.last_read - t0) * 1000
 
 
@@ -233,11 +198,11 @@ def hover_times(server: Server, uri: str, text: str, count: int) -> list[float]:
     step = max(1, len(heads) // (count + 1))
     chosen = heads[::step][: count + 1]
     times = []
-    for i, at in enumerate(chosen):
+    for at in chosen:
         line = text.count("\n", 0, at)
         column = at - (text.rfind("\n", 0, at) + 1)
         column = len(text[at - column : at].encode("utf-16-le")) // 2
-        reply, ms = timed_request(server, 5000 + i, "textDocument/hover", uri, line, column)
+        reply, ms = timed_request(server, "textDocument/hover", uri, line, column)
         assert reply.get("result"), reply
         times.append(ms)
     return times
@@ -268,32 +233,18 @@ def completion_times(
     many items the last one offered."""
     line, column = at
     indent = " " * column
-    server.send(
-        {
-            "method": "textDocument/didChange",
-            "params": {
-                "textDocument": {"uri": uri, "version": version + 1},
-                "contentChanges": [
-                    {
-                        "range": {
-                            "start": {"line": line, "character": 0},
-                            "end": {"line": line, "character": 0},
-                        },
-                        "text": f"{indent}crossref = {{{key}}},\n",
-                    }
-                ],
-            },
-        }
-    )
+    start = {"line": line, "character": 0}
+    added = {"range": {"start": start, "end": start}, "text": f"{indent}crossref = {{{key}}},\n"}
+    server.change(uri, version + 1, added)
     server.published(uri, version + 1)
     prefix = f"{indent}crossref = {{{key[:3]}"
     where = {"field name": (line + 1, column + 1), "crossref key": (line, len(prefix))}
     out = {}
     for what, (at_line, character) in where.items():
         times, items = [], 0
-        for i in range(count):
+        for _ in range(count):
             method = "textDocument/completion"
-            reply, ms = timed_request(server, 1000 + i, method, uri, at_line, character)
+            reply, ms = timed_request(server, method, uri, at_line, character)
             times.append(ms)
             items = len(reply["result"]["items"])
             assert items, what

@@ -5,7 +5,6 @@ entries, is `benchmarks/long_session.py`)."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 from tools.raw_lsp import RawLspClient
 
@@ -14,13 +13,6 @@ ENTRY = (
     "@article{key{n},\n  author = {Ann Author and Bo Writer},\n  title = {A Title {n}},\n"
     "  journal = {J. Things},\n  year = 2001,\n  pages = {1--{n}},\n}}\n\n"
 )
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
 
 
 def position(text: str, offset: int) -> dict[str, int]:
@@ -32,20 +24,8 @@ def test_memory_stays_flat_over_thousands_of_edits() -> None:
     text = "".join(ENTRY.replace("{n}", str(n)) for n in range(300))
     client = RawLspClient(timeout=60)
     try:
-        client.request(
-            0,
-            "initialize",
-            {
-                "processId": None,
-                "rootUri": None,
-                "capabilities": {},
-                "initializationOptions": {"diagnostics": {"debounceMs": 0}},
-            },
-        )
-        client.notify("initialized", {})
-        item = {"uri": URI, "languageId": "bibtex", "version": 1, "text": text}
-        client.notify("textDocument/didOpen", {"textDocument": item})
-        client.published(URI, 1)
+        client.initialize({})
+        client.open(URI, text)
         rng = random.Random(10)
         version = 1
         sizes = []
@@ -62,7 +42,7 @@ def test_memory_stays_flat_over_thousands_of_edits() -> None:
             client.change(URI, version, change)
             client.published(URI, version)
             if n in (999, 2999):
-                sizes.append(rss_kib(client.proc.pid))
+                sizes.append(client.rss() // 1024)
         grown = sizes[1] - sizes[0]
         # When each replaced chunk was kept with its blocks (about 13 KB an edit),
         # 2,000 edits grew the server by some 25 MiB; what is left is the caches
@@ -70,6 +50,7 @@ def test_memory_stays_flat_over_thousands_of_edits() -> None:
         assert grown < 6 * 1024, f"the server grew by {grown:,} KiB over 2,000 edits"
     finally:
         client.close()
+    assert client.closed_cleanly
 
 
 def test_notifications_leave_nothing_behind_in_the_protocol() -> None:

@@ -34,6 +34,7 @@ def test_request_with_unreadable_params_gets_an_error_and_the_server_goes_on() -
         assert [d["code"] for d in report["items"]] == ["missing-value"]
     finally:
         client.close()
+    assert client.closed_cleanly
 
 
 def test_tcp_server_answers_initialize() -> None:

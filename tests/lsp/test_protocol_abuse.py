@@ -33,10 +33,8 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +42,7 @@ import attrs
 import pytest
 from lsprotocol import types as lsp
 
-from tools.raw_lsp import EDITOR_CAPABILITIES as CAPABILITIES
-from tools.raw_lsp import Message, RawLspClient
+from tools.raw_lsp import EDITOR_CAPABILITIES, OPTIONS, Message, RawLspClient
 
 TIMEOUT = 15.0  # seconds any one awaited answer may take
 INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS = -32600, -32601, -32602
@@ -53,8 +50,6 @@ INTERNAL_ERROR = -32603
 SERVER_NOT_INITIALIZED, REQUEST_FAILED, REQUEST_CANCELLED = -32002, -32803, -32800
 STATUS = "bibLsp/status"
 RESOLVE = lsp.COMPLETION_ITEM_RESOLVE
-
-OPTIONS = {"diagnostics": {"debounceMs": 0}}
 
 TEXT = """\
 @string{jr = "Journal of Research"}
@@ -78,87 +73,38 @@ KEY = (2, 12)  # a position inside `smith2020`: a normal hover there has an answ
 
 
 class Client(RawLspClient):
-    """The raw client, with a timeout on every wait; it answers the server's own
-    requests with null and keeps the failures the server logs."""
+    """The raw client, with a timeout on every wait; it keeps the failures the
+    server logs."""
 
-    def __init__(self, env: dict[str, str] | None = None, **kwargs: Any) -> None:
-        super().__init__(timeout=TIMEOUT, env=env, **kwargs)
-        self.ids = count(1)
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(timeout=TIMEOUT, env=env)
         self.failures: list[str] = []  # "bib-lsp: X failed" log messages
         self.logged_errors: list[str] = []  # every error the server logged to the client
         self.published_uris: list[str] = []  # of every publishDiagnostics, in order
         self.responses: list[Message] = []  # every response received, in order
-        self.stderr_path: Path | None = None  # where the server's stderr goes, if kept
 
-    def said(self) -> str:
-        """What the server wrote to its stderr so far (see the ``logged`` fixture)."""
-        assert self.stderr_path is not None
-        return self.stderr_path.read_text(errors="replace")
-
-    def receive(self) -> Message:
-        message = super().receive()
-        if "method" in message and "id" in message:
-            self.send({"id": message["id"], "result": None})
-        elif message.get("method") == lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS:
+    def note(self, message: Message) -> None:
+        super().note(message)
+        method = message.get("method")
+        if method == lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS:
             self.published_uris.append(message["params"]["uri"])
-        elif message.get("method") == "window/logMessage":
+        elif method == "window/logMessage":
             text = message["params"]["message"]
             if message["params"]["type"] == 1:
                 self.logged_errors.append(text)
                 if re.search(r"failed:|checking .*:\n", text):
                     self.failures.append(text)
-        elif "id" in message:
+        elif method is None and "id" in message:
             self.responses.append(message)
-        return message
-
-    def call(self, method: str, params: Any = None) -> Message:
-        return self.request(next(self.ids), method, params)
-
-    def initialize(self, root: str | None = None, process_id: int | None = None) -> dict[str, Any]:
-        answer = self.call(
-            "initialize",
-            {
-                "processId": process_id,
-                "rootUri": root,
-                "capabilities": CAPABILITIES,
-                "initializationOptions": OPTIONS,
-            },
-        )
-        self.notify("initialized", {})
-        capabilities: dict[str, Any] = answer["result"]["capabilities"]
-        return capabilities
-
-    def open(self, uri: str, text: str, version: int = 1) -> list[Any]:
-        item = {"uri": uri, "languageId": "bibtex", "version": version, "text": text}
-        self.notify("textDocument/didOpen", {"textDocument": item})
-        diagnostics: list[Any] = self.published(uri, version)["params"]["diagnostics"]
-        return diagnostics
 
     def close_document(self, uri: str) -> None:
         self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
-        self.published(uri, None)  # type: ignore[arg-type]  # the clearing one: no version
+        self.published(uri, None)  # the clearing one: no version
 
     def hover_works(self, uri: str) -> None:
         """A normal hover still has its answer."""
-        answer = self.call("textDocument/hover", document_position(uri, *KEY))
+        answer = self.request("textDocument/hover", document_position(uri, *KEY))
         assert "smith2020" in json.dumps(answer["result"]), answer
-
-    def stop(self) -> None:
-        """Shut down and exit if the server still runs; kill it otherwise."""
-        try:
-            if self.proc.poll() is None:
-                self.close()
-        except (OSError, EOFError, TimeoutError, subprocess.TimeoutExpired):
-            pass
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-            self.proc.wait(timeout=TIMEOUT)
-
-    def close(self) -> None:
-        self.call("shutdown")
-        self.notify("exit")
-        self.proc.wait(timeout=TIMEOUT)
 
 
 @pytest.fixture
@@ -167,20 +113,7 @@ def client() -> Iterator[Client]:
     try:
         yield server
     finally:
-        server.stop()
-
-
-@pytest.fixture
-def logged(tmp_path: Path) -> Iterator[Client]:
-    """A client whose server's stderr is kept in a file (``Client.said``)."""
-    path = tmp_path / "stderr.txt"
-    with path.open("wb") as errors:
-        server = Client(stderr=errors)
-        server.stderr_path = path
-        try:
-            yield server
-        finally:
-            server.stop()
+        server.close()
 
 
 def document_position(uri: str, line: int, character: int) -> dict[str, Any]:
@@ -375,7 +308,7 @@ def abuse(client: Client, methods: list[str], places: dict[str, Place], empty: b
     problems = []
     for label, place in places.items():
         for method in methods:
-            answer = client.call(method, params_for(method, place))
+            answer = client.request(method, params_for(method, place))
             problem = check_answer(method, answer, empty)
             if problem:
                 problems.append(f"{label}: {problem}")
@@ -524,8 +457,7 @@ def test_malformed_params_of_requests_get_invalid_params(client: Client) -> None
     sentinel(client)
 
 
-def test_malformed_notifications_are_ignored(logged: Client) -> None:
-    client = logged
+def test_malformed_notifications_are_ignored(client: Client) -> None:
     client.initialize()
     client.open(URI, TEXT)
     item = {"uri": URI, "languageId": "bibtex", "version": 9, "text": "@misc{x,"}
@@ -561,21 +493,20 @@ def test_malformed_notifications_are_ignored(logged: Client) -> None:
     client.send({"method": "textDocument/didClose"})  # no params at all
     # The document is as it was: open, unchanged.
     sentinel(client)
-    assert client.call(STATUS, {"textDocument": {"uri": URI}})["result"]["entries"] == 2
+    assert client.request(STATUS, {"textDocument": {"uri": URI}})["result"]["entries"] == 2
     assert client.failures == []
     # At most a line each (pygls logged a traceback for each it could not read).
-    said = client.said()
+    said = client.stderr()
     assert "Traceback" not in said, said[-3000:]
     assert len(said.splitlines()) <= len(notifications) + 1, said[-3000:]
 
 
-def test_params_of_the_wrong_type_are_not_converted(logged: Client) -> None:
+def test_params_of_the_wrong_type_are_not_converted(client: Client) -> None:
     """cattrs converted what it was given to the type a field wants: a number
     where a URI goes became the string "5" (a document of that name was opened,
     closed, checked), "2" a line, 2.5 line 2, null the URI "None", "false" true. A
     request's params of the wrong JSON type are InvalidParams saying where; a
     notification's are dropped with one log line."""
-    client = logged
     client.initialize()
     client.open(URI, TEXT)
     doc = {"uri": URI}
@@ -587,18 +518,18 @@ def test_params_of_the_wrong_type_are_not_converted(logged: Client) -> None:
         ({"textDocument": doc, "position": {"line": 2.5, "character": 12}}, "position.line"),
         ({"textDocument": doc, "position": {"line": 2, "character": True}}, "position.character"),
     ):
-        answer = client.call(lsp.TEXT_DOCUMENT_HOVER, params)
+        answer = client.request(lsp.TEXT_DOCUMENT_HOVER, params)
         assert answer.get("error", {}).get("code") == INVALID_PARAMS, (params, answer)
         assert where in answer["error"]["message"], answer
     context = {"includeDeclaration": "false"}
-    answer = client.call(
+    answer = client.request(
         lsp.TEXT_DOCUMENT_REFERENCES, {**document_position(URI, *KEY), "context": context}
     )
     assert answer["error"]["code"] == INVALID_PARAMS, answer
     assert "context.includeDeclaration" in answer["error"]["message"], answer
     # JSON has one kind of number: 2.0 is the integer 2.
     whole = {"line": 2.0, "character": 12.0}
-    answer = client.call(lsp.TEXT_DOCUMENT_HOVER, {"textDocument": doc, "position": whole})
+    answer = client.request(lsp.TEXT_DOCUMENT_HOVER, {"textDocument": doc, "position": whole})
     assert "smith2020" in json.dumps(answer["result"]), answer
     client.logged_errors.clear()
     other = "file:///tmp/bib-lsp-abuse/other.bib"
@@ -623,12 +554,12 @@ def test_params_of_the_wrong_type_are_not_converted(logged: Client) -> None:
     sentinel(client)
     # Nothing was opened, changed or closed (and no diagnostics went to "5" or "None").
     for uri, entries in ((URI, 2), ("5", None), (other, None), ("None", None)):
-        status = client.call(STATUS, {"textDocument": {"uri": uri}})["result"]
+        status = client.request(STATUS, {"textDocument": {"uri": uri}})["result"]
         assert (status and status["entries"]) == entries, (uri, status)
     assert not {"5", "None"} & set(client.published_uris), client.published_uris
     assert len(client.logged_errors) == len(notifications), client.logged_errors
     assert all("could not read" in text for text in client.logged_errors), client.logged_errors
-    said = client.said()
+    said = client.stderr()
     assert "Traceback" not in said, said[-3000:]
     # A line for each of the six requests and each notification.
     assert said.count("could not read") == 6 + len(notifications), said[-3000:]
@@ -639,7 +570,7 @@ def test_unknown_methods(client: Client) -> None:
     client.initialize()
     client.open(URI, TEXT)
     for method in ("bibLsp/noSuchRequest", "textDocument/noSuchRequest", "$/noSuchRequest"):
-        answer = client.call(method, {"textDocument": {"uri": URI}})
+        answer = client.request(method, {"textDocument": {"uri": URI}})
         assert answer["error"]["code"] == METHOD_NOT_FOUND, answer
         for params in ({"params": None}, {}, {"params": [1, 2]}):  # (params may be left out)
             request_id = next(client.ids)
@@ -647,7 +578,7 @@ def test_unknown_methods(client: Client) -> None:
             answer = client.response_to(request_id)
             assert answer["error"]["code"] == METHOD_NOT_FOUND, answer
     # Not advertised: MethodNotFound too.
-    answer = client.call(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, document_position(URI, *KEY))
+    answer = client.request(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, document_position(URI, *KEY))
     assert answer["error"]["code"] == METHOD_NOT_FOUND, answer
     client.responses.clear()
     for method in ("bibLsp/noSuchNotification", "$/noSuchNotification", "$/progress"):
@@ -673,7 +604,7 @@ def test_before_initialize_requests_get_server_not_initialized(client: Client) -
         ("bibLsp/noSuchRequest", None),
         (lsp.SHUTDOWN, None),
     ):
-        answer = client.call(method, params)
+        answer = client.request(method, params)
         assert answer["error"]["code"] == SERVER_NOT_INITIALIZED, (method, answer)
     # Notifications are dropped: the document was not opened.
     item = {"uri": URI, "languageId": "bibtex", "version": 1, "text": TEXT}
@@ -681,7 +612,7 @@ def test_before_initialize_requests_get_server_not_initialized(client: Client) -
     client.notify("initialized", {})
     client.notify("$/cancelRequest", {"id": 1})
     client.initialize()
-    assert client.call(STATUS, {"textDocument": {"uri": URI}})["result"] is None
+    assert client.request(STATUS, {"textDocument": {"uri": URI}})["result"] is None
     client.open(URI, TEXT)
     client.hover_works(URI)
 
@@ -689,7 +620,7 @@ def test_before_initialize_requests_get_server_not_initialized(client: Client) -
 def test_initialize_only_once(client: Client) -> None:
     client.initialize()
     client.open(URI, TEXT)
-    answer = client.call("initialize", {"processId": None, "capabilities": {}})
+    answer = client.request("initialize", {"processId": None, "capabilities": {}})
     assert answer["error"]["code"] == INVALID_REQUEST, answer
     # Nothing was reset: the document is still open, the settings still hold.
     client.hover_works(URI)
@@ -697,7 +628,7 @@ def test_initialize_only_once(client: Client) -> None:
 
 
 def test_unreadable_initialize_leaves_room_for_a_good_one(client: Client) -> None:
-    answer = client.call("initialize", {"capabilities": 5})
+    answer = client.request("initialize", {"capabilities": 5})
     assert answer["error"]["code"] == INVALID_PARAMS, answer
     client.initialize()
     client.open(URI, TEXT)
@@ -707,7 +638,7 @@ def test_unreadable_initialize_leaves_room_for_a_good_one(client: Client) -> Non
 def test_after_shutdown_requests_get_invalid_request_and_exit_exits_0(client: Client) -> None:
     client.initialize()
     client.open(URI, TEXT)
-    answer = client.call(lsp.SHUTDOWN)
+    answer = client.request(lsp.SHUTDOWN)
     assert "error" not in answer and answer["result"] is None
     for method, params in (
         (lsp.TEXT_DOCUMENT_HOVER, document_position(URI, *KEY)),
@@ -716,7 +647,7 @@ def test_after_shutdown_requests_get_invalid_request_and_exit_exits_0(client: Cl
         (lsp.SHUTDOWN, None),
         (lsp.INITIALIZE, {"capabilities": {}}),
     ):
-        answer = client.call(method, params)
+        answer = client.request(method, params)
         assert answer["error"]["code"] == INVALID_REQUEST, (method, answer)
     client.responses.clear()
     client.change(URI, 2, {"text": ""})  # notifications are dropped
@@ -744,11 +675,10 @@ def _sleeper() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
 
 
-def test_the_server_exits_when_the_client_process_goes(logged: Client) -> None:
+def test_the_server_exits_when_the_client_process_goes(client: Client) -> None:
     """LSP: "If the parent process is not alive then the server should exit". The
     client's process here is not the one that talks to the server (the test is),
     so the server's input stays open: only the processId tells it."""
-    client = logged
     parent = _sleeper()
     try:
         client.initialize(process_id=parent.pid)
@@ -761,7 +691,7 @@ def test_the_server_exits_when_the_client_process_goes(logged: Client) -> None:
     finally:
         parent.kill()
         parent.wait(timeout=TIMEOUT)
-    said = client.said()
+    said = client.stderr()
     assert "Traceback" not in said and "has gone; exiting" in said, said[-3000:]
     assert len(said.splitlines()) == 1, said[-3000:]
 
@@ -784,7 +714,7 @@ def test_exit_with_a_request_pending(client: Client) -> None:
     """`exit` right behind a request: the process goes, answered or not."""
     client.initialize()
     client.open(URI, TEXT)
-    client.call(lsp.SHUTDOWN)
+    client.request(lsp.SHUTDOWN)
     client.send({"id": next(client.ids), "method": lsp.WORKSPACE_SYMBOL, "params": {"query": ""}})
     client.notify("exit")
     assert exit_code(client) == 0
@@ -825,7 +755,7 @@ class Synced:
     def __init__(self, client: Client, uri: str, text: str, version: int) -> None:
         self.client, self.uri, self.text, self.version = client, uri, text, version
         self.checks = 0
-        self.published = client.open(uri, text, version)
+        self.published = client.open(uri, text, version)["diagnostics"]
 
     def change(self, version: int, changes: list[dict[str, Any]]) -> None:
         self.client.send(
@@ -840,7 +770,7 @@ class Synced:
         for change in changes:
             self.text = apply_change(self.text, change)
         self.version = version
-        self.published = self.client.published(self.uri, version)["params"]["diagnostics"]
+        self.published = self.client.published(self.uri, version)["diagnostics"]
         self.check()
 
     def what_the_server_says(self, uri: str) -> str:
@@ -849,17 +779,17 @@ class Synced:
         client = self.client
         doc = {"textDocument": {"uri": uri}}
         said = [
-            client.call(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, doc)["result"],
-            client.call(lsp.TEXT_DOCUMENT_DIAGNOSTIC, doc)["result"]["items"],
-            client.call(lsp.TEXT_DOCUMENT_FOLDING_RANGE, doc)["result"],
-            client.call(STATUS, doc)["result"],
+            client.request(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, doc)["result"],
+            client.request(lsp.TEXT_DOCUMENT_DIAGNOSTIC, doc)["result"]["items"],
+            client.request(lsp.TEXT_DOCUMENT_FOLDING_RANGE, doc)["result"],
+            client.request(STATUS, doc)["result"],
         ]
         return json.dumps(said).replace(uri, "URI")
 
     def check(self) -> None:
         self.checks += 1
         fresh = f"file:///tmp/bib-lsp-abuse/expected-{self.checks}.bib"
-        published = self.client.open(fresh, self.text)
+        published = self.client.open(fresh, self.text)["diagnostics"]
         assert self.published == json.loads(json.dumps(published).replace(fresh, self.uri))
         assert self.what_the_server_says(self.uri) == self.what_the_server_says(fresh)
         self.client.close_document(fresh)
@@ -896,7 +826,7 @@ def test_did_change_out_of_order_and_out_of_bounds(client: Client) -> None:
     # A change of a document that is not open is ignored.
     elsewhere = "file:///tmp/bib-lsp-abuse/not-open.bib"
     client.change(elsewhere, 3, edit((0, 0), (0, 0), ENTRY))
-    assert client.call(STATUS, {"textDocument": {"uri": elsewhere}})["result"] is None
+    assert client.request(STATUS, {"textDocument": {"uri": elsewhere}})["result"] is None
     # A correct full-text change brings the document back.
     doc.change(17, [{"text": TEXT}])
     assert doc.text == TEXT
@@ -911,15 +841,15 @@ def test_open_twice_and_close_what_is_not_open(client: Client) -> None:
     client.open(URI, TEXT, version=7)
     client.open(URI, ENTRY, version=2)
     doc = {"textDocument": {"uri": URI}}
-    assert client.call(STATUS, doc)["result"]["entries"] == 1
+    assert client.request(STATUS, doc)["result"]["entries"] == 1
     client.change(URI, 3, {"text": TEXT})
     client.published(URI, 3)
-    assert client.call(STATUS, doc)["result"]["entries"] == 2
+    assert client.request(STATUS, doc)["result"]["entries"] == 2
     elsewhere = "file:///tmp/bib-lsp-abuse/never.bib"
     client.close_document(elsewhere)  # (the server clears its diagnostics: harmless)
     client.close_document(URI)
     client.close_document(URI)
-    assert client.call(STATUS, doc)["result"] is None
+    assert client.request(STATUS, doc)["result"] is None
     client.open(URI, TEXT)
     client.hover_works(URI)
     assert client.failures == []
@@ -946,7 +876,7 @@ def test_cancelled_requests_get_their_result_or_request_cancelled(tmp_path: Path
         (tmp_path / f"f{i}.bib").write_text(generated(20).replace("key", f"k{i}x"))
     client = Client(env={**os.environ, "BIB_LSP_STAGED_ABOVE": "100"})
     try:
-        client.initialize(tmp_path.as_uri())
+        client.initialize(root=tmp_path)
         big = "file:///tmp/bib-lsp-abuse/big.bib"
         client.open(big, generated(2_000))  # the parser's findings, at once
         client.open(URI, TEXT)
@@ -982,13 +912,13 @@ def test_cancelled_requests_get_their_result_or_request_cancelled(tmp_path: Path
         # Cancelling what was answered already is ignored too.
         client.notify("$/cancelRequest", {"id": ids[0]})
         client.hover_works(URI)
-        assert client.call(STATUS, {"textDocument": {"uri": big}})["result"]["entries"] in (
+        assert client.request(STATUS, {"textDocument": {"uri": big}})["result"]["entries"] in (
             None,  # still checking
             2_000,
         )
         assert client.failures == []
     finally:
-        client.stop()
+        client.close()
 
 
 def _gone_within(proc: subprocess.Popen[bytes], seconds: float) -> int:
@@ -1005,42 +935,39 @@ def test_a_client_that_goes_away_mid_request(closes: str) -> None:
     """While large answers are pending the client closes the server's input (and
     reads on), or closes its end of the server's output too (as a client that dies
     does), or that end only: the server exits by itself, and says little about it."""
-    with tempfile.TemporaryFile() as errors:
-        env = {**os.environ, "BIB_LSP_STAGED_ABOVE": str(10**9)}
-        if closes == "input":
-            client = Client(env=env, stderr=errors)
-            client.initialize()
-        else:
-            # No reading thread: nothing may read the output but the test, and it
-            # reads none of it (the answer to initialize stays in the pipe).
-            client = RawLspClient(env=env, stderr=errors)  # type: ignore[assignment]
-            params = {"capabilities": CAPABILITIES, "initializationOptions": OPTIONS}
-            client.send({"id": 1, "method": "initialize", "params": params})
-            client.send({"method": "initialized", "params": {}})
-        try:
-            big = "file:///tmp/bib-lsp-abuse/big.bib"
-            item = {"uri": big, "languageId": "bibtex", "version": 1, "text": generated(4_000)}
-            client.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
-            for request_id in range(100, 103):  # megabytes of symbols each
-                client.send(
-                    {
-                        "id": request_id,
-                        "method": lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
-                        "params": {"textDocument": {"uri": big}},
-                    }
-                )
-            assert client.proc.stdin is not None and client.proc.stdout is not None
-            if closes in ("input", "both"):
-                client.proc.stdin.close()
-            if closes in ("output", "both"):
-                client.proc.stdout.close()
-            _gone_within(client.proc, 10)
-        finally:
-            if client.proc.poll() is None:
-                client.proc.kill()
-                client.proc.wait(timeout=TIMEOUT)
-        errors.seek(0)
-        said = errors.read().decode(errors="replace")
+    env = {**os.environ, "BIB_LSP_STAGED_ABOVE": str(10**9)}
+    client: RawLspClient
+    if closes == "input":
+        client = Client(env=env)
+        client.initialize()
+    else:
+        # No reading thread: nothing may read the output but the test, and it reads
+        # none of it (the answer to initialize stays in the pipe).
+        client = RawLspClient(env=env)
+        params = {"capabilities": EDITOR_CAPABILITIES, "initializationOptions": OPTIONS}
+        client.send({"id": 1, "method": "initialize", "params": params})
+        client.send({"method": "initialized", "params": {}})
+    try:
+        big = "file:///tmp/bib-lsp-abuse/big.bib"
+        item = {"uri": big, "languageId": "bibtex", "version": 1, "text": generated(4_000)}
+        client.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+        for request_id in range(100, 103):  # megabytes of symbols each
+            client.send(
+                {
+                    "id": request_id,
+                    "method": lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+                    "params": {"textDocument": {"uri": big}},
+                }
+            )
+        assert client.proc.stdin is not None and client.proc.stdout is not None
+        if closes in ("input", "both"):
+            client.proc.stdin.close()
+        if closes in ("output", "both"):
+            client.proc.stdout.close()
+        _gone_within(client.proc, 10)
+    finally:
+        client.close()  # (killed if it still runs)
+    said = client.stderr()
     assert "Traceback" not in said and len(said.splitlines()) < 10, said[-3000:]
 
 
@@ -1082,10 +1009,9 @@ UNANSWERED = [
 ]
 
 
-def test_unreadable_messages_are_answered_and_do_not_stop_the_server(logged: Client) -> None:
+def test_unreadable_messages_are_answered_and_do_not_stop_the_server(client: Client) -> None:
     """pygls logged a traceback for each of these (a body that is not JSON, not an
     object, without a method) and answered none."""
-    client = logged
     client.initialize()
     client.open(URI, TEXT)
     client.responses.clear()
@@ -1103,7 +1029,7 @@ def test_unreadable_messages_are_answered_and_do_not_stop_the_server(logged: Cli
     sentinel(client)
     # One line each, and one for the response without "jsonrpc".
     assert len(client.logged_errors) == len(UNREADABLE) + 1, client.logged_errors
-    said = client.said()
+    said = client.stderr()
     assert "Traceback" not in said, said[-3000:]
     # One line each (pygls notes each unanswered one in a line too).
     assert len(said.splitlines()) <= len(UNREADABLE) + len(UNANSWERED), said[-3000:]
@@ -1113,13 +1039,12 @@ def test_unreadable_messages_are_answered_and_do_not_stop_the_server(logged: Cli
 # -- answers that cannot be written as JSON -----------------------------------------
 
 
-def test_an_answer_that_cannot_be_written_as_json_is_an_internal_error(logged: Client) -> None:
+def test_an_answer_that_cannot_be_written_as_json_is_an_internal_error(client: Client) -> None:
     """`completionItem/resolve` gives the item back with the `data` the client sent:
     NaN (which Python's JSON reader takes) cannot be written as JSON, and data nested
     600 deep is deeper than the conversion of the answer can go. pygls wrote NaN as it
     is (no JSON) and, for the nesting, logged a traceback and never answered. The
     answer is an InternalError, with one line in the log, and the server goes on."""
-    client = logged
     client.initialize()
     client.open(URI, TEXT)
     client.logged_errors.clear()
@@ -1133,6 +1058,6 @@ def test_an_answer_that_cannot_be_written_as_json_is_an_internal_error(logged: C
         assert "could not be written as JSON" in error["message"], error
     sentinel(client)
     assert len(client.logged_errors) == 2, client.logged_errors
-    said = client.said()
+    said = client.stderr()
     assert "Traceback" not in said and said.count("could not be written as JSON") == 2, said
     assert client.failures == []

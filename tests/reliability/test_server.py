@@ -28,12 +28,43 @@ from tests.reliability.hostile import (
     write_big_file,
     write_long_line,
 )
-from tests.reliability.server import Server
+from tools.raw_lsp import Message, RawLspClient
 
 MB = 1 << 20
 CASES = light_cases()
 HEAVY_CASES = [c for c in small_cases() if c.name in HEAVY]
 BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class Server(RawLspClient):
+    """The server initialised by a client of every feature, positions in
+    ``encoding``, diagnostics pulled with ``pull``, ``root`` its workspace folder;
+    every wait 5 s unless told."""
+
+    def __init__(self, encoding: str = "utf-16", pull: bool = False, root: Path | None = None):
+        super().__init__(timeout=5)
+        self.pull = pull
+        capabilities: Message = {
+            "general": {"positionEncodings": [encoding]},
+            "window": {"workDoneProgress": True},
+            "workspace": {"configuration": True, "workspaceFolders": True},
+            "textDocument": {
+                "hover": {"contentFormat": ["markdown", "plaintext"]},
+                "documentSymbol": {"hierarchicalDocumentSymbolSupport": True},
+                "definition": {"linkSupport": True},
+                "completion": {"completionItem": {"snippetSupport": True}},
+                "foldingRange": {"lineFoldingOnly": True},
+                "semanticTokens": {
+                    "requests": {"full": True, "range": True},
+                    "tokenTypes": [],
+                    "tokenModifiers": [],
+                    "formats": ["relative"],
+                },
+            },
+        }
+        if pull:
+            capabilities["textDocument"]["diagnostic"] = {}
+        self.initialize(capabilities, root=root, timeout=30)
 
 
 def memory_bound(size: int, entries: int = 0, fields: int = 0) -> int:
@@ -235,7 +266,7 @@ def open_document(server: Server, uri: str, text: str, timeout: float) -> float:
         assert "result" in answer, answer
         diagnostics = answer["result"].get("items", [])
     else:
-        diagnostics = server.wait_published(uri, 1, timeout)["diagnostics"]
+        diagnostics = server.published(uri, 1, timeout)["diagnostics"]
     checker = Text(text, server.encoding)
     checker.check_answer(diagnostics, "diagnostics")
     return time.monotonic() - began
@@ -306,7 +337,7 @@ def test_edits_that_split_an_astral_character_are_taken() -> None:
                 "textDocument/didChange",
                 {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [change]},
             )
-            server.wait_published(uri, 2, timeout=10)
+            server.published(uri, 2, timeout=10)
             at = text.index("\U0001f600")  # rounded down to the character's start
             edited = Text(text[:at] + "\U00020000" + text[at:], encoding)
             ask_everything(server, uri, edited, [0, at, at + 1, len(text) - 3], timeout=5)
@@ -408,7 +439,7 @@ def every_request_on_a_big_file(
         uri = "file:///hostile/big.bib"
         opened = open_document(server, uri, text, timeout=bound)
         took = ask_everything(server, uri, Text(text, server.encoding), offsets, timeout=bound)
-        rss = server.hwm()
+        rss = server.peak_rss()
         print(
             f"{name}: open {opened:.1f} s, slowest {max(took.values()):.1f} s"
             f" ({max(took, key=took.__getitem__)}), peak RSS {rss / MB:.0f} MiB"
