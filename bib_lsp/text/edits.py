@@ -34,9 +34,15 @@ def apply(text: str, edits: Iterable[Edit]) -> str:
 
 def trimmed(start: int, old: str, new: str) -> Edit:
     """The edit turning ``old`` (at ``start``) into ``new``, the ends they share
-    left out."""
+    left out, but never ending between the `\r` and `\n` of a line break of
+    ``old``: LSP positions cannot point there."""
     prefix = shared_start(old, new)
     suffix = shared_end(old, new, min(len(old), len(new)) - prefix)
+    if 0 < prefix < len(old) and old[prefix - 1 : prefix + 1] == "\r\n":
+        prefix -= 1
+    end = len(old) - suffix
+    if 0 < end < len(old) and old[end - 1 : end + 1] == "\r\n":
+        suffix -= 1
     return Edit(start + prefix, start + len(old) - suffix, new[prefix : len(new) - suffix])
 
 

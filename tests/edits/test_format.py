@@ -136,6 +136,12 @@ TRICKY = '@misc{a,\r\n  title = {😀 x},\r\n  note = "q" # jan,\r\n}\r\n% c\r\n
     PositionEncoding.UTF16,
     lsp.FormattingOptions(2, True),
 )  # was written `@misc{k, ,` (a syntax error)
+@example(
+    "% c\n\r\n@misc{k,\n  note={x}}\r\n",
+    FormatOptions(indent="  ", align=0, one_field_per_line=False),
+    PositionEncoding.UTF8,
+    lsp.FormattingOptions(2, False),
+)  # the `\r` of a CRLF was removed by an edit that LSP positions cannot express
 def test_formatting_keeps_the_meaning_and_is_idempotent(
     text: str, chosen: FormatOptions, encoding: PositionEncoding, client: lsp.FormattingOptions
 ) -> None:
