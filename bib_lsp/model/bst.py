@@ -367,6 +367,7 @@ class BibtexStyle:
     crossref_skips: Mapping[str, frozenset[str]]
     either_or: frozenset[str]
     key: str
+    path: Path | None = None  # the .bst file read; None for the built-in PLAIN
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, BibtexStyle) and other.key == self.key
@@ -394,6 +395,7 @@ class BibtexStyle:
             self.crossref_skips,
             self.either_or,
             self.key + extra,
+            self.path,
         )
 
 
@@ -451,6 +453,7 @@ def style_from_file(path: Path) -> BibtexStyle:
         crossref_skips=reading.crossref_skips,
         either_or=reading.either_or,
         key=f"{path}@{stamp[0]}:{stamp[1]}",
+        path=path,
     )
     _READ_CACHE[str(path)] = (stamp, style)
     return style
