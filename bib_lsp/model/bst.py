@@ -498,15 +498,30 @@ def resolve_style(spec: str, base: Path | None = None) -> Path:
     local = folder / name
     if local.is_file():
         return local
-    if shutil.which("kpsewhich") is None:
-        raise BstError(
-            f"cannot look up {name}: kpsewhich (TeX Live) is not installed; "
-            "give the style's path instead"
-        )
-    found = kpsewhich(name, base)
+    looked_up = (name, str(base))
+    asked = looked_up in _LOOKED_UP
+    found = _LOOKED_UP.get(looked_up)
+    if not asked or (found is not None and not found.is_file()):
+        if shutil.which("kpsewhich") is None:
+            raise BstError(
+                f"cannot look up {name}: kpsewhich (TeX Live) is not installed; "
+                "give the style's path instead"
+            )
+        found = _LOOKED_UP[looked_up] = kpsewhich(name, base)
     if found is None:
         raise BstError(f"kpsewhich cannot find {name}")
     return found
+
+
+# What kpsewhich answered, by (name, base folder): it is asked once (a process each
+# time), or again when the file it gave is gone; ``forget_lookups`` starts afresh.
+_LOOKED_UP: dict[tuple[str, str], Path | None] = {}
+
+
+def forget_lookups() -> None:
+    """Ask kpsewhich again (after the user changed the style setting: the style may
+    have been installed since)."""
+    _LOOKED_UP.clear()
 
 
 def load_bibtex_style(
