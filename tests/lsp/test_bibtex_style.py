@@ -135,3 +135,30 @@ async def test_ieeetran_by_name(client: LanguageClient, profile: str, tmp_path: 
         published = await plain._published(uri, waiter, plain.versions[uri])
         codes = [c for _, c, _ in _codes(published)]
     assert (codes.count("unknown-entry-type"), codes.count("unknown-field")) == (0, 0)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_completion_and_hover_follow_the_style(
+    client: LanguageClient, profile: str, tmp_path: Path
+) -> None:
+    (tmp_path / "web.bst").write_text(STYLE, encoding="latin-1")
+    options = {"diagnostics": {"debounceMs": 0}, "bibtex": {"style": "web.bst"}}
+    session = await start(client, profile, options, root=tmp_path.as_uri())
+    uri = (tmp_path / "refs.bib").as_uri()
+    await session.open(uri, "@webpage{w, }\n@\n")
+    doc = lsp.TextDocumentIdentifier(uri)
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(doc, lsp.Position(1, 1))
+    )
+    assert isinstance(result, lsp.CompletionList)
+    types = {i.label for i in result.items} - {"string", "preamble", "comment"}
+    assert types == {"webpage"}
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(doc, lsp.Position(0, 12))
+    )
+    assert isinstance(result, lsp.CompletionList)
+    fields = {i.label for i in result.items}
+    assert {"title", "colour", "url"} <= fields and "journal" not in fields
+    found = await client.text_document_hover_async(lsp.HoverParams(doc, lsp.Position(0, 2)))
+    assert found is not None and isinstance(found.contents, lsp.MarkupContent)
+    assert "(web.bst)" in found.contents.value and "Required: `title`." in found.contents.value
