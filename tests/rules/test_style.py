@@ -4,6 +4,9 @@ to them."""
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -110,3 +113,58 @@ def test_a_chosen_style_makes_auto_mean_bibtex(style: BibtexStyle) -> None:
     assert Checker(Document(text), RuleOptions(style=PLAIN.with_extras(["online"]))).dialect == (
         "biblatex"
     )
+
+
+def _ieeetran() -> BibtexStyle | None:
+    exe = shutil.which("kpsewhich")
+    if exe is None or shutil.which("bibtex") is None:
+        return None
+    found = subprocess.run([exe, "IEEEtran.bst"], capture_output=True, text=True, check=False)
+    return style_from_file(Path(found.stdout.strip())) if found.stdout.strip() else None
+
+
+IEEETRAN = _ieeetran()
+
+SMALL_IEEE = """\
+@patent{pat, author = {A. Inventor}, title = {A Gadget}, number = {123}}
+@patent{filed, nationality = {US}, number = {7}, yearfiled = {2001}}
+@standard{std, title = {Wireless LAN}, organization = {IEEE}}
+@standard{nobody, title = {Ethernet}}
+@inproceedings{proc, author = {B. Author}, title = {T}, booktitle = {Proc.}, year = {2000}}
+@incollection{coll, author = {C. Author}, title = {T}, year = {2000}}
+@periodical{per, title = {Journal of Things}}
+@electronic{web, url = {https://example.org}}
+"""
+
+
+@pytest.mark.skipif(IEEETRAN is None, reason="bibtex or IEEEtran.bst (texlive-publishers) absent")
+def test_missing_required_fields_agree_with_bibtex_and_ieeetran(tmp_path: Path) -> None:
+    assert IEEETRAN is not None
+    (tmp_path / "refs.bib").write_text(SMALL_IEEE, encoding="utf-8")
+    (tmp_path / "main.aux").write_text(
+        "\\citation{*}\n\\bibstyle{IEEEtran}\n\\bibdata{refs}\n", encoding="ascii"
+    )
+    subprocess.run(
+        ["bibtex", "-terse", "main"], cwd=tmp_path, capture_output=True, timeout=120, check=False
+    )
+    warned = set()
+    for line in (tmp_path / "main.blg").read_text(encoding="latin-1").splitlines():
+        m = re.match(r"^Warning--(?:empty|missing|no) (.+?) in (\S+)$", line.strip())
+        if m is not None:
+            warned.add((m.group(2), m.group(1).replace(" or ", " and ").split(" and ")[0]))
+    doc = Document(SMALL_IEEE)
+    ours = set()
+    for p in Checker(doc, RuleOptions(style=IEEETRAN)).diagnose():
+        if p.code == "missing-required-field":
+            key = SMALL_IEEE[p.start : p.end]
+            assert p.message.endswith("(IEEEtran.bst)")
+            assert p.data is not None
+            ours.add((key, p.data["fields"][0]))
+    assert ours == warned
+    assert ours == {
+        ("pat", "nationality"),
+        ("pat", "year"),
+        ("nobody", "institution"),
+        ("coll", "booktitle"),
+        ("per", "year"),
+    }
