@@ -5,9 +5,11 @@ BibTeX takes an entry's type as the name of a style function (``call.type$`` run
 an entry whose type names no ``FUNCTION`` gets a warning, "entry type for X isn't
 style-file defined", and ``default.type`` instead). BibTeX accepts *any* function there
 (``@output`` runs plain.bst's ``output``); the types read here are the functions meant
-as types: a ``FUNCTION`` whose name has no ``.`` or ``$``, that no other function calls
-(except ``default.type`` and one-word aliases such as ``FUNCTION {conference}
-{inproceedings}``) and that no ``EXECUTE``/``ITERATE``/``REVERSE`` command runs.
+as types: a ``FUNCTION`` whose name has no ``.`` or ``$``, that no
+``EXECUTE``/``ITERATE``/``REVERSE`` command runs, and that no other function calls
+(``default.type`` and one-word aliases such as ``FUNCTION {conference}
+{inproceedings}`` aside) or that goes on to ``fin.entry`` (apacite.bst's ``thesis``
+calls its ``article``); and the aliases of such types.
 
 A type's requirements are read as ``tools/check_requirements.py`` reads plain.bst's,
 following every function the type's function calls:
@@ -16,7 +18,10 @@ following every function the type's function calls:
   ``"empty " ... warning$`` or ``"missing " ... warning$`` around a label it is given:
   plain.bst's ``output.check``, IEEEtran.bst's ``output.warn`` and ``bibinfo.warn``) is
   a requirement; ``"X and Y"`` labels are alternatives (either field will do);
-* a literal ``"empty X in "`` warning is one too;
+* a literal ``"empty X in "`` (or ``"no X or Y in "``) warning is one too;
+* in ``X empty$ {A} {B} if$`` (``missing$``, ``not``, ``duplicate$`` read too), a
+  warning in both branches is a requirement, one only in ``A`` (``X`` empty) has
+  ``X`` as an alternative, one only in ``B`` is none (it needs ``X`` given);
 * in ``crossref missing$ {A} {B} if$`` only ``A`` runs for an entry without
   ``crossref``, only ``B`` for one with it: the fields checked only in ``A`` are not
   required of an entry with a ``crossref`` (:attr:`BibtexStyle.crossref_skips`).
@@ -35,7 +40,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
 
@@ -160,6 +165,9 @@ class _Walk:
     fields: frozenset[str]
     with_crossref: bool
     pairs: list[str]
+    # By function: what calling it requires. BibTeX defines a function before any
+    # use of it, so calls never go round a circle and each is read once.
+    called: dict[str, list[Requirement]] = field(default_factory=dict)
 
     def body(self, body: list[Node], visiting: frozenset[str]) -> list[Requirement]:
         out: list[Requirement] = []
@@ -186,7 +194,11 @@ class _Walk:
             else:
                 name = node.text.removeprefix("'").lower()
                 if name in self.functions and name not in visiting:
-                    _merge(out, self.body(self.functions[name], visiting | {name}))
+                    found = self.called.get(name)
+                    if found is None:
+                        found = self.body(self.functions[name], visiting | {name})
+                        self.called[name] = found
+                    _merge(out, found)
             i += 1
         return out
 
@@ -442,7 +454,10 @@ def style_from_file(path: Path) -> BibtexStyle:
         data = path.read_bytes()
     except OSError as error:
         raise BstError(f"cannot read {path}: {error.strerror or error}") from None
-    reading = read_bst(data.decode("latin-1"))
+    try:
+        reading = read_bst(data.decode("latin-1"))
+    except RecursionError:
+        raise BstError(f"{path} nests its braces too deeply to be read") from None
     if not reading.types:
         raise BstError(f"{path} defines no entry types: is it a BibTeX style?")
     style = BibtexStyle(

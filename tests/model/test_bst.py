@@ -202,3 +202,11 @@ def test_extras_are_declared_by_hand() -> None:
     assert style.required.get("dataset", ()) == ()
     assert style != PLAIN and style == PLAIN.with_extras(["dataset"], ["colour"])
     assert PLAIN.with_extras([], []) is PLAIN
+
+
+def test_a_style_nested_too_deeply_is_told_not_raised(tmp_path: Path) -> None:
+    path = tmp_path / "deep.bst"
+    path.write_text("FUNCTION {article} " + "{" * 100_000 + "}" * 100_000, encoding="latin-1")
+    style, message = load_bibtex_style(str(path), tmp_path)
+    assert style is PLAIN
+    assert message is not None and "nests its braces too deeply" in message
