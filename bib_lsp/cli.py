@@ -20,6 +20,7 @@ from bib_lsp import __version__
 from bib_lsp.document import Document
 from bib_lsp.document.files import find_bib_files
 from bib_lsp.document.io import LoadedText, read_bib
+from bib_lsp.model.bst import PLAIN, BibtexStyle, load_bibtex_style
 from bib_lsp.rules import DIALECTS, RuleOptions, diagnose, known_codes
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.text import LineIndex, PositionEncoding
@@ -89,6 +90,30 @@ def build_parser() -> argparse.ArgumentParser:
         default=frozenset(),
         help="do not report these codes (comma-separated)",
     )
+    check.add_argument(
+        "--style",
+        metavar="NAME",
+        help=(
+            "the BibTeX style whose entry types, fields and required fields the bibtex "
+            "dialect checks: a name kpsewhich finds (IEEEtran) or a .bst path; "
+            "with --dialect auto it means bibtex (default: plain.bst and the types "
+            "and fields common in BibTeX files)"
+        ),
+    )
+    check.add_argument(
+        "--extra-types",
+        type=_names,
+        metavar="NAMES",
+        default=(),
+        help="more entry types the bibtex dialect accepts (comma-separated)",
+    )
+    check.add_argument(
+        "--extra-fields",
+        type=_names,
+        metavar="NAMES",
+        default=(),
+        help="more fields the bibtex dialect accepts (comma-separated)",
+    )
     fmt = commands.add_parser(
         "format",
         help="format .bib files in place (or check or show what would change)",
@@ -135,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
     )
     return parser
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.split(",") if n.strip())
 
 
 def _codes(text: str) -> frozenset[str]:
@@ -209,7 +238,14 @@ def _main(argv: Sequence[str] | None) -> int:
         ignore = args.ignore
         if args.select is not None:
             ignore |= known_codes() - args.select
-        return run_check(args.paths, args.format, sys.stdout, sys.stderr, args.dialect, ignore)
+        style, trouble = load_bibtex_style(
+            args.style, Path.cwd(), args.extra_types, args.extra_fields
+        )
+        if trouble is not None:
+            print(f"bib-lsp: warning: {trouble}", file=sys.stderr)
+        return run_check(
+            args.paths, args.format, sys.stdout, sys.stderr, args.dialect, ignore, style=style
+        )
     if args.command == "format":
         return run_format(args.paths, args.check, args.diff, args.config, sys.stdout, sys.stderr)
     if args.command == "export":
@@ -262,8 +298,12 @@ def run_check(
     err: TextIO,
     dialect: str = "auto",
     ignore: frozenset[str] = frozenset(),
+    *,
+    style: BibtexStyle = PLAIN,
 ) -> int:
-    options = RuleOptions(dialect=dialect, ignore=ignore)
+    """Check ``paths`` and write what is found; ``style``: what the bibtex dialect
+    knows (``model.bst.load_bibtex_style``)."""
+    options = RuleOptions(dialect=dialect, ignore=ignore, style=style)
     reports: list[FileReport] = []
     io_failed = False
     for found in _read_all(paths, err):

@@ -75,7 +75,7 @@ async def analyse(ls: BibLanguageServer, document: OpenDocument) -> None:
             ci = 0
             while current() and ci < doc.chunk_count:
                 deadline = time.perf_counter() + SLICE_SECONDS
-                checker.options = ls.settings.rule_options
+                checker.options = ls.rule_options
                 while ci < doc.chunk_count and time.perf_counter() < deadline:
                     checker.warm(ci)
                     ci += 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bib_lsp.document import Document
+from bib_lsp.model.bst import PLAIN, BibtexStyle
 from bib_lsp.model.index import BibIndex
 from bib_lsp.syntax.block import Block
 
@@ -31,14 +32,26 @@ class DocumentContext:
     document: Document
     index: BibIndex
     dialect: str
+    style: BibtexStyle = PLAIN
 
 
 class Context:
-    __slots__ = ("_asked_by", "_asks", "_read", "_read_of", "asked", "block", "dialect", "index")
+    __slots__ = (
+        "_asked_by",
+        "_asks",
+        "_read",
+        "_read_of",
+        "asked",
+        "block",
+        "dialect",
+        "index",
+        "style",
+    )
 
     def __init__(self, index: BibIndex) -> None:
         self.index = index
         self.dialect = "bibtex"
+        self.style = PLAIN  # what the bibtex dialect knows (RuleOptions.style)
         self.block: Block | None = None  # the entry being checked
         self.asked = False  # whether the rule running now asked anything
         # Who asked about which name, both ways round, so that a removed block can
