@@ -18,7 +18,7 @@ from typing import TextIO
 
 from bib_lsp import __version__
 from bib_lsp.document import Document
-from bib_lsp.document.files import find_bib_files
+from bib_lsp.document.files import find_bib_files, is_regular
 from bib_lsp.document.io import LoadedText, read_bib
 from bib_lsp.rules import DIALECTS, RuleOptions, diagnose, known_codes
 from bib_lsp.syntax.tree import Problem, Severity
@@ -224,11 +224,14 @@ def _expand(paths: Sequence[str], err: TextIO) -> Iterator[Path | None]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found = sorted(Path(p) for p in find_bib_files(name, limit=None) if Path(p).is_file())
+            found = sorted(Path(p) for p in find_bib_files(name, limit=None))
             if not found:
                 print(f"bib-lsp: error: no .bib files in directory '{name}'", file=err)
                 yield None
             yield from found
+        elif path.exists() and not is_regular(name):
+            print(f"bib-lsp: error: '{name}': not a regular file", file=err)
+            yield None
         elif path.exists() or path.is_symlink():
             yield path
         else:

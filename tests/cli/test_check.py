@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -251,3 +252,16 @@ def test_shipped_examples_show_the_problems_the_readme_promises() -> None:
         "duplicate-key",
         "missing-required-field",
     ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_not_read_and_does_not_hang(tmp_path: Path) -> None:
+    """A FIFO named `x.bib` is skipped in a folder and refused when named."""
+    os.mkfifo(tmp_path / "x.bib")
+    (tmp_path / "ok.bib").write_text("@misc{a, title = }\n", encoding="utf-8")
+    result = run("check", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("ok.bib:1:16: error[missing-value]")
+    result = run("check", "x.bib", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "bib-lsp: error: 'x.bib': not a regular file\n"
