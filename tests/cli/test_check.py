@@ -219,7 +219,11 @@ def test_select_and_ignore_choose_the_codes_reported(tmp_path: Path) -> None:
     assert "unbalanced-braces" not in result.stdout
     result = run("check", "--ignore", "missing-coma", "refs.bib", cwd=tmp_path)
     assert result.returncode == 2
-    assert "unknown code missing-coma" in result.stderr
+    assert (
+        "argument --ignore: unknown code 'missing-coma' (did you mean 'missing-comma'?); "
+        "the codes are: all-caps-title, author-and-editor, " in result.stderr
+    )
+    assert "missing-comma, missing-entry-body" in result.stderr
 
 
 def test_version() -> None:
