@@ -251,17 +251,31 @@ def _host_port(value: str) -> tuple[str, int]:
     return host, int(port)
 
 
+WAITING = (
+    "bib-lsp: a language server, waiting for an LSP client (an editor) on standard "
+    "input; for the command-line tools (check, fix, format, export, rules) see "
+    "'bib-lsp --help'; Ctrl-D ends it."
+)
+
+
 def serve(tcp: tuple[str, int] | None) -> int:
+    """Run the language server over stdio or, with ``tcp``, for one TCP client;
+    ends the process when the client leaves."""
     from bib_lsp.lsp.server import create_server
 
     server = create_server()
     code = EXIT_OK
     try:
         if tcp is not None:
-            server.start_tcp(*tcp)
+            from bib_lsp.lsp.tcp import serve_tcp
+
+            serve_tcp(server, *tcp)
+            code = server.exit_code  # as over stdio: 1 unless `shutdown` came first
         else:
             from bib_lsp.lsp.pipes import widen
 
+            if sys.stdin.isatty():  # someone typed `bib-lsp`: say what waits for them
+                print(WAITING, file=sys.stderr, flush=True)
             widen(sys.stdin.fileno())
             widen(sys.stdout.fileno())
             server.start_io()
