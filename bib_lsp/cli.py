@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--select",
         type=_codes,
         metavar="CODES",
-        help="report only these codes (comma-separated; see docs/rules/)",
+        help="report only these codes (comma-separated; see bib-lsp rules)",
     )
     check.add_argument(
         "--ignore",
