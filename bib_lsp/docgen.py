@@ -1,5 +1,7 @@
 """Generate ``docs/rules/<code>.md`` from the problem code documentation, and the
-list of codes the VS Code extension offers for ``bibLsp.diagnostics.ignore``.
+list of codes the VS Code extension offers for ``bibLsp.diagnostics.ignore``. The
+same pages go into the package (``bib_lsp/rule_docs/``, package data): an
+installed server links its diagnostics to them, where no checkout is at hand.
 
 Run ``python -m bib_lsp.docgen`` after changing a code's text; a test fails while
 the committed pages or the extension's manifest are stale.
@@ -15,6 +17,7 @@ from bib_lsp.syntax.codes import SYNTAX_CODES, CodeDoc
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS_DIR = ROOT / "docs" / "rules"
+PACKAGE_DOCS_DIR = Path(__file__).resolve().parent / "rule_docs"  # shipped in the wheel
 VSCODE_MANIFEST = ROOT / "editors" / "vscode" / "package.json"
 
 
@@ -69,10 +72,11 @@ def vscode_manifest(text: str) -> str:
 
 
 def main() -> int:
-    DOCS_DIR.mkdir(parents=True, exist_ok=True)
-    for name, content in pages().items():
-        (DOCS_DIR / name).write_text(content, encoding="utf-8")
-    print(f"wrote {len(pages())} pages to {DOCS_DIR}")
+    for folder in (DOCS_DIR, PACKAGE_DOCS_DIR):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in pages().items():
+            (folder / name).write_text(content, encoding="utf-8")
+        print(f"wrote {len(pages())} pages to {folder}")
     if VSCODE_MANIFEST.exists():
         text = VSCODE_MANIFEST.read_text(encoding="utf-8")
         VSCODE_MANIFEST.write_text(vscode_manifest(text), encoding="utf-8")

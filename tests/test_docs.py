@@ -3,6 +3,10 @@ every documented example really produces its code."""
 
 from __future__ import annotations
 
+import sys
+from importlib.resources import files as resources_files
+from pathlib import Path
+
 import pytest
 
 from bib_lsp import docgen
@@ -11,14 +15,35 @@ from bib_lsp.document.io import decode_bib
 from bib_lsp.rules import diagnose
 from bib_lsp.syntax.codes import NOT_UTF8, CodeDoc
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
-def test_generated_pages_are_up_to_date() -> None:
+
+@pytest.mark.parametrize("folder", [docgen.DOCS_DIR, docgen.PACKAGE_DOCS_DIR], ids=["docs", "pkg"])
+def test_generated_pages_are_up_to_date(folder: Path) -> None:
     stale = []
     for name, content in docgen.pages().items():
-        path = docgen.DOCS_DIR / name
+        path = folder / name
         if not path.exists() or path.read_text(encoding="utf-8") != content:
             stale.append(name)
-    assert not stale, f"docs/rules is stale for {stale}: run `python -m bib_lsp.docgen`"
+    assert not stale, f"{folder} is stale for {stale}: run `python -m bib_lsp.docgen`"
+
+
+def test_the_pages_are_package_data() -> None:
+    """An installed server links its diagnostics to pages inside the package: the
+    wheel must carry them (pyproject's package-data), and they are found as the
+    package's resources."""
+    with (docgen.ROOT / "pyproject.toml").open("rb") as file:
+        config = tomllib.load(file)
+    globs = config["tool"]["setuptools"]["package-data"]["bib_lsp"]
+    package = docgen.PACKAGE_DOCS_DIR.parent
+    shipped = {p.relative_to(package).as_posix() for g in globs for p in package.glob(g)}
+    resources = resources_files("bib_lsp").joinpath("rule_docs")
+    for name, content in docgen.pages().items():
+        assert f"rule_docs/{name}" in shipped
+        assert resources.joinpath(name).read_text(encoding="utf-8") == content
 
 
 def test_vscode_extension_offers_every_code() -> None:

@@ -5,6 +5,7 @@ out of the folder left out, names compared without regard to case (``.BIB`` too)
 from __future__ import annotations
 
 import os
+import stat as _stat
 from collections.abc import Iterable
 
 MAX_FILES = 5000  # .bib files read per workspace folder
@@ -21,6 +22,15 @@ def stamp(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
+
+
+def is_regular(path: str) -> bool:
+    """Whether ``path`` (links followed) is a regular file: a FIFO, socket or
+    device named ``x.bib`` is not read (opening a FIFO waits for a writer)."""
+    try:
+        return _stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def inside(path: str, folders: Iterable[str]) -> bool:
@@ -40,7 +50,7 @@ def find_bib_files(folder: str, limit: int | None = MAX_FILES) -> list[str]:
 
 
 def find_files(folder: str, suffixes: tuple[str, ...], limit: int | None = MAX_FILES) -> list[str]:
-    """The files under ``folder`` whose lower-case names end with one of
+    """The regular files under ``folder`` whose lower-case names end with one of
     ``suffixes`` (hidden and tool folders skipped, links to folders not followed,
     links to files outside ``folder`` left out), at most ``limit`` (None: all),
     folder by folder in name order."""
@@ -51,6 +61,8 @@ def find_files(folder: str, suffixes: tuple[str, ...], limit: int | None = MAX_F
             if name.lower().endswith(suffixes):
                 path = os.path.join(root, name)
                 if os.path.islink(path) and not inside(path, (folder,)):
+                    continue
+                if not is_regular(path):
                     continue
                 found.append(path)
                 if limit is not None and len(found) >= limit:

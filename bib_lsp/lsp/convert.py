@@ -26,7 +26,7 @@ _SEVERITIES = {
     Severity.INFORMATION: lsp.DiagnosticSeverity.Information,
     Severity.HINT: lsp.DiagnosticSeverity.Hint,
 }
-_DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
+_DOCS = Path(__file__).resolve().parents[1] / "rule_docs"  # package data (docgen)
 
 
 def encoding(kind: str | lsp.PositionEncodingKind | None) -> PositionEncoding:
@@ -94,8 +94,8 @@ def range_json(position: PositionJson, start: int, end: int) -> dict[str, Any]:
 
 @cache
 def rule_doc(code: str) -> str | None:
-    """A link to the rule's page, when the documentation is installed beside the code
-    (a source checkout or an editable install)."""
+    """A link to the rule's page, shipped in the package (``bib_lsp/rule_docs``);
+    None if it is missing (a broken install)."""
     page = _DOCS / f"{code}.md"
     return page.as_uri() if page.is_file() else None
 

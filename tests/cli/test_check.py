@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -219,7 +220,11 @@ def test_select_and_ignore_choose_the_codes_reported(tmp_path: Path) -> None:
     assert "unbalanced-braces" not in result.stdout
     result = run("check", "--ignore", "missing-coma", "refs.bib", cwd=tmp_path)
     assert result.returncode == 2
-    assert "unknown code missing-coma" in result.stderr
+    assert (
+        "argument --ignore: unknown code 'missing-coma' (did you mean 'missing-comma'?); "
+        "the codes are: all-caps-title, author-and-editor, " in result.stderr
+    )
+    assert "missing-comma, missing-entry-body" in result.stderr
 
 
 def test_version() -> None:
@@ -323,3 +328,16 @@ def test_unknown_style_is_told_and_plain_is_used(tmp_path: Path) -> None:
         f"{tmp_path / 'nowhere.bst'}; using plain.bst\n"
     )
     assert "`@electronic` is not a BibTeX entry type" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_not_read_and_does_not_hang(tmp_path: Path) -> None:
+    """A FIFO named `x.bib` is skipped in a folder and refused when named."""
+    os.mkfifo(tmp_path / "x.bib")
+    (tmp_path / "ok.bib").write_text("@misc{a, title = }\n", encoding="utf-8")
+    result = run("check", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("ok.bib:1:16: error[missing-value]")
+    result = run("check", "x.bib", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "bib-lsp: error: 'x.bib': not a regular file\n"

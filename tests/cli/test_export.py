@@ -28,8 +28,28 @@ def test_export_to_a_file_and_errors(tmp_path: Path) -> None:
     source = tmp_path / "a.bib"
     source.write_text("@misc{k, title = {T}\n")  # broken: still exported as far as it goes
     target = tmp_path / "out.json"
-    assert main(["export", str(source), "-o", str(target)]) == 0
+    assert main(["export", str(source), "-o", str(target), "--allow-errors"]) == 0
     assert json.loads(target.read_text(encoding="utf-8"))[0]["title"] == "T"
     err = io.StringIO()
     assert run_export([str(tmp_path / "missing.bib")], None, io.StringIO(), err) == 2
     assert "no such file or directory" in err.getvalue()
+
+
+def test_syntax_errors_are_located_per_entry_and_fail_unless_allowed(tmp_path: Path) -> None:
+    source = tmp_path / "a.bib"
+    source.write_text(
+        '@misc{ok, title = {Fine}}\n@misc{q, title = "He said "hi"", year = 2001}\n'
+        "@misc{open, title = {T}\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert run_export([str(source)], None, out, err) == 1
+    assert [i["id"] for i in json.loads(out.getvalue())] == ["ok", "q", "open"]
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{source}:2:28: warning: entry 'q': syntax error[")
+    assert lines[0].endswith("; exported as far as it could be read")
+    assert lines[1].startswith(f"{source}:3:6: warning: entry 'open': syntax error[unbalanced")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_export([str(source)], None, out, err, allow_errors=True) == 0
+    assert len(err.getvalue().splitlines()) == 2  # still said

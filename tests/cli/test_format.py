@@ -32,7 +32,7 @@ def test_check_and_diff_change_nothing(tmp_path: Path) -> None:
     assert status == 1
     assert f"{path}: would be reformatted" in err
     status, out, _ = run([str(path)], diff=True)
-    assert status == 0
+    assert status == 1  # something would change, as with --check
     assert out.startswith(f"--- {path}\n+++ {path} (formatted)\n")
     assert "+  title = {T}," in out
     assert path.read_text(encoding="utf-8") == MESSY
@@ -90,3 +90,14 @@ def test_the_shipped_sample_is_formatted_and_broken_one_keeps_its_broken_entry()
     # The entry whose brace is never closed is not touched.
     unclosed = broken[broken.index("@") : broken.index("@", broken.index("@") + 1)]
     assert not any(line and line in unclosed for line in removed if line.strip())
+
+
+def test_folders_are_walked_as_the_server_walks_them(tmp_path: Path) -> None:
+    """`format .` rewrites `.BIB` files and nothing in hidden or tool folders."""
+    for name in ("A.BIB", ".git/b.bib", "node_modules/pkg/c.bib", "sub/.hidden/d.bib"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(MESSY, encoding="utf-8")
+    assert run([str(tmp_path)]) == (0, "", "bib-lsp: 1 file reformatted\n")
+    assert (tmp_path / "A.BIB").read_text(encoding="utf-8") == TIDY
+    for name in (".git/b.bib", "node_modules/pkg/c.bib", "sub/.hidden/d.bib"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == MESSY

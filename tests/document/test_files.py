@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from bib_lsp.document.files import changed_files, find_bib_files
 from bib_lsp.model.summaries import Workspace, summarise
@@ -33,3 +36,12 @@ def test_changed_files_are_told_apart_by_time_and_size(tmp_path: Path) -> None:
     changed, gone = changed_files([str(tmp_path)], workspace.stamps())
     assert sorted(Path(p).name for p in changed) == ["a.bib", "c.bib"]
     assert [Path(p).name for p in gone] == ["b.bib"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_only_regular_files_are_found(tmp_path: Path) -> None:
+    """A FIFO named `x.bib` is not a file to read: opening it would wait for a writer."""
+    os.mkfifo(tmp_path / "pipe.bib")
+    (tmp_path / "real.bib").write_text("@misc{a}\n", encoding="utf-8")
+    (tmp_path / "dir.bib").mkdir()
+    assert [Path(p).name for p in find_bib_files(str(tmp_path))] == ["real.bib"]

@@ -37,7 +37,7 @@ async def test_unclosed_brace_is_reported_where_it_is(session: Session) -> None:
     assert d.range == lsp.Range(lsp.Position(1, 10), lsp.Position(1, 11))
     assert "probably never closed" in d.message
     assert d.code_description is not None
-    assert d.code_description.href.endswith("/docs/rules/unbalanced-braces.md")
+    assert d.code_description.href.endswith("/bib_lsp/rule_docs/unbalanced-braces.md")
 
 
 async def test_diagnostics_move_with_edits_and_clear_when_fixed(session: Session) -> None:
