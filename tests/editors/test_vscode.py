@@ -51,7 +51,7 @@ FILE = TEXT + MORE
 
 # A stand-in for a server busy with a long request: it answers `initialize`, then
 # reads nothing more (not `shutdown`, not `exit`), ignores SIGTERM, and has a
-# subprocess; it writes both pids to the file named by its first line's constant.
+# subprocess; it writes both pids to the file PIDS (set above it) names.
 BUSY_SERVER = """\
 import json, os, signal, subprocess, sys, time
 if "--version" in sys.argv:
