@@ -50,6 +50,7 @@ PYGLS_PRIVATE: tuple[tuple[type, str, str], ...] = (
     (LanguageServerProtocol, "_send_response", METHOD),  # overridden: RawJson results
     (LanguageServerProtocol, "_serialize_message", METHOD),  # json.dumps's default
     (LanguageServerProtocol, "_handle_notification", METHOD),  # overridden: no leak
+    (LanguageServerProtocol, "_handle_cancel_notification", METHOD),  # overridden: quiet
     (LanguageServerProtocol, "_result_types", ATTRIBUTE),  # the type of each answer
     (LanguageServerProtocol, "_request_futures", ATTRIBUTE),  # requests under way
     (LanguageServerProtocol, "_include_headers", ATTRIBUTE),  # set by set_writer
@@ -374,6 +375,17 @@ class BibProtocol(LanguageServerProtocol):
             # kept for every keystroke.
             for key in [k for k in self._request_futures if k not in known]:
                 del self._request_futures[key]
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        """Cancel the request ``msg_id`` if it has not started; a cancellation of a
+        request already answered (or never seen) is ignored, logged at debug level:
+        clients send one for every answer that crosses it, which is normal (pygls
+        logged each as a warning, on the stderr that editors show as the log)."""
+        future = self._request_futures.pop(msg_id, None)
+        if future is None:
+            logger.debug("bib-lsp: cancellation of request %r, which is not under way", msg_id)
+        elif future.cancel():
+            logger.debug("bib-lsp: request %r cancelled", msg_id)
 
     def _hand_over(self, method: str, params: Any) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(method)) is not None:

@@ -49,6 +49,35 @@ MORE = (
 FILE = TEXT + MORE
 
 
+# A stand-in for a server busy with a long request: it answers `initialize`, then
+# reads nothing more (not `shutdown`, not `exit`), ignores SIGTERM, and has a
+# subprocess; it writes both pids to the file PIDS (set above it) names.
+BUSY_SERVER = """\
+import json, os, signal, subprocess, sys, time
+if "--version" in sys.argv:
+    print("bib-lsp 0.0.0")
+    sys.exit(0)
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+child = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"
+sub = subprocess.Popen([sys.executable, "-c", child])
+def read():
+    length = 0
+    while (line := sys.stdin.buffer.readline().strip()):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return json.loads(sys.stdin.buffer.read(length))
+while (message := read()).get("method") != "initialized":
+    if message.get("method") == "initialize":
+        body = json.dumps({"jsonrpc": "2.0", "id": message["id"], "result": {"capabilities": {}}})
+        sys.stdout.buffer.write(b"Content-Length: %d\\r\\n\\r\\n" % len(body) + body.encode())
+        sys.stdout.buffer.flush()
+with open(PIDS + ".part", "w") as out:
+    json.dump([os.getpid(), sub.pid], out)
+os.replace(PIDS + ".part", PIDS)
+time.sleep(600)
+"""
+
+
 def _run(tmp_path: Path, settings: dict[str, object]) -> dict[str, object]:
     workspace = tmp_path / "project"
     (workspace / ".git").mkdir(parents=True)
@@ -61,7 +90,13 @@ def _run(tmp_path: Path, settings: dict[str, object]) -> dict[str, object]:
         "completionAt": [1, 2],  # the empty line inside the entry
         "hoverAt": [0, 9],  # the key
         "timeoutMs": 90_000,
+        "busyServer": str(tmp_path / "busy-server"),
+        "busyPids": str(tmp_path / "busy-pids.json"),
     }
+    busy = tmp_path / "busy-server"
+    pids = json.dumps(task["busyPids"])
+    busy.write_text(f"#!{sys.executable}\nPIDS = {pids}\n{BUSY_SERVER}", encoding="utf-8")
+    busy.chmod(0o755)
     (workspace / "bib-lsp-probe.json").write_text(json.dumps(task), encoding="utf-8")
     settings_file = tmp_path / "settings.json"
     settings_file.write_text(json.dumps(settings), encoding="utf-8")
@@ -141,3 +176,23 @@ def test_extension_in_code_server(tmp_path: Path) -> None:
     assert isinstance(messages, list) and len(messages) == 1, messages
     assert "bibLsp.server.path" in messages[0] and "/nonexistent/bin/bib-lsp" in messages[0]
     assert "Traceback" not in messages[0]
+    # A normal start and restart write nothing at error level to the output channel
+    # (the client logged "Server process exited with code 0" as an error), and the
+    # server's log has no "Cancel notification for unknown message id".
+    output = str(result["outputAfterRestart"])
+    assert "Starting bib-lsp" in output
+    assert "[Error" not in output and "Cancel notification" not in output, output
+    # "Open Settings" opens the settings editor; code-server is a remote window,
+    # where bibLsp.server.path (machine-scoped) is on the remote machine's tab.
+    assert result["remoteName"]
+    assert "Settings" in str(result["settingsTab"]), result["settingsTab"]
+    assert "Server: Path" in str(result["settingsShown"]), result["settingsShown"]
+    # A restart of a server that does not stop when asked ends it and its
+    # subprocess (within the stop timeout and a little), and the next one runs.
+    busy = result["busy"]
+    assert isinstance(busy, dict)
+    assert busy["aliveBefore"] == [True, True]
+    assert busy["aliveAfter"] == [False, False], busy
+    assert busy["restartMs"] < 15_000, busy
+    assert busy["newPid"] == busy["newServerPid"]
+    assert busy["newAliveAfterSwitch"] is False

@@ -6,8 +6,12 @@ server without a complaint, as its own defaults."""
 from __future__ import annotations
 
 import json
+import os
+import zipfile
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bib_lsp.formatting.options import _NAMES, CASES, DELIMITERS, ENTRY_SORTS, option_names
 from bib_lsp.lsp.config import Settings, parse_settings
@@ -95,3 +99,32 @@ def test_the_language_and_its_files() -> None:
     # Exact versions only: what CI tested is what ships.
     for name, version in {**MANIFEST["dependencies"], **MANIFEST["devDependencies"]}.items():
         assert version[0].isdigit(), (name, version)
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", "not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_the_icon_is_a_128_pixel_png() -> None:
+    # The marketplace and the extensions view show it; 128x128 is what they ask for.
+    icon = ROOT / "editors" / "vscode" / MANIFEST["icon"]
+    assert _png_size(icon.read_bytes()) == (128, 128)
+
+
+VSIX = ROOT / "editors" / "vscode" / "dist" / "bib-lsp.vsix"
+
+
+@pytest.mark.skipif(
+    not VSIX.exists() and os.environ.get("BIB_LSP_REQUIRE_VSCODE") != "1",
+    reason="the extension is not packaged (editors/vscode: npm run package)",
+)
+def test_the_package_has_the_icon_and_no_source_map() -> None:
+    with zipfile.ZipFile(VSIX) as vsix:
+        names = vsix.namelist()
+        assert "extension/images/icon.png" in names
+        assert _png_size(vsix.read("extension/images/icon.png")) == (128, 128)
+        assert 'Path="extension/images/icon.png"' in vsix.read("extension.vsixmanifest").decode()
+        assert [name for name in names if name.endswith(".map")] == []
+        bundle = vsix.read("extension/dist/extension.js")
+        assert b"sourceMappingURL" not in bundle

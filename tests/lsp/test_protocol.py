@@ -74,3 +74,26 @@ def test_tcp_server_answers_initialize() -> None:
     finally:
         server.kill()
         server.wait(timeout=30)
+
+
+def test_cancelling_an_answered_request_leaves_the_log_quiet() -> None:
+    """Editors cancel requests whose answers are already on the way (VS Code does
+    so for every hover the mouse leaves): normal, so nothing reaches the stderr
+    that the editor shows as the server's log, and the server goes on."""
+    client = RawLspClient(timeout=30)
+    try:
+        client.initialize()
+        uri = "file:///tmp/cancel.bib"
+        client.open(uri, "@misc{key, title = {T}}\n")
+        position = {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 8}}
+        for _ in range(3):
+            request_id = next(client.ids)
+            client.send({"id": request_id, "method": "textDocument/hover", "params": position})
+            client.response_to(request_id)
+            client.notify("$/cancelRequest", {"id": request_id})
+        client.notify("$/cancelRequest", {"id": 424_242})  # never sent
+        assert "result" in client.request("textDocument/hover", position)
+    finally:
+        client.close()
+    assert client.closed_cleanly
+    assert "Cancel" not in client.stderr() and "cancel" not in client.stderr(), client.stderr()

@@ -1,5 +1,6 @@
 // The bib-lsp extension: starts the language server for BibTeX files, shows its
 // state and the file's dialect in the status bar, and restarts it on request.
+import { ChildProcess } from "node:child_process";
 import * as os from "node:os";
 import * as vscode from "vscode";
 import {
@@ -9,9 +10,9 @@ import {
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
-  TransportKind,
 } from "vscode-languageclient/node";
-import { Candidate, candidates, choose, explain, runner } from "./server";
+import { ensureEnded, startProcess } from "./process";
+import { Candidate, candidates, choose, explain, runner, settingsCommand } from "./server";
 import { ServerState, StatusBar } from "./status";
 
 const SECTION = "bibLsp";
@@ -19,8 +20,13 @@ const LANGUAGE = "bibtex";
 /** The server may stop this many times within RESTART_WINDOW_MS before we give up. */
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
+/** How long `shutdown` and `exit` may take, and then the process to end on its own. */
+const STOP_TIMEOUT_MS = 2000;
+const EXIT_GRACE_MS = 2000;
 
 let client: LanguageClient | undefined;
+/** The process of the running server (a new one after each restart). */
+let serverProcess: ChildProcess | undefined;
 let output: vscode.OutputChannel;
 let status: StatusBar;
 /** Problems already told to the user in this window (each is told once). */
@@ -38,12 +44,47 @@ export interface Api {
   state(): ServerState;
   /** The error messages shown to the user so far in this window. */
   shownErrors(): string[];
+  /** The end of the output channel's text (the last OUTPUT_KEPT characters). */
+  outputText(): string;
+  /** The process id of the running server. */
+  serverPid(): number | undefined;
+  /** What "Open Settings" of a message does: the settings of the server's command. */
+  openServerSettings(): Thenable<unknown>;
+}
+
+/** How much of the output channel's text the API keeps, for tests. */
+const OUTPUT_KEPT = 256 * 1024;
+let outputKept = "";
+
+/** The channel, keeping the end of what is written to it for ``Api.outputText``. */
+function keeping(channel: vscode.OutputChannel): vscode.OutputChannel {
+  const keep = (text: string): void => {
+    outputKept = (outputKept + text).slice(-OUTPUT_KEPT);
+  };
+  return new Proxy(channel, {
+    get(target, property) {
+      if (property === "append") {
+        return (text: string) => {
+          keep(text);
+          target.append(text);
+        };
+      }
+      if (property === "appendLine") {
+        return (text: string) => {
+          keep(`${text}\n`);
+          target.appendLine(text);
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 let starting: Promise<void> = Promise.resolve();
 
 export function activate(context: vscode.ExtensionContext): Api {
-  output = vscode.window.createOutputChannel("bib-lsp");
+  output = keeping(vscode.window.createOutputChannel("bib-lsp"));
   status = new StatusBar(() => client);
   context.subscriptions.push(output, status);
   context.subscriptions.push(
@@ -68,19 +109,31 @@ export function activate(context: vscode.ExtensionContext): Api {
     statusText: () => status.text,
     state: () => status.state,
     shownErrors: () => [...shown],
+    outputText: () => outputKept,
+    serverPid: () => serverProcess?.pid,
+    openServerSettings,
   };
 }
 
+/** Stop the server, and end its process (with its subprocesses) if it does not
+ * exit when asked: a busy server would otherwise run on beside the next one. */
 export async function deactivate(): Promise<void> {
   const running = client;
+  const ending = serverProcess;
   client = undefined;
+  serverProcess = undefined;
+  let answered = false;
   if (running) {
     try {
-      await running.stop();
+      await running.stop(STOP_TIMEOUT_MS);
+      answered = true;
     } catch (error) {
-      // A client that never got running has nothing to stop.
+      // Timed out, or a client that never got running (nothing to stop).
       output.appendLine(`Stopping the server: ${String(error)}`);
     }
+  }
+  if (ending) {
+    await ensureEnded(ending, answered ? EXIT_GRACE_MS : 0, (line) => output.appendLine(line));
   }
 }
 
@@ -102,11 +155,16 @@ function tellOnce(key: string, message: string, fix?: string): void {
     if (choice === "Copy Command" && fix) {
       await vscode.env.clipboard.writeText(fix);
     } else if (choice === "Open Settings") {
-      await vscode.commands.executeCommand("workbench.action.openSettings", "bibLsp.server");
+      await openServerSettings();
     } else if (choice === "Show Output") {
       output.show(true);
     }
   });
+}
+
+/** The settings of the server's command, where they can be set (see settingsCommand). */
+function openServerSettings(): Thenable<unknown> {
+  return vscode.commands.executeCommand(...settingsCommand(vscode.env.remoteName));
 }
 
 /** The part of the Python extension's API we use (its `environments` API). */
@@ -181,11 +239,11 @@ function describe(candidate: Candidate): string {
 }
 
 function makeClient(candidate: Candidate, cwd: string): LanguageClient {
-  const serverOptions: ServerOptions = {
-    command: candidate.command,
-    args: candidate.args,
-    transport: TransportKind.stdio,
-    options: { cwd },
+  // The extension starts the process itself (see process.ts); the client talks to
+  // it over its stdio and shows its stderr. Called again for each restart after a crash.
+  const serverOptions: ServerOptions = () => {
+    serverProcess = startProcess(candidate.command, candidate.args, cwd, (line) => output.appendLine(line));
+    return Promise.resolve(serverProcess);
   };
   const restarts: number[] = [];
   const clientOptions: LanguageClientOptions = {
@@ -205,6 +263,10 @@ function makeClient(candidate: Candidate, cwd: string): LanguageClient {
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),
       closed: () => {
+        if (made !== client) {
+          // A client being replaced (its server ended by a restart): the new one runs.
+          return { action: CloseAction.DoNotRestart, message: "The previous bib-lsp process has ended.", handled: true };
+        }
         const now = Date.now();
         restarts.push(now);
         while (restarts.length > 0 && now - restarts[0] > RESTART_WINDOW_MS) {
@@ -221,7 +283,8 @@ function makeClient(candidate: Candidate, cwd: string): LanguageClient {
       },
     },
   };
-  return new LanguageClient(SECTION, "bib-lsp", serverOptions, clientOptions);
+  const made = new LanguageClient(SECTION, "bib-lsp", serverOptions, clientOptions);
+  return made;
 }
 
 /** The `bibLsp` settings the server reads (without the extension's own). */

@@ -163,6 +163,19 @@ export function installCommand(candidate: Candidate | undefined): string {
   return `${quoted} -m pip install bib-lsp`;
 }
 
+/**
+ * The command (and its argument) that opens the settings of the server's command.
+ * `bibLsp.server.path` is machine-scoped: in a remote window (code-server,
+ * Remote-SSH, WSL, a container) it is set on the remote machine's tab, and the
+ * user settings would show "No Settings Found".
+ */
+export function settingsCommand(
+  remoteName: string | undefined,
+): [string, string | { query: string }] {
+  const query = "bibLsp.server";
+  return remoteName ? ["workbench.action.openRemoteSettings", { query }] : ["workbench.action.openSettings", query];
+}
+
 /** Tried in order: the first that answers, or why none did. */
 export async function choose(
   tried: Candidate[],

@@ -8,6 +8,7 @@
 //        [--settings settings.json] [--screenshot shot.png] [--timeout 180]
 //
 // DIR must hold `bib-lsp-probe.json` (the probe's task, naming the result file).
+// The probe may ask what the page shows (see `.ask` below).
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -151,7 +152,23 @@ async function main() {
     page.on("pageerror", (error) => log(`page error: ${error.message}`));
     await page.goto(`${base}/?folder=${encodeURIComponent(args.workspace)}`);
     log("VS Code loaded in Chromium; waiting for the probe");
-    await waitUntil("the probe's result", args.timeout * 1000, () => fs.existsSync(task.out));
+    // Meanwhile the probe may ask what the page shows: `OUT.ask` holds CSS
+    // selectors, `OUT.answer` gets the text of the first visible match of each.
+    const ask = `${task.out}.ask`;
+    await waitUntil("the probe's result", args.timeout * 1000, async () => {
+      if (fs.existsSync(ask)) {
+        const selectors = JSON.parse(fs.readFileSync(ask, "utf8"));
+        fs.rmSync(ask);
+        const texts = [];
+        for (const selector of selectors) {
+          const found = page.locator(`${selector}:visible`).first();
+          texts.push((await found.count()) > 0 ? await found.innerText() : null);
+        }
+        fs.writeFileSync(`${task.out}.answer.part`, JSON.stringify(texts));
+        fs.renameSync(`${task.out}.answer.part`, `${task.out}.answer`);
+      }
+      return fs.existsSync(task.out);
+    });
     const result = JSON.parse(fs.readFileSync(task.out, "utf8"));
     log(`probe finished: ok=${result.ok}`);
     if (args.screenshot) {

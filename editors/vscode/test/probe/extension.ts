@@ -15,6 +15,10 @@ interface Task {
   completionAt: [number, number];
   hoverAt: [number, number];
   timeoutMs: number;
+  /** A stand-in server that never answers `shutdown` (it has a subprocess), and the
+   * file where it writes its pid and its subprocess's pid when it starts. */
+  busyServer?: string;
+  busyPids?: string;
 }
 
 interface BibLspApi {
@@ -22,6 +26,18 @@ interface BibLspApi {
   statusText(): string;
   state(): string;
   shownErrors(): string[];
+  outputText(): string;
+  serverPid(): number | undefined;
+  openServerSettings(): Thenable<unknown>;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const log: string[] = [];
@@ -182,6 +198,51 @@ async function probe(task: Task): Promise<Record<string, unknown>> {
     return again.length > 0 ? again : undefined;
   });
   note("restarted");
+  const outputAfterRestart = api.outputText();
+
+  // "Open Settings" of a message: the settings editor on the server's command.
+  await api.openServerSettings();
+  const settingsTab = vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? "";
+  // What the user sees in it, once its search has run: the setting, or "No Settings Found".
+  await new Promise((r) => setTimeout(r, 2000));
+  const [settingsShown] = await askPage(task, [".settings-editor .settings-body"]);
+  await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+  note(`settings opened: ${settingsTab} (remote: ${vscode.env.remoteName ?? "none"})`);
+
+  // A server that does not stop when asked: a restart ends it and its subprocess.
+  let busy: Record<string, unknown> = {};
+  if (task.busyServer && task.busyPids) {
+    const config = vscode.workspace.getConfiguration("bibLsp");
+    await config.update("server.path", task.busyServer, vscode.ConfigurationTarget.Workspace);
+    const pids = task.busyPids;
+    const [server, sub] = await waitFor("the busy server to start", task.timeoutMs, () =>
+      Promise.resolve(
+        fs.existsSync(pids) && api.state() === "running"
+          ? (JSON.parse(fs.readFileSync(pids, "utf8")) as [number, number])
+          : undefined,
+      ),
+    );
+    const aliveBefore = [alive(server), alive(sub)];
+    fs.rmSync(pids);
+    const started = Date.now();
+    await vscode.commands.executeCommand("bibLsp.restartServer");
+    await within("the restart of the busy server", task.timeoutMs, api.ready());
+    const restartMs = Date.now() - started;
+    const after = await waitFor("the new busy server", task.timeoutMs, () =>
+      Promise.resolve(fs.existsSync(pids) ? (JSON.parse(fs.readFileSync(pids, "utf8")) as [number, number]) : undefined),
+    );
+    // The old subprocess belonged to the killed server: give init a moment to reap it.
+    await waitFor("the old server's subprocess to go", 5000, () =>
+      Promise.resolve(alive(sub) ? undefined : true),
+    ).catch(() => undefined);
+    busy = { aliveBefore, aliveAfter: [alive(server), alive(sub)], restartMs, newPid: after[0], newServerPid: api.serverPid() };
+    await config.update("server.path", undefined, vscode.ConfigurationTarget.Workspace);
+    await waitFor("the real server to come back", task.timeoutMs, () =>
+      Promise.resolve(api.state() === "running" && ![undefined, after[0]].includes(api.serverPid()) ? true : undefined),
+    );
+    busy.newAliveAfterSwitch = alive(after[0]);
+    note(`busy server: ${JSON.stringify(busy)}`);
+  }
 
   // A server that cannot start: one clear message, the status bar says so, and
   // nothing more is shown when another file is opened. Then back to a good one.
@@ -236,7 +297,25 @@ async function probe(task: Task): Promise<Record<string, unknown>> {
     status,
     failedStatus,
     failureMessages,
+    outputAfterRestart,
+    settingsTab,
+    settingsShown,
+    remoteName: vscode.env.remoteName ?? null,
+    busy,
   };
+}
+
+/** The text of the first visible element matching each selector, as run.mjs reads
+ * it from the page (null where nothing matches). */
+async function askPage(task: Task, selectors: string[]): Promise<Array<string | null>> {
+  const answer = `${task.out}.answer`;
+  fs.writeFileSync(`${task.out}.ask.part`, JSON.stringify(selectors));
+  fs.renameSync(`${task.out}.ask.part`, `${task.out}.ask`);
+  const texts = await waitFor("the page's text", task.timeoutMs, () =>
+    Promise.resolve(fs.existsSync(answer) ? (JSON.parse(fs.readFileSync(answer, "utf8")) as Array<string | null>) : undefined),
+  );
+  fs.rmSync(answer);
+  return texts;
 }
 
 function applied(text: string, document: vscode.TextDocument, edits: vscode.TextEdit[]): string {

@@ -6,7 +6,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { Candidate, RunResult, Runner, candidates, choose, explain, isPython, probe, run } from "../../src/server";
+import {
+  Candidate,
+  RunResult,
+  Runner,
+  candidates,
+  choose,
+  explain,
+  isPython,
+  probe,
+  run,
+  settingsCommand,
+} from "../../src/server";
 
 const none = { path: "", args: [] };
 
@@ -119,4 +130,12 @@ test("real commands: a missing one, and a real Python without the module", async
     assert.match(explain([{ candidate: { ...candidate, origin: "bibLsp.server.path" }, probe: result }]).fix ?? "", /-m pip install bib-lsp$/);
   }
   fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+test("Open Settings: the remote machine's settings in a remote window, else the user's", () => {
+  // bibLsp.server.path is machine-scoped: in a remote window it is set on the Remote tab.
+  for (const remote of ["ssh-remote", "wsl", "dev-container", "code-server"]) {
+    assert.deepEqual(settingsCommand(remote), ["workbench.action.openRemoteSettings", { query: "bibLsp.server" }]);
+  }
+  assert.deepEqual(settingsCommand(undefined), ["workbench.action.openSettings", "bibLsp.server"]);
 });
