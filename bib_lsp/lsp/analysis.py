@@ -99,7 +99,7 @@ async def analyse(ls: BibLanguageServer, document: OpenDocument) -> None:
             if ls.pull:
                 ls.workspace_diagnostic_refresh(None)
             else:
-                ls.publish(uri, doc.version)
+                ls.schedule(uri, 0)  # held, like any, until the configuration is known
             settle_heap()
     finally:
         progress.end("stopped")  # (nothing if it ended above)

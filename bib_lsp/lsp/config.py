@@ -3,7 +3,8 @@
 Settings arrive as JSON from ``initializationOptions`` and from
 ``workspace/configuration`` (section ``bibLsp``), camelCase on the wire. A value of
 the wrong type or out of range is replaced by its default, and the reason is
-returned so that the server can tell the user (``window/showMessage``).
+returned so that the server can tell the user (``window/showMessage``). An empty
+list where an object goes is an empty object (Neovim's encoding of ``{}``).
 """
 
 from __future__ import annotations
@@ -56,14 +57,16 @@ def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings,
     found (each a sentence naming the setting, the bad value and what is used)."""
     base = base or Settings()
     problems: list[str] = []
+    raw = _object(raw)
     if raw is None:
         return base, problems
     if not isinstance(raw, Mapping):
         problems.append(f"bibLsp settings must be an object, not {_show(raw)}; using defaults")
         return base, problems
     data: Mapping[str, Any] = raw
-    if isinstance(data.get(SECTION), Mapping):
-        data = data[SECTION]  # initializationOptions may wrap the section
+    section = _object(data.get(SECTION))
+    if isinstance(section, Mapping):
+        data = section  # initializationOptions may wrap the section
     dialect = base.dialect
     if "dialect" in data:
         value = data["dialect"]
@@ -76,7 +79,7 @@ def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings,
             )
             dialect = "auto"
     debounce, ignore, severity = base.debounce_ms, base.ignore, base.severity
-    diagnostics = data.get("diagnostics")
+    diagnostics = _object(data.get("diagnostics"))
     if diagnostics is not None and not isinstance(diagnostics, Mapping):
         problems.append(f"bibLsp.diagnostics must be an object, not {_show(diagnostics)}")
         diagnostics = None
@@ -84,18 +87,24 @@ def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings,
         debounce = _debounce(diagnostics, debounce, problems)
         ignore = _ignore(diagnostics, ignore, problems)
         severity = _severity(diagnostics, severity, problems)
-    style = _style(data.get("citation"), base.citation_style, problems)
+    style = _style(_object(data.get("citation")), base.citation_style, problems)
     formatting, format_problems = parse_options(
-        data.get("format"), f"{SECTION}.format", base.format
+        _object(data.get("format")), f"{SECTION}.format", base.format
     )
     problems += format_problems
-    max_size = _max_file_size(data.get("workspace"), base.max_file_size, problems)
-    bibtex = _bibtex(data.get("bibtex"), base.bibtex, problems)
+    max_size = _max_file_size(_object(data.get("workspace")), base.max_file_size, problems)
+    bibtex = _bibtex(_object(data.get("bibtex")), base.bibtex, problems)
     settings = Settings(dialect, debounce, ignore, severity, style, formatting, max_size, bibtex)
     return settings, problems
 
 
 _ABSENT = object()
+
+
+def _object(value: object) -> object:
+    """``value``, with an empty list read as an empty object: Neovim sends an empty
+    Lua table (``settings = {}``, ``diagnostics = {}``) as ``[]``."""
+    return {} if isinstance(value, list) and not value else value
 
 
 def _member(raw: object, section: str, name: str, problems: list[str]) -> object:
@@ -224,7 +233,7 @@ def _severity(
 ) -> Mapping[str, Severity]:
     if "severity" not in raw:
         return current
-    value = raw["severity"]
+    value = _object(raw["severity"])
     if not isinstance(value, Mapping):
         problems.append(
             f"bibLsp.diagnostics.severity must map codes to severities, not {_show(value)}"

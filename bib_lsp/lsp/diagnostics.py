@@ -13,7 +13,7 @@ from lsprotocol import types as lsp
 
 from bib_lsp.document import ChunkFindings, Document
 from bib_lsp.lsp import convert
-from bib_lsp.lsp.handlers import Features, on_document
+from bib_lsp.lsp.handlers import Features, on_document_async
 from bib_lsp.lsp.jsontext import JsonPieces, LineTemplate, array, dumps, items_text
 from bib_lsp.lsp.protocol import RawJson
 from bib_lsp.rules import Checker
@@ -272,12 +272,17 @@ def _empty_report() -> RawJson:
         identifier="bib-lsp", inter_file_dependencies=False, workspace_diagnostics=False
     ),
 )
-@on_document(_empty_report)
-def diagnostic(
+@on_document_async(_empty_report)
+async def diagnostic(
     ls: BibLanguageServer, params: lsp.DocumentDiagnosticParams, document: OpenDocument
 ) -> RawJson:
     """The pulled report: as JSON text, like publishDiagnostics (see
-    ``BibLanguageServer.report``); "unchanged" when the client has it already."""
+    ``BibLanguageServer.report``); "unchanged" when the client has it already.
+    The first waits for the client's configuration (``until_configured``)."""
+    if not ls.configured.is_set():
+        await ls.until_configured()
+        if ls.documents.get(document.uri) is not document:
+            return _empty_report()  # closed (or re-opened) meanwhile
     result_id, items = ls.report(document)
     if params.previous_result_id == result_id:
         return RawJson.of({"kind": "unchanged", "resultId": result_id})

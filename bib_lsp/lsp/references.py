@@ -315,5 +315,27 @@ async def rename(
     everywhere = await find_all(found, documents, files.folders, files.max_bytes, files.too_large)
     if stale(everywhere, ls.open_documents()):
         raise Refused("bib-lsp: a document changed while renaming; try again")
+    unseen = unsearched(document.uri, files)
+    if unseen:
+        ls.warn(f"bib-lsp: `{found.name}` renamed in the open documents only: {unseen}")
     document_changes = takes_document_changes(ls.client_capabilities)
     return workspace_edit(everywhere, params.new_name, documents, ls.encoding, document_changes)
+
+
+def unsearched(uri: str, files: WorkspaceFiles) -> str | None:
+    """Why the files beside the document ``uri`` (its citations in LaTeX and
+    Markdown) were not searched, or None when they were: a rename that changes
+    only the `.bib` would leave the citations stale without a word."""
+    if not files.folders:
+        return (
+            "the client gave no workspace folder (no project root), so no other file was "
+            "searched; open the project's folder, or give the client a root"
+        )
+    path = uri_path(uri)
+    folders = [f.rstrip(os.sep) + os.sep for f in files.folders]
+    if path is not None and not any(path.startswith(f) for f in folders):
+        return (
+            f"{path} is outside the workspace folders, so the files beside it were not "
+            "searched; add its folder to the workspace"
+        )
+    return None

@@ -9,6 +9,7 @@ rebuilds a document's whole text on every change (see ``lsp/protocol.py``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import os
@@ -54,6 +55,8 @@ from bib_lsp.text import PositionEncoding, Range
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 5.0  # how often workspace files are checked when the client does not watch them
 PARENT_POLL_SECONDS = 2.0  # how often the client's process is looked for (initialize's processId)
+# How long the first diagnostics wait for the client's answer to workspace/configuration.
+CONFIGURATION_WAIT_SECONDS = 3.0
 STATUS = "bibLsp/status"
 
 
@@ -71,6 +74,11 @@ class BibLanguageServer(HardenedServer):
         self.snippets = False  # the client takes snippets in completion items
         self.resolve_documentation = False  # the client asks for it on completionItem/resolve
         self.watch_files = False  # the client watches files for us when asked to
+        # Set once the client's configuration is known (or not coming): until then no
+        # diagnostics go out, so that the first report already follows the settings.
+        self.configured = asyncio.Event()
+        self.configured.set()
+        self._held: set[str] = set()  # documents whose publication waits for it
         self.files = WorkspaceFiles()
         self.result_ids = itertools.count(1)  # never repeated, even across re-opens
         self._style_failures: set[str] = set()  # styles the user was told about
@@ -149,6 +157,22 @@ class BibLanguageServer(HardenedServer):
             self.generation += 1
             self.refresh_all()
 
+    def configuration_known(self) -> None:
+        """The settings are final for now: publish what was held back for them."""
+        if self.configured.is_set():
+            return
+        self.configured.set()
+        held, self._held = self._held, set()
+        for uri in held:
+            self.schedule(uri, 0)
+
+    async def until_configured(self) -> None:
+        """Wait (``CONFIGURATION_WAIT_SECONDS`` at most) for the client's settings:
+        a pulling client without refresh support cannot be told to pull again."""
+        if not self.configured.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.configured.wait(), CONFIGURATION_WAIT_SECONDS)
+
     async def fetch_settings(self) -> None:
         if not self.can_fetch_configuration:
             return
@@ -181,6 +205,9 @@ class BibLanguageServer(HardenedServer):
         if self.pull or document is None:
             return
         document.cancel_publication()
+        if not self.configured.is_set():
+            self._held.add(uri)
+            return
         if delay_ms <= 0:
             self.publish(uri, document.doc.version)
             return
@@ -276,6 +303,8 @@ def initialize(ls: BibLanguageServer, params: lsp.InitializeParams) -> None:
     ls.initial_settings = ls.settings = settings
     ls.files.max_bytes = settings.max_file_size
     ls.files.tell = ls.log_info
+    if ls.can_fetch_configuration:
+        ls.configured.clear()
     ls.watch_parent(params.process_id)
 
 
@@ -285,15 +314,20 @@ async def initialized(ls: BibLanguageServer, params: lsp.InitializedParams) -> N
     window = ls.client_capabilities.window
     progress = ClientProgress(ls, bool(window and window.work_done_progress))
     ls.files.start(ls.log_failure, 0 if ls.watch_files else POLL_SECONDS, progress)
+    # The settings first: the first diagnostics wait for them (a client that does
+    # not answer in time gets them with the settings of initialize).
+    asyncio.get_running_loop().call_later(CONFIGURATION_WAIT_SECONDS, ls.configuration_known)
+    try:
+        await ls.fetch_settings()
+    except Exception:
+        ls.log_failure("reading the configuration")
+    finally:
+        ls.configuration_known()
     try:
         if ls.watch_files and ls.files.folders:
             await ls.client_register_capability_async(WorkspaceFiles.watcher())
     except Exception:
         ls.log_failure("asking the client to watch .bib files")
-    try:
-        await ls.fetch_settings()
-    except Exception:
-        ls.log_failure("reading the configuration")
 
 
 @FEATURES.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)

@@ -57,7 +57,7 @@ def test_a_document_not_open_gets_the_methods_empty_answer(
     assert formatting.format_document(ls, lsp.DocumentFormattingParams(where, options)) == []
     tokens = semantic.semantic_tokens_full(ls, lsp.SemanticTokensParams(where))
     assert tokens == lsp.SemanticTokens(data=[])
-    report = diagnostics.diagnostic(ls, lsp.DocumentDiagnosticParams(where))
+    report = asyncio.run(diagnostics.diagnostic(ls, lsp.DocumentDiagnosticParams(where)))
     assert isinstance(report, RawJson)
     assert b"".join(report.pieces) == b'{"kind":"full","items":[]}'
     assert server.status(ls, {"textDocument": {"uri": OTHER}}) is None

@@ -156,11 +156,22 @@ function lastLines(text: string, count: number): string {
   return text.split(/\r?\n/).slice(-count).join("\n");
 }
 
-/** The command that would install bib-lsp for this candidate. */
+/** Where the install commands run: bib-lsp is installed from a checkout until it is on PyPI. */
+const FROM_CHECKOUT = "bib-lsp is not on PyPI yet: in a checkout of bib-lsp (git clone), run:";
+
+/**
+ * The command that would install bib-lsp for this candidate, run in a checkout of
+ * bib-lsp: pip for a chosen interpreter (a virtual environment's, typically),
+ * pipx otherwise (Debian's and Ubuntu's own python3 refuse pip).
+ */
 export function installCommand(candidate: Candidate | undefined): string {
-  const python = candidate?.python ?? "python3";
+  const python = candidate?.python;
+  const chosen = candidate?.origin === "bibLsp.server.path" || candidate?.origin === "the Python extension's interpreter";
+  if (!python || !chosen) {
+    return "pipx install .";
+  }
   const quoted = /\s/.test(python) && !python.startsWith("py ") ? `"${python}"` : python;
-  return `${quoted} -m pip install bib-lsp`;
+  return `${quoted} -m pip install .`;
 }
 
 /**
@@ -212,7 +223,7 @@ export function explain(failures: Array<{ candidate: Candidate; probe: Probe }>)
     if (!result.ok && result.reason === "no-module") {
       const fix = installCommand(candidate);
       return {
-        message: `bib-lsp could not start: it is not installed for ${candidate.command}. Install it with: ${fix}`,
+        message: `bib-lsp could not start: it is not installed for ${candidate.command}. ${FROM_CHECKOUT} ${fix}`,
         fix,
       };
     }
@@ -233,13 +244,13 @@ export function explain(failures: Array<{ candidate: Candidate; probe: Probe }>)
   if (noModule) {
     const fix = installCommand(noModule.candidate);
     return {
-      message: `bib-lsp is not installed (looked in: ${failures.map((f) => f.candidate.origin).join(", ")}). Install it with: ${fix}`,
+      message: `bib-lsp is not installed (looked in: ${failures.map((f) => f.candidate.origin).join(", ")}). ${FROM_CHECKOUT} ${fix}`,
       fix,
     };
   }
   return {
     message:
-      "bib-lsp could not start: no Python 3 was found. Install Python 3, then run: python3 -m pip install bib-lsp (or set bibLsp.server.path).",
-    fix: "python3 -m pip install bib-lsp",
+      `bib-lsp could not start: no Python 3 was found. Install Python 3 and pipx; ${FROM_CHECKOUT} pipx install . (or set bibLsp.server.path).`,
+    fix: "pipx install .",
   };
 }

@@ -4,7 +4,9 @@
 -- Neovim 0.7-0.10: require("bib_lsp").setup({ settings = { bibLsp = { ... } } })
 local M = {}
 
--- Files whose folder is taken as the project's root, nearest first.
+-- Files whose folder is taken as the project's root, nearest folder first; with
+-- none above the file, its own folder is the root (so that rename still reaches
+-- the LaTeX files beside it).
 M.root_markers = { "bib-lsp.toml", "pyproject.toml", ".latexmkrc", ".git" }
 
 local defaults = {
@@ -19,16 +21,23 @@ local function merged(opts)
   return vim.tbl_deep_extend("force", {}, defaults, opts or {})
 end
 
---- The configuration table for vim.lsp.config (Neovim 0.11+).
-function M.config(opts)
-  local config = merged(opts)
-  config.root_markers = config.root_markers or M.root_markers
-  -- The server expects the LSP language id "bibtex" for the filetype "bib".
-  config.get_language_id = function()
-    return "bibtex"
+-- The server expects the LSP language id "bibtex" for the filetype "bib".
+local function language_id()
+  return "bibtex"
+end
+
+--- before_init for both paths: the final settings.bibLsp (after every
+--- vim.lsp.config merge) go out as initializationOptions, so that the first
+--- diagnostics already follow them; init_options given by hand win.
+function M.before_init(params, config)
+  if config.init_options ~= nil and next(config.init_options) ~= nil then
+    return
   end
-  config.init_options = config.init_options or config.settings.bibLsp
-  return config
+  local settings = (config.settings or {}).bibLsp
+  if settings == nil or next(settings) == nil then
+    settings = vim.empty_dict() -- sent as {}, not as the [] of an empty table
+  end
+  params.initializationOptions = settings
 end
 
 --- The folder holding the nearest root marker above `path` (else its own folder).
@@ -48,6 +57,24 @@ function M.root_dir(path)
   end
 end
 
+--- The configuration table for vim.lsp.config (Neovim 0.11+).
+function M.config(opts)
+  local config = merged(opts)
+  config.get_language_id = language_id
+  config.before_init = config.before_init or M.before_init
+  -- A function, not root_markers: without a marker the file's folder is the root
+  -- (root_markers would start the server with none, and rename would not see
+  -- the .tex files).
+  config.root_dir = config.root_dir
+    or function(bufnr, on_dir)
+      local name = vim.api.nvim_buf_get_name(bufnr)
+      if name ~= "" then
+        on_dir(M.root_dir(name))
+      end
+    end
+  return config
+end
+
 local function start(config, bufnr)
   local root = M.root_dir(vim.api.nvim_buf_get_name(bufnr))
   local params = {
@@ -56,10 +83,9 @@ local function start(config, bufnr)
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
     settings = config.settings,
-    init_options = config.init_options or config.settings.bibLsp,
-    get_language_id = function()
-      return "bibtex"
-    end,
+    init_options = config.init_options,
+    before_init = config.before_init or M.before_init,
+    get_language_id = language_id,
   }
   if vim.lsp.start then -- 0.8+: reuses a running client for the same root
     return vim.lsp.start(params, { bufnr = bufnr })

@@ -73,7 +73,8 @@ test("no Python at all: one sentence saying so, and how to install", async () =>
   assert.equal(found.chosen, undefined);
   const { message, fix } = explain(found.failures);
   assert.match(message, /no Python 3 was found/);
-  assert.equal(fix, "python3 -m pip install bib-lsp");
+  assert.match(message, /not on PyPI yet: in a checkout of bib-lsp/);
+  assert.equal(fix, "pipx install .");
 });
 
 test("Python without bib-lsp: the install command for that very interpreter", async () => {
@@ -85,9 +86,20 @@ test("Python without bib-lsp: the install command for that very interpreter", as
     }),
   );
   const { message, fix } = explain(found.failures);
-  assert.equal(fix, '"/home/me/my env/bin/python" -m pip install bib-lsp');
+  assert.equal(fix, '"/home/me/my env/bin/python" -m pip install .');
+  assert.match(message, /bib-lsp is not on PyPI yet: in a checkout of bib-lsp \(git clone\), run: "\/home\/me\/my env\/bin\/python" -m pip install \.$/);
   assert.match(message, /^bib-lsp is not installed \(looked in: the Python extension's interpreter, bib-lsp on PATH, python3 on PATH\)/);
   assert.ok(!message.includes("Traceback"));
+});
+
+test("only the system python3 without bib-lsp: pipx, which Debian's own Python allows", async () => {
+  const found = await choose(
+    candidates(none, undefined, undefined),
+    scripted({ python3: { stderr: "/usr/bin/python3: No module named bib_lsp" } }),
+  );
+  const { message, fix } = explain(found.failures);
+  assert.equal(fix, "pipx install .");
+  assert.match(message, /not on PyPI yet: in a checkout of bib-lsp \(git clone\), run: pipx install \.$/);
 });
 
 test("a configured path that does not exist is named", async () => {
@@ -127,7 +139,7 @@ test("real commands: a missing one, and a real Python without the module", async
     const candidate: Candidate = { command: python, args: ["-m", "bib_lsp"], origin: "test", python };
     const result = await probe(candidate, run);
     assert.equal(result.ok ? "ok" : result.reason, "no-module");
-    assert.match(explain([{ candidate: { ...candidate, origin: "bibLsp.server.path" }, probe: result }]).fix ?? "", /-m pip install bib-lsp$/);
+    assert.match(explain([{ candidate: { ...candidate, origin: "bibLsp.server.path" }, probe: result }]).fix ?? "", /-m pip install \.$/);
   }
   fs.rmSync(scratch, { recursive: true, force: true });
 });
