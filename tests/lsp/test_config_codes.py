@@ -46,5 +46,7 @@ def test_bibtex_settings_are_read_and_bad_values_told() -> None:
         'bibLsp.bibtex.extraTypes must be a list of names, not "dataset"; adding none',
         "bibLsp.bibtex.extraFields must be a list of names, not [1]; adding none",
     ]
-    _, problems = parse_settings({"bibtex": []})
-    assert problems == ["bibLsp.bibtex must be an object, not []"]
+    _, problems = parse_settings({"bibtex": []})  # Neovim's empty Lua table: no settings
+    assert problems == []
+    _, problems = parse_settings({"bibtex": ["IEEEtran"]})
+    assert problems == ["bibLsp.bibtex must be an object, not ['IEEEtran']"]
