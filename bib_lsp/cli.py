@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -20,7 +20,16 @@ from bib_lsp import __version__
 from bib_lsp.document import Document
 from bib_lsp.document.files import find_bib_files
 from bib_lsp.document.io import LoadedText, read_bib
-from bib_lsp.rules import DIALECTS, RuleOptions, diagnose, known_codes
+from bib_lsp.project import (
+    NO_PROJECT,
+    Project,
+    find_project,
+    macro_sources,
+    normalise,
+    read_project,
+    together_set,
+)
+from bib_lsp.rules import DIALECTS, Checker, RuleOptions, diagnose, known_codes
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.text import LineIndex, PositionEncoding
 
@@ -62,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
             "'path:line:column: severity[code] message' (1-based line and column, "
             "columns in characters). Directories are searched for .bib files (any case) "
             "as the server searches its workspace, hidden and tool folders skipped. "
+            "Options come from [check] in a bib-lsp.toml (or [tool.bib-lsp.check] in a "
+            "pyproject.toml), the nearest one above each file; flags override it. Files "
+            "named together are read together, in order, as by \\bibliography{a,b}: a "
+            "macro defined in an earlier one counts in the later ones (so do the sets "
+            "of [check] together). "
             "Exit status: 0 when no problem is an error, 1 when one is, 2 on usage "
             "or I/O errors."
         ),
@@ -73,8 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--dialect",
         choices=DIALECTS,
-        default="auto",
-        help="BibTeX or biblatex rules; auto decides per file (syntax checks are the same)",
+        default=None,
+        help="BibTeX or biblatex rules; auto decides per file (syntax checks are the same); "
+        "default: the project file's [check] dialect, else auto",
+    )
+    check.add_argument(
+        "--config", metavar="FILE", help="read [check] from this TOML file instead of searching"
     )
     check.add_argument(
         "--select",
@@ -86,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--ignore",
         type=_codes,
         metavar="CODES",
-        default=frozenset(),
-        help="do not report these codes (comma-separated)",
+        default=None,
+        help="do not report these codes (comma-separated; replaces the project's ignore)",
     )
     fmt = commands.add_parser(
         "format",
@@ -208,8 +226,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "check":
         ignore = args.ignore
         if args.select is not None:
-            ignore |= known_codes() - args.select
-        return run_check(args.paths, args.format, sys.stdout, sys.stderr, args.dialect, ignore)
+            ignore = (ignore or frozenset()) | (known_codes() - args.select)
+        return run_check(
+            args.paths, args.format, sys.stdout, sys.stderr, args.dialect, ignore, args.config
+        )
     if args.command == "format":
         return run_format(args.paths, args.check, args.diff, args.config, sys.stdout, sys.stderr)
     if args.command == "export":
@@ -260,10 +280,17 @@ def run_check(
     fmt: str,
     out: TextIO,
     err: TextIO,
-    dialect: str = "auto",
-    ignore: frozenset[str] = frozenset(),
+    dialect: str | None = None,
+    ignore: frozenset[str] | None = None,
+    config: str | None = None,
 ) -> int:
-    options = RuleOptions(dialect=dialect, ignore=ignore)
+    """Check the files; ``dialect`` and ``ignore`` (None: not given) override the
+    project file's ``[check]``, which overrides the defaults."""
+    projects = _Projects(config, err)
+    # Files named one after the other are read together, as \bibliography{a,b} reads
+    # them (two or more; files found in a folder are not a set).
+    named = [normalise(p) for p in paths if Path(p).is_file()]
+    command_line = tuple(named) if len(named) > 1 else None
     reports: list[FileReport] = []
     io_failed = False
     for found in _read_all(paths, err):
@@ -271,8 +298,20 @@ def run_check(
             io_failed = True
             continue
         path, loaded = found
+        project = projects.of(path)
+        options = project.rule_options()
+        if dialect is not None:
+            options = replace(options, dialect=dialect)
+        if ignore is not None:
+            options = replace(options, ignore=ignore)
+        me = normalise(path)
+        group = command_line if command_line and me in command_line else None
+        group = group or together_set(me, project.check.together)
+        checker = Checker(Document(loaded.text), options)
+        if group:
+            checker.use_macros_elsewhere(macro_sources(me, group, projects.macros(group)))
         problems = sorted(
-            [*options.apply(list(loaded.problems)), *check_text(loaded.text, options)],
+            [*options.apply(list(loaded.problems)), *checker.diagnose()],
             key=lambda p: (p.start, p.end),
         )
         reports.append(FileReport(str(path), LineIndex(loaded.text), problems))
@@ -280,10 +319,46 @@ def run_check(
         _write_json(reports, out)
     else:
         _write_text(reports, out, err)
-    if io_failed:
+    if io_failed or projects.failed:
         return EXIT_USAGE
     has_error = any(p.severity is Severity.ERROR for r in reports for p in r.problems)
     return EXIT_ERRORS if has_error else EXIT_OK
+
+
+class _Projects:
+    """The project files of a run, each read once; their problems told once each
+    (located: ``file:line: message``)."""
+
+    def __init__(self, config: str | None, err: TextIO) -> None:
+        self.config = config
+        self.err = err
+        self.failed = False
+        self._read: dict[str, Project] = {}
+        self._macros: dict[str, frozenset[str]] = {}
+
+    def of(self, path: Path) -> Project:
+        where = self.config or find_project(path)
+        if where is None:
+            return NO_PROJECT
+        key = normalise(where)
+        project = self._read.get(key)
+        if project is None:
+            project = self._read[key] = read_project(where)
+            for problem in project.problems:
+                print(f"{problem.path}:{problem.line}: error: {problem.message}", file=self.err)
+                self.failed = True
+        return project
+
+    def macros(self, group: tuple[str, ...]) -> dict[str, frozenset[str]]:
+        """The macro names (lower-case) each file of ``group`` defines; a file that
+        cannot be read defines none (it is reported when it is checked itself)."""
+        from bib_lsp.model.summaries import summarise
+
+        for path in group:
+            if path not in self._macros:
+                summary = summarise(path)
+                self._macros[path] = frozenset(summary.macros) if summary else frozenset()
+        return {path: self._macros[path] for path in group}
 
 
 def _write_text(reports: list[FileReport], out: TextIO, err: TextIO) -> None:
@@ -387,8 +462,8 @@ def run_format(
     import difflib
 
     from bib_lsp.formatting import format_text
-    from bib_lsp.formatting.options import ConfigError, options_for
 
+    projects = _Projects(config, err)
     would_change: list[Path] = []
     failed = False
     for found in _read_all(paths, err):
@@ -396,11 +471,10 @@ def run_format(
             failed = True
             continue
         path, loaded = found
-        try:
-            options, _ = options_for(path, Path(config) if config else None)
-        except ConfigError as error:
-            print(f"bib-lsp: error: {error}", file=err)
-            return EXIT_USAGE
+        project = projects.of(path)
+        if projects.failed:
+            return EXIT_USAGE  # a bad option: nothing is written
+        options = project.format_options()
         formatted = format_text(loaded.text, options)
         if formatted == loaded.text:
             continue

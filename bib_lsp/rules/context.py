@@ -9,7 +9,7 @@ name, the ``Checker`` drops the cached findings of exactly the entries that aske
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -24,6 +24,18 @@ Askers = Block | dict[Block, None]  # one block, or several in the order they as
 
 
 @dataclass(frozen=True, slots=True)
+class MacroSource:
+    """Another file defining a macro: ``before``, read before this one (the macro
+    is defined here, as BibTeX reads ``\\bibliography{a,b}``), or not (read after
+    it, or, not ``together``, not read with it at all: known only from the
+    workspace)."""
+
+    path: str
+    before: bool
+    together: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentContext:
     """What a document rule sees: the document, its index, the dialect in effect. Its
     findings are not cached (it runs on every report), so it has no lookups to note."""
@@ -34,13 +46,26 @@ class DocumentContext:
 
 
 class Context:
-    __slots__ = ("_asked_by", "_asks", "_read", "_read_of", "asked", "block", "dialect", "index")
+    __slots__ = (
+        "_asked_by",
+        "_asks",
+        "_read",
+        "_read_of",
+        "asked",
+        "block",
+        "dialect",
+        "elsewhere",
+        "index",
+    )
 
     def __init__(self, index: BibIndex) -> None:
         self.index = index
         self.dialect = "bibtex"
         self.block: Block | None = None  # the entry being checked
         self.asked = False  # whether the rule running now asked anything
+        # Macros (lower-case) defined by other files (see ``MacroSource``); the
+        # Checker forgets the askers of the names whose source changes.
+        self.elsewhere: Mapping[str, MacroSource] = {}
         # Who asked about which name, both ways round, so that a removed block can
         # be forgotten and a changed name can find its askers. Blocks are keys by
         # identity; each name is one shared tuple, and a name only one block asked
@@ -80,6 +105,12 @@ class Context:
         """The ``@string`` blocks defining macro ``name``."""
         self._note(("string", name.lower()))
         return self.index.strings.get(name.lower(), _NONE).values()
+
+    def macro_source(self, name: str) -> MacroSource | None:
+        """Which other file defines macro ``name`` (None: none known). Noted as the
+        name's definitions are (``string_blocks``)."""
+        self._note(("string", name.lower()))
+        return self.elsewhere.get(name.lower())
 
     def macro_users(self, name: str) -> Collection[Block]:
         """The blocks whose values use macro ``name``."""

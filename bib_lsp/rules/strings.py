@@ -3,10 +3,12 @@ but not used."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bib_lsp.model.macros import MONTHS, predefined
-from bib_lsp.rules.context import Context
+from bib_lsp.rules.context import Context, MacroSource
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Severity
@@ -85,12 +87,20 @@ def _uses(entry: Entry, context: Context, only: str) -> list[Problem]:
                 continue
             name = piece.text.lower()
             holders = context.string_blocks(name)
+            source = context.macro_source(name) if name not in known else None
+            if source is not None and source.before:
+                continue  # defined by a file read before this one
             if not holders:
                 if only == UNDEFINED and name not in known:
                     message = f"`{piece.text}` is not defined: no `@string` for it in this file"
-                    if name[:3] in MONTHS:
+                    if source is not None:
+                        message += _elsewhere(source)
+                    elif name[:3] in MONTHS:
                         message += " (the month macros are `jan` to `dec`)"
-                    out.append(_problem(piece.span.start, piece.span.end, only, message, name))
+                    problem = _problem(piece.span.start, piece.span.end, only, message, name)
+                    if source is not None:
+                        problem = replace(problem, data={"macro": name, "file": source.path})
+                    out.append(problem)
                 continue
             if only != AFTER_USE or block is None or name in known:
                 continue
@@ -101,6 +111,15 @@ def _uses(entry: Entry, context: Context, only: str) -> list[Problem]:
                 )
                 out.append(_problem(piece.span.start, piece.span.end, only, message, name))
     return out
+
+
+def _elsewhere(source: MacroSource) -> str:
+    """Where the macro was found when another file defines it but is not read
+    before this one."""
+    name = os.path.basename(source.path)
+    if source.together:
+        return f"; `{name}` defines it but is read after this file"
+    return f"; `{name}` defines it but is not read together with this file"
 
 
 def _problem(start: int, end: int, code: str, message: str, name: str) -> Problem:
