@@ -353,3 +353,58 @@ def macro_sources(
         for name in macros_of.get(other, ()):
             found[name] = MacroSource(other, before=True)
     return found
+
+
+def add_together(text: str, pyproject: bool, group: Iterable[str]) -> tuple[int, int, str] | None:
+    """The edit (start, end, new text) of a project file's ``text`` that adds the
+    set ``group`` (paths as they are to be written) to ``[check] together``: a new
+    `[check]` table at the end, a `together` line under the table's header, or the
+    one-line `together` value rewritten with the set appended. None when the file
+    is not TOML or its `together` spans several lines (a hand-written value is not
+    rewritten)."""
+    names = [str(n) for n in group]
+    table = ("tool", "bib-lsp", "check") if pyproject else ("check",)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    node: Any = data
+    for part in table:
+        node = node.get(part) if isinstance(node, Mapping) else None
+    line = _toml_array([names])
+    if not isinstance(node, Mapping):
+        lead = "" if not text or text.endswith("\n") else "\n"
+        lead += "\n" if text.strip() else ""
+        return len(text), len(text), f"{lead}[{'.'.join(table)}]\ntogether = {line}\n"
+    starts = [0, *(m.end() for m in re.finditer(r"\r\n|\n|\r", text))]
+    lines = _key_lines(text)
+    if "together" not in node:
+        header = lines.get(table)
+        if header is None:
+            return None  # a table written inline or dotted: not rewritten
+        at = starts[header] if header < len(starts) else len(text)
+        lead = "\n" if at == len(text) and not text.endswith(("\n", "\r")) else ""
+        return at, at, f"{lead}together = {line}\n"
+    number = lines.get((*table, "together"))
+    existing = node["together"]
+    if number is None or not isinstance(existing, list):
+        return None
+    if existing and all(isinstance(v, str) for v in existing):
+        existing = [existing]
+    start = starts[number - 1]
+    end = starts[number] if number < len(starts) else len(text)
+    body = text[start:end].rstrip("\r\n")
+    try:
+        alone = tomllib.loads(body)
+    except tomllib.TOMLDecodeError:
+        return None  # the value goes on over the next lines
+    if alone.get("together") != node["together"]:
+        return None
+    return start, start + len(body), f"together = {_toml_array([*existing, names])}"
+
+
+def _toml_array(groups: Iterable[Iterable[str]]) -> str:
+    """``[["a.bib", "b.bib"]]``: TOML basic strings are JSON's."""
+    import json
+
+    return "[" + ", ".join("[" + ", ".join(json.dumps(v) for v in g) + "]" for g in groups) + "]"

@@ -27,6 +27,7 @@ def _server_settings() -> set[str]:
         "bibLsp.diagnostics.severity",
         "bibLsp.citation.style",
         "bibLsp.workspace.maxFileSize",
+        "bibLsp.together",
     }
     # Some options have two names (`align`, `alignEquals`): the manifest offers the shorter.
     camel: dict[str, str] = {}
