@@ -109,6 +109,7 @@ async def test_files_read_together_define_macros_in_the_server(
     client: LanguageClient, profile: str, tmp_path: Path
 ) -> None:
     (tmp_path / "abbrev.bib").write_text(ABBREVIATIONS, encoding="utf-8")
+    (tmp_path / "a-copy.bib").write_text(ABBREVIATIONS, encoding="utf-8")  # first by name
     (tmp_path / "refs.bib").write_text(REFS, encoding="utf-8")
     (tmp_path / "bib-lsp.toml").write_text(
         '[check]\ntogether = [["abbrev.bib", "refs.bib"]]\n', encoding="utf-8"
@@ -118,6 +119,13 @@ async def test_files_read_together_define_macros_in_the_server(
     # Read from the workspace (not open): the report comes clean once it is read.
     await session.open(uri, REFS)
     await diagnostics_when(session, uri, REFS, lambda d: "undefined-macro" not in codes(d))
+    # Hover names the file read together, not another that defines it too.
+    position = lsp.Position(0, REFS.index("IEEE_J_EDL") + 1)
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri), position)
+    )
+    assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+    assert "Defined in `abbrev.bib`, line 1." in hover.contents.value
     # Open, the macro file speaks through its live text: remove the macro there.
     abbrev = (tmp_path / "abbrev.bib").as_uri()
     await session.open(abbrev, "@string{other = {O}}\n")
