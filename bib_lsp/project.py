@@ -275,7 +275,7 @@ class _Reader:
     def _unknown(self, key: tuple[str, ...], codes: Iterable[str]) -> None:
         unknown = sorted(set(codes) - known_codes())
         if unknown:
-            self.problem(key, f"no such code {', '.join(unknown)} (see `bib-lsp rules`)")
+            self.problem(key, f"no such code {', '.join(unknown)} (see docs/rules/)")
 
     def _together(self, value: object, folder: Path) -> tuple[tuple[str, ...], ...]:
         if value is None:

@@ -28,6 +28,11 @@ def undefined_macro(entry: Entry, context: Context) -> Iterable[Problem]:
     by BibTeX's styles and by biber; plain.bst also defines a few journal names
     (`cacm`, `jacm`, `tcs`, ...), which count in the `bibtex` dialect.
 
+    The macros of the files read before this one count too
+    (`\\bibliography{IEEEabrv,refs}`: the files named together on `bib-lsp check`'s
+    command line, or a set of `[check] together` in the project file); the message
+    names a file that defines the macro but is read after this one, or not with it.
+
     Why it matters:
     BibTeX warns "string name ... is undefined" and uses an empty value; the field
     is printed empty or the entry lacks it. Often the macro is a typo, or its
@@ -43,7 +48,10 @@ def undefined_macro(entry: Entry, context: Context) -> Iterable[Problem]:
 
     How to fix:
     Define it (`@string{cacmm = "Communications of the ACM"}` above its first use;
-    the quick fix does that), correct the name, or write the value in braces.
+    the quick fix does that), correct the name, or write the value in braces. When
+    another file defines it, read that file first (`\\bibliography{abbrev,refs}`) and
+    say so in `bib-lsp.toml` (`[check] together = [["abbrev.bib", "refs.bib"]]`;
+    the quick fix "Read FILE together with this one" does that).
     """
     return _uses(entry, context, only=UNDEFINED)
 
