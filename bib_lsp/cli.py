@@ -20,6 +20,7 @@ from bib_lsp import __version__
 from bib_lsp.document import Document
 from bib_lsp.document.files import find_bib_files
 from bib_lsp.document.io import LoadedText, read_bib
+from bib_lsp.model.bst import BibtexStyle, load_bibtex_style
 from bib_lsp.project import (
     NO_PROJECT,
     Project,
@@ -107,6 +108,30 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="do not report these codes (comma-separated; replaces the project's ignore)",
     )
+    check.add_argument(
+        "--style",
+        metavar="NAME",
+        help=(
+            "the BibTeX style whose entry types, fields and required fields the bibtex "
+            "dialect checks: a name kpsewhich finds (IEEEtran) or a .bst path; "
+            "with --dialect auto it means bibtex (default: plain.bst and the types "
+            "and fields common in BibTeX files)"
+        ),
+    )
+    check.add_argument(
+        "--extra-types",
+        type=_names,
+        metavar="NAMES",
+        default=(),
+        help="more entry types the bibtex dialect accepts (comma-separated)",
+    )
+    check.add_argument(
+        "--extra-fields",
+        type=_names,
+        metavar="NAMES",
+        default=(),
+        help="more fields the bibtex dialect accepts (comma-separated)",
+    )
     fmt = commands.add_parser(
         "format",
         help="format .bib files in place (or check or show what would change)",
@@ -153,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
     )
     return parser
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.split(",") if n.strip())
 
 
 def _codes(text: str) -> frozenset[str]:
@@ -227,8 +256,22 @@ def _main(argv: Sequence[str] | None) -> int:
         ignore = args.ignore
         if args.select is not None:
             ignore = (ignore or frozenset()) | (known_codes() - args.select)
+        style = None  # the project file's, if it names one
+        if args.style is not None or args.extra_types or args.extra_fields:
+            style, trouble = load_bibtex_style(
+                args.style, Path.cwd(), args.extra_types, args.extra_fields
+            )
+            if trouble is not None:
+                print(f"bib-lsp: warning: {trouble}", file=sys.stderr)
         return run_check(
-            args.paths, args.format, sys.stdout, sys.stderr, args.dialect, ignore, args.config
+            args.paths,
+            args.format,
+            sys.stdout,
+            sys.stderr,
+            args.dialect,
+            ignore,
+            args.config,
+            style=style,
         )
     if args.command == "format":
         return run_format(args.paths, args.check, args.diff, args.config, sys.stdout, sys.stderr)
@@ -283,9 +326,12 @@ def run_check(
     dialect: str | None = None,
     ignore: frozenset[str] | None = None,
     config: str | None = None,
+    *,
+    style: BibtexStyle | None = None,
 ) -> int:
-    """Check the files; ``dialect`` and ``ignore`` (None: not given) override the
-    project file's ``[check]``, which overrides the defaults."""
+    """Check the files; ``dialect``, ``ignore`` and ``style`` (None: not given)
+    override the project file's ``[check]``, which overrides the defaults;
+    ``style``: what the bibtex dialect knows (``model.bst.load_bibtex_style``)."""
     projects = _Projects(config, err)
     # Files named one after the other are read together, as \bibliography{a,b} reads
     # them (two or more; files found in a folder are not a set).
@@ -304,6 +350,9 @@ def run_check(
             options = replace(options, dialect=dialect)
         if ignore is not None:
             options = replace(options, ignore=ignore)
+        chosen = style if style is not None else projects.style(project)
+        if chosen is not None:
+            options = replace(options, style=chosen)
         me = normalise(path)
         group = command_line if command_line and me in command_line else None
         group = group or together_set(me, project.check.together)
@@ -335,6 +384,7 @@ class _Projects:
         self.failed = False
         self._read: dict[str, Project] = {}
         self._macros: dict[str, frozenset[str]] = {}
+        self._styles: dict[str, BibtexStyle] = {}
 
     def of(self, path: Path) -> Project:
         where = self.config or find_project(path)
@@ -348,6 +398,19 @@ class _Projects:
                 print(f"{problem.path}:{problem.line}: error: {problem.message}", file=self.err)
                 self.failed = True
         return project
+
+    def style(self, project: Project) -> BibtexStyle | None:
+        """The BibTeX style the project names, loaded once (None: it names none);
+        one that cannot be read is told and plain.bst used."""
+        if project.check.style is None or project.path is None:
+            return None
+        if project.path not in self._styles:
+            folder = Path(project.path).parent
+            loaded, trouble = load_bibtex_style(project.check.style, folder)
+            if trouble is not None:
+                print(f"bib-lsp: warning: {project.path}: {trouble}", file=self.err)
+            self._styles[project.path] = loaded
+        return self._styles[project.path]
 
     def macros(self, group: tuple[str, ...]) -> dict[str, frozenset[str]]:
         """The macro names (lower-case) each file of ``group`` defines; a file that

@@ -6,12 +6,11 @@ Two kinds of check:
 1. *Derivation.*  ``plain.bst``, ``blx-dm.def`` and ``biblatex.def`` are found with
    ``kpsewhich`` and parsed:
 
-   * plain.bst: the ``ENTRY`` field list; the entry-type functions (those that call
-     ``output.bibitem`` and ``fin.entry``, plus one-word functions that just call one of
-     them, such as ``conference``; ``default.type`` is BibTeX's fallback and is skipped);
-     for each, the ``"label" output.check`` calls and literal ``"empty X in "`` warnings it
-     makes, directly or through the functions it calls, leaving out the ``crossref`` branch
-     of ``crossref missing$ {...} {...} if$``.  ``"X and Y"`` labels become alternatives.
+   * plain.bst: read by ``bib_lsp.model.bst.read_bst``, the reader the server uses for
+     a chosen style (the ``ENTRY`` fields; the entry-type functions; for each, the
+     labels of the warning functions it calls, such as ``"title" output.check``, and
+     literal ``"empty X in "`` warnings, without the ``crossref`` branch of
+     ``crossref missing$ {...} {...} if$``; ``"X and Y"`` labels are alternatives).
    * blx-dm.def: ``\\DeclareDatamodelEntrytypes``, ``\\DeclareDatamodelFields`` (with the
      date parts that date fields imply) and the ``type=mandatory`` constraints of
      ``\\DeclareDatamodelConstraints``.
@@ -51,6 +50,7 @@ from typing import TypeAlias
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bib_lsp.model import requirements as model
+from bib_lsp.model.bst import label_requirement, read_bst
 
 Requirement: TypeAlias = tuple[str, ...]
 Requirements: TypeAlias = dict[str, tuple[Requirement, ...]]
@@ -71,56 +71,6 @@ def kpsewhich(name: str) -> Path | None:
 # ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Tok:
-    """A bst token: a word (``kind == "w"``) or a quoted string (``kind == "s"``)."""
-
-    kind: str
-    text: str
-
-
-Node: TypeAlias = "Tok | list[Node]"
-
-
-def bst_parse(text: str) -> list[Node]:
-    """Tokenise a .bst file into nested brace groups (``%`` comments dropped)."""
-    stack: list[list[Node]] = [[]]
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == "%":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif c == '"':
-            end = text.find('"', i + 1)
-            end = n if end < 0 else end
-            stack[-1].append(Tok("s", text[i + 1 : end]))
-            i = end + 1
-        elif c == "{":
-            group: list[Node] = []
-            stack[-1].append(group)
-            stack.append(group)
-            i += 1
-        elif c == "}":
-            if len(stack) > 1:
-                stack.pop()
-            i += 1
-        else:
-            m = re.compile(r"[^\s{}%\"]+").match(text, i)
-            assert m is not None
-            stack[-1].append(Tok("w", m.group()))
-            i = m.end()
-    return stack[0]
-
-
-def _words(group: Node) -> list[str]:
-    if isinstance(group, Tok):
-        return [group.text]
-    return [tok.text for tok in group if isinstance(tok, Tok)]
-
-
 @dataclass
 class BstFacts:
     """What the derivation finds in a .bst file."""
@@ -129,88 +79,11 @@ class BstFacts:
     required: Requirements
 
 
-def _is_word(node: Node, text: str) -> bool:
-    return isinstance(node, Tok) and node.kind == "w" and node.text == text
-
-
-def _label_requirement(label: str) -> Requirement:
-    return tuple(part.strip().lower() for part in label.split(" and "))
-
-
-def _collect_checks(
-    body: list[Node],
-    functions: Mapping[str, list[Node]],
-    visiting: frozenset[str],
-    out: list[Requirement],
-) -> None:
-    i = 0
-    while i < len(body):
-        node = body[i]
-        # crossref missing$ {no crossref} {crossref} if$ -> only the first branch
-        if (
-            _is_word(node, "crossref")
-            and i + 4 < len(body)
-            and _is_word(body[i + 1], "missing$")
-            and isinstance(body[i + 2], list)
-            and isinstance(body[i + 3], list)
-            and _is_word(body[i + 4], "if$")
-        ):
-            branch = body[i + 2]
-            assert isinstance(branch, list)
-            _collect_checks(branch, functions, visiting, out)
-            i += 5
-            continue
-        if isinstance(node, list):
-            _collect_checks(node, functions, visiting, out)
-        elif node.kind == "s":
-            req: Requirement | None = None
-            if i + 1 < len(body) and _is_word(body[i + 1], "output.check"):
-                req = _label_requirement(node.text)
-            else:
-                m = re.fullmatch(r"empty (.+) in ", node.text)
-                if m:
-                    req = _label_requirement(m.group(1))
-            if req is not None and req not in out:
-                out.append(req)
-        else:
-            name = node.text.removeprefix("'")
-            if name in functions and name not in visiting:
-                _collect_checks(functions[name], functions, visiting | {name}, out)
-        i += 1
-
-
 def derive_bst(path: Path) -> BstFacts:
-    """Derive entry types, fields and requirements from a .bst file."""
-    top = bst_parse(path.read_text(encoding="latin-1"))
-    fields: set[str] = set()
-    functions: dict[str, list[Node]] = {}
-    for i, node in enumerate(top):
-        if _is_word(node, "ENTRY") and i + 1 < len(top):
-            fields.update(word.lower() for word in _words(top[i + 1]))
-        if _is_word(node, "FUNCTION") and i + 2 < len(top):
-            head, body = top[i + 1], top[i + 2]
-            if isinstance(head, list) and isinstance(body, list):
-                functions[" ".join(_words(head))] = body
-
-    def calls(body: list[Node]) -> set[str]:
-        return {tok.text for tok in body if isinstance(tok, Tok) and tok.kind == "w"}
-
-    types = {
-        name
-        for name, body in functions.items()
-        if {"output.bibitem", "fin.entry"} <= calls(body) and name != "default.type"
-    }
-    for name, body in functions.items():  # e.g. FUNCTION {conference} { inproceedings }
-        words = _words(body)
-        if name != "default.type" and len(body) == 1 and words and words[0] in types:
-            types.add(name)
-
-    required: Requirements = {}
-    for name in sorted(types):
-        found: list[Requirement] = []
-        _collect_checks(functions[name], functions, frozenset({name}), found)
-        required[name.lower()] = tuple(found)
-    return BstFacts(fields=frozenset(fields | {"crossref"}), required=required)
+    """Derive entry types, fields and requirements from a .bst file, with the reader
+    the server uses for a chosen style (``bib_lsp.model.bst``)."""
+    reading = read_bst(path.read_text(encoding="latin-1"))
+    return BstFacts(fields=reading.fields, required=dict(reading.required))
 
 
 # ------------------------------------------------------------------------------------------
@@ -503,7 +376,7 @@ def run_bibtex(types: Iterable[str], report: Report) -> None:
     month_only: set[str] = set()
     for line in blg.splitlines():
         if m := BIBTEX_EMPTY.match(line):
-            seen.setdefault(m.group(2), []).append(_label_requirement(m.group(1)))
+            seen.setdefault(m.group(2), []).append(label_requirement(m.group(1)))
         elif m := BIBTEX_SORT.match(line):
             sort_warned.add(m.group(1))
         elif m := BIBTEX_ALL_EMPTY.match(line):

@@ -18,12 +18,13 @@ from bib_lsp.document import Document
 from bib_lsp.features.cursor import FIELD, TYPE, VALUE, Cursor, cursor_at
 from bib_lsp.features.style import FieldStyle, case_of, field_style, in_case
 from bib_lsp.model import catalogue_bibtex
+from bib_lsp.model.bst import PLAIN, BibtexStyle
 from bib_lsp.model.catalogue_types import FieldInfo, TypeInfo
 from bib_lsp.model.csl import document_sources
 from bib_lsp.model.index import SHARED_VALUE_FIELDS, BibIndex
 from bib_lsp.model.keys import KEY_FIELDS
 from bib_lsp.model.macros import MONTH_NAMES, MONTHS, predefined
-from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES
+from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES, BIBTEX_TYPES
 from bib_lsp.model.summaries import MacroDef
 from bib_lsp.syntax.views import view, written
 
@@ -145,10 +146,12 @@ def complete(
     dialect: str,
     snippets: bool = False,
     elsewhere: Elsewhere | None = None,
+    bst: BibtexStyle = PLAIN,
 ) -> tuple[Cursor, list[Item]]:
     """The cursor's context and the candidates for it (filtering by the prefix is
     left to the editor, which does it as the user types). ``snippets``: the client
     takes snippet syntax. ``elsewhere``: the macros of the workspace's other files.
+    ``bst``: the BibTeX style whose types and fields the bibtex dialect offers.
     Items carry no documentation: ``describe`` gives it, on request."""
     cursor = cursor_at(doc, offset)
     if cursor.kind == VALUE:
@@ -158,19 +161,69 @@ def complete(
         after = doc.slice(cursor.end, cursor.end + 200).lstrip(" \t\r\n")
         has_body = after[:1] in ("{", "(")
         style = field_style(doc, offset)
-        return cursor, _types(cursor, dialect, snippets and not has_body, has_body, style)
+        return cursor, _types(cursor, dialect, snippets and not has_body, has_body, style, bst)
     if cursor.kind == FIELD and cursor.entry_type != "string":  # a new macro's name
-        return cursor, _fields(cursor, dialect, snippets, field_style(doc, offset))
+        return cursor, _fields(cursor, dialect, snippets, field_style(doc, offset), bst)
     return cursor, []
 
 
-def catalogue(dialect: str) -> tuple[Mapping[str, FieldInfo], Mapping[str, TypeInfo]]:
-    """The fields and entry types the dialect knows, with their descriptions."""
+Catalogue = tuple[Mapping[str, FieldInfo], Mapping[str, TypeInfo]]
+
+
+def catalogue(dialect: str, bst: BibtexStyle = PLAIN) -> Catalogue:
+    """The fields and entry types the dialect knows, with their descriptions; in the
+    bibtex dialect, those of the style ``bst``."""
     if dialect == "biblatex":
         from bib_lsp.model import catalogue_biblatex as biblatex
 
         return biblatex.FIELDS, biblatex.TYPES
-    return catalogue_bibtex.FIELDS, catalogue_bibtex.TYPES
+    if bst is PLAIN:
+        return catalogue_bibtex.FIELDS, catalogue_bibtex.TYPES
+    found = _CATALOGUES.get(bst.key)
+    if found is None:
+        if len(_CATALOGUES) >= 16:
+            _CATALOGUES.clear()
+        found = _CATALOGUES[bst.key] = (bst, _style_catalogue(bst))
+    return found[1]
+
+
+# Catalogues of chosen styles by BibtexStyle.key: completion items name the style by
+# its key (``describe`` finds it here when the client asks for the documentation).
+_CATALOGUES: dict[str, tuple[BibtexStyle, Catalogue]] = {}
+
+
+def _style_catalogue(bst: BibtexStyle) -> Catalogue:
+    """A style's types and fields, described as plain.bst's where they are the same
+    (the requirements and the optional fields always the style's)."""
+    chosen = bst.path is not None
+    fields: dict[str, FieldInfo] = {}
+    for name in sorted(bst.fields):
+        info = catalogue_bibtex.FIELDS.get(name)
+        if info is None:
+            what = f"A field {bst.name} reads" if chosen else "A field declared by hand"
+            info = FieldInfo(name, catalogue_bibtex.LITERAL, f"{what} (or bibtex.extraFields).")
+        elif chosen:
+            info = FieldInfo(
+                name, info.kind, info.description.replace("; ignored by plain.bst", "")
+            )
+        fields[name] = info
+    types: dict[str, TypeInfo] = {}
+    for name in sorted(bst.types):
+        required = bst.required.get(name, ())
+        needed = {f for r in required for f in r}
+        known = catalogue_bibtex.TYPES.get(name)
+        if known is not None and (name in BIBTEX_TYPES or not chosen):
+            optional = tuple(f for f in known.optional if f in bst.fields and f not in needed)
+            types[name] = TypeInfo(name, known.description, required, optional)
+        else:
+            what = f"An entry type of {bst.name}" if chosen else "An entry type declared by hand"
+            types[name] = TypeInfo(name, f"{what} (or bibtex.extraTypes).", required, ())
+    return fields, types
+
+
+def _style_of(key: str) -> BibtexStyle:
+    found = _CATALOGUES.get(key)
+    return found[0] if found is not None else PLAIN
 
 
 def _cased(name: str, typed: str, usual: str) -> str:
@@ -193,14 +246,19 @@ _SPECIAL_TYPES = (
 
 
 def _types(
-    cursor: Cursor, dialect: str, snippet: bool, has_body: bool, style: FieldStyle
+    cursor: Cursor,
+    dialect: str,
+    snippet: bool,
+    has_body: bool,
+    style: FieldStyle,
+    bst: BibtexStyle = PLAIN,
 ) -> list[Item]:
-    _, types = catalogue(dialect)
+    _, types = catalogue(dialect, bst)
     items = []
     for name, info in sorted(types.items()):
         label = _cased(name, cursor.prefix, style.type_case)
         insert = label if has_body else _template(label, info.required, snippet, style)
-        about = (ENTRY_TYPE, name, dialect)
+        about = (ENTRY_TYPE, name, dialect, "", bst.key)
         items.append(Item(label, ENTRY_TYPE, info.description, "", insert, "0", snippet, about))
     for name, what in _SPECIAL_TYPES:
         label = _cased(name, cursor.prefix, style.type_case)
@@ -234,8 +292,10 @@ def _template(
     return "".join(parts)
 
 
-def _fields(cursor: Cursor, dialect: str, snippet: bool, style: FieldStyle) -> list[Item]:
-    fields, types = catalogue(dialect)
+def _fields(
+    cursor: Cursor, dialect: str, snippet: bool, style: FieldStyle, bst: BibtexStyle = PLAIN
+) -> list[Item]:
+    fields, types = catalogue(dialect, bst)
     info = types.get(cursor.entry_type)
     rank: dict[str, str] = {}
     if info is not None:
@@ -250,7 +310,7 @@ def _fields(cursor: Cursor, dialect: str, snippet: bool, style: FieldStyle) -> l
         insert = style.field(label, "$1") + "$0" if snippet else style.field(label)
         order = rank.get(name, "2")
         detail = field_info.kind + (", required" if order == "0" else "")
-        about = (FIELD_NAME, name, dialect, cursor.entry_type)
+        about = (FIELD_NAME, name, dialect, cursor.entry_type, bst.key)
         items.append(Item(label, FIELD_NAME, detail, "", insert, order, snippet, about))
     return items
 
@@ -396,11 +456,11 @@ def _macros(
 def describe(about: tuple[str, ...], doc: Document | None, index: BibIndex | None) -> str:
     """The Markdown documentation of an item, from its ``about``; "" when what it
     names is gone (the document changed since it was offered)."""
-    kind, name, dialect, entry_type = (*about, "", "", "", "")[:4]
+    kind, name, dialect, entry_type, key = (*about, "", "", "", "", "")[:5]
     if kind == ENTRY_TYPE:
-        return describe_type(name, dialect)
+        return describe_type(name, dialect, _style_of(key))
     if kind == FIELD_NAME:
-        return describe_field(name, dialect, entry_type)
+        return describe_field(name, dialect, entry_type, _style_of(key))
     if kind == KEY and doc is not None and index is not None:
         return _describe_key(name, doc, index)
     return ""
@@ -410,8 +470,8 @@ def _requirement(requirement: tuple[str, ...]) -> str:
     return " or ".join(f"`{f}`" for f in requirement)
 
 
-def describe_type(name: str, dialect: str) -> str:
-    _, types = catalogue(dialect)
+def describe_type(name: str, dialect: str, bst: BibtexStyle = PLAIN) -> str:
+    _, types = catalogue(dialect, bst)
     info = types.get(name)
     if info is None:
         return ""
@@ -422,8 +482,8 @@ def describe_type(name: str, dialect: str) -> str:
     return "\n\n".join(parts)
 
 
-def describe_field(name: str, dialect: str, entry_type: str) -> str:
-    fields, types = catalogue(dialect)
+def describe_field(name: str, dialect: str, entry_type: str, bst: BibtexStyle = PLAIN) -> str:
+    fields, types = catalogue(dialect, bst)
     info = fields.get(name)
     if info is None:
         return ""

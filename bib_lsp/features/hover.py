@@ -20,6 +20,7 @@ from bib_lsp.document import Document
 from bib_lsp.features.citation import escape_markdown, render
 from bib_lsp.features.completion import describe_field, describe_type
 from bib_lsp.features.places import PlaceKind, place_at
+from bib_lsp.model.bst import PLAIN, BibtexStyle
 from bib_lsp.model.csl import Sources, document_sources, to_csl
 from bib_lsp.model.index import BibIndex
 from bib_lsp.model.latex import to_text
@@ -49,6 +50,7 @@ class HoverContext:
     style: Any
     problems: Callable[[int], list[str]] = lambda offset: []
     elsewhere: Callable[[str], MacroDef | None] = lambda name: None
+    bst: BibtexStyle = PLAIN  # the BibTeX style whose types and fields are described
 
 
 def hover(doc: Document, offset: int, context: HoverContext) -> Hover | None:
@@ -57,7 +59,7 @@ def hover(doc: Document, offset: int, context: HoverContext) -> Hover | None:
         return None
     entry, kind = place.entry, place.kind
     if kind is PlaceKind.TYPE:
-        text = _type_text(entry, context.dialect)
+        text = _type_text(entry, context.dialect, context.bst)
     elif kind is PlaceKind.HEAD:
         text = _preview(entry, doc, context)
     elif kind is PlaceKind.MACRO_NAME:  # a macro being defined
@@ -65,7 +67,7 @@ def hover(doc: Document, offset: int, context: HoverContext) -> Hover | None:
         users = len(context.index.holders["use"].get(place.name.lower(), ()))
         text += f"\n\nUsed by {users} entr{'y' if users == 1 else 'ies'} of this file."
     elif kind is PlaceKind.FIELD_NAME:
-        text = describe_field(place.name.lower(), context.dialect, entry.type_lower)
+        text = describe_field(place.name.lower(), context.dialect, entry.type_lower, context.bst)
     elif kind is PlaceKind.MACRO:
         text = _macro_text(place.name, doc, context)
     else:
@@ -80,13 +82,14 @@ _SPECIAL = {
 }
 
 
-def _type_text(entry: Entry, dialect: str) -> str:
+def _type_text(entry: Entry, dialect: str, bst: BibtexStyle = PLAIN) -> str:
     if entry.kind in _SPECIAL:
         return _SPECIAL[entry.kind]
-    text = describe_type(entry.type_lower, dialect)
+    text = describe_type(entry.type_lower, dialect, bst)
+    who = bst.name if dialect == "bibtex" and bst.path is not None else dialect
     if not text:
-        return f"`@{entry.type}` is not an entry type {dialect} knows."
-    return f"**@{entry.type_lower}** ({dialect})\n\n{text}"
+        return f"`@{entry.type}` is not an entry type {who} knows."
+    return f"**@{entry.type_lower}** ({who})\n\n{text}"
 
 
 def _sources(doc: Document, context: HoverContext) -> Sources:

@@ -66,7 +66,9 @@ def completion(
     p = params.position
     offset = doc.offset(convert.from_position(p), encoding)
     index = checker.index
-    cursor, items = complete(doc, index, offset, checker.dialect, client.snippets, elsewhere)
+    cursor, items = complete(
+        doc, index, offset, checker.dialect, client.snippets, elsewhere, checker.options.style
+    )
     where = convert.range_of(doc, cursor.start, cursor.end, encoding)
     uri = params.text_document.uri
     out = [

@@ -24,6 +24,16 @@ MAX_DEBOUNCE_MS = 10_000
 
 
 @dataclass(frozen=True)
+class BibtexSettings:
+    """``bibtex.style`` (a .bst name or path; empty: plain.bst), ``bibtex.extraTypes``
+    and ``bibtex.extraFields`` (names the bibtex dialect accepts beyond the style's)."""
+
+    style: str = ""
+    extra_types: tuple[str, ...] = ()
+    extra_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     dialect: str = "auto"
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
@@ -32,12 +42,15 @@ class Settings:
     citation_style: str = DEFAULT_STYLE
     format: FormatOptions = field(default_factory=FormatOptions)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    bibtex: BibtexSettings = field(default_factory=BibtexSettings)
     # The .bib files read together, in order, as written (relative to a workspace
     # folder or absolute); a project file's `[check] together` comes first.
     together: tuple[tuple[str, ...], ...] = ()
 
     @property
     def rule_options(self) -> RuleOptions:
+        """The options without the BibTeX style, which the server loads (it needs
+        the workspace folder: ``BibLanguageServer.rule_options``)."""
         return RuleOptions(self.dialect, self.ignore, self.severity)
 
 
@@ -80,8 +93,11 @@ def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings,
     )
     problems += format_problems
     max_size = _max_file_size(data.get("workspace"), base.max_file_size, problems)
+    bibtex = _bibtex(data.get("bibtex"), base.bibtex, problems)
     together = _together(data.get("together", _ABSENT), base.together, problems)
-    settings = Settings(dialect, debounce, ignore, severity, style, formatting, max_size, together)
+    settings = Settings(
+        dialect, debounce, ignore, severity, style, formatting, max_size, bibtex, together
+    )
     return settings, problems
 
 
@@ -116,6 +132,35 @@ def _together(
         f'[["IEEEabrv.bib", "refs.bib"]], not {_show(value)}; using none'
     )
     return ()
+
+
+def _bibtex(raw: object, current: BibtexSettings, problems: list[str]) -> BibtexSettings:
+    """``bibtex.style``, ``bibtex.extraTypes``, ``bibtex.extraFields``: checked for
+    their JSON types here; the style is looked up by the server."""
+    style = _member(raw, "bibtex", "style", problems)
+    if style is _ABSENT:
+        style = current.style
+    elif style is None:
+        style = ""
+    elif not isinstance(style, str):
+        problems.append(
+            f"bibLsp.bibtex.style must be a style name or a .bst path, not {_show(style)}; "
+            "using plain.bst"
+        )
+        style = ""
+    names: list[tuple[str, ...]] = []
+    for member, now in (("extraTypes", current.extra_types), ("extraFields", current.extra_fields)):
+        value = _member(raw, "bibtex", member, problems) if isinstance(raw, Mapping) else _ABSENT
+        if value is _ABSENT:
+            names.append(now)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            names.append(tuple(v.strip().lower() for v in value if v.strip()))
+        else:
+            problems.append(
+                f"bibLsp.bibtex.{member} must be a list of names, not {_show(value)}; adding none"
+            )
+            names.append(())
+    return BibtexSettings(style.strip(), names[0], names[1])
 
 
 def _max_file_size(raw: object, current: int, problems: list[str]) -> int:

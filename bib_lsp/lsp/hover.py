@@ -34,7 +34,9 @@ def hover_at(
     def problems(at: int) -> list[str]:
         return [f.message for f in checker.findings_at(at)]
 
-    context = HoverContext(checker.index, checker.dialect, style, problems, elsewhere)
+    context = HoverContext(
+        checker.index, checker.dialect, style, problems, elsewhere, checker.options.style
+    )
     found = hover(doc, offset, context)
     if found is None:
         return None

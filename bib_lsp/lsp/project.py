@@ -13,6 +13,8 @@ client's file watcher; with one, every document is reported again at once.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
@@ -21,6 +23,7 @@ from pygls.uris import from_fs_path
 from bib_lsp.document.files import stamp
 from bib_lsp.formatting.options import FormatOptions
 from bib_lsp.lsp.workspace import uri_path
+from bib_lsp.model.bst import load_bibtex_style
 from bib_lsp.project import (
     NO_PROJECT,
     Project,
@@ -55,6 +58,7 @@ class ProjectFiles:
         self._where: dict[str, str | None] = {}  # folder -> its project file
         self._read: dict[str, tuple[Stamp, Project]] = {}
         self._macro_keys: dict[str, object] = {}  # per URI: what its macros were made from
+        self.told: set[str] = set()  # styles that could not be read, told once
 
     def of(self, path: str, folders: list[str]) -> Project:
         """The project governing the file ``path`` (``NO_PROJECT``: none)."""
@@ -82,6 +86,7 @@ class ProjectFiles:
         self._where.clear()
         self._read.clear()
         self._macro_keys.clear()
+        self.told.clear()
         self.version += 1
 
 
@@ -99,8 +104,21 @@ def project_of(ls: BibLanguageServer, uri: str) -> Project:
 
 
 def rule_options(ls: BibLanguageServer, uri: str) -> RuleOptions:
-    """The document's rule options: its project's `[check]` over the editor's."""
-    return project_of(ls, uri).rule_options(ls.settings.rule_options)
+    """The document's rule options: its project's `[check]` over the editor's (the
+    project's `style` too, found from the project file's folder, with the editor's
+    extra types and fields)."""
+    project = project_of(ls, uri)
+    options = project.rule_options(ls.rule_options)
+    spec = project.check.style
+    if spec is None or project.path is None:
+        return options
+    chosen = ls.settings.bibtex
+    folder = Path(project.path).parent
+    style, trouble = load_bibtex_style(spec, folder, chosen.extra_types, chosen.extra_fields)
+    if trouble is not None and trouble not in ls.projects.told:
+        ls.projects.told.add(trouble)
+        ls.warn(f"bib-lsp: {project.path}: {trouble}")
+    return replace(options, style=style)
 
 
 def format_options(ls: BibLanguageServer, uri: str) -> FormatOptions:

@@ -15,6 +15,8 @@ import os
 import threading
 import time
 import traceback
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -44,8 +46,9 @@ from bib_lsp.lsp.handlers import Features, guarded, on_document
 from bib_lsp.lsp.jsontext import JsonPieces, dumps
 from bib_lsp.lsp.protocol import HardenedServer
 from bib_lsp.lsp.workspace import ClientProgress, WorkspaceFiles, folders_of, uri_path
+from bib_lsp.model.bst import forget_lookups, load_bibtex_style
 from bib_lsp.model.index import BibIndex
-from bib_lsp.rules import Checker
+from bib_lsp.rules import Checker, RuleOptions
 from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.text import PositionEncoding, Range
 
@@ -105,6 +108,24 @@ class BibLanguageServer(HardenedServer):
                 self.warn(f"bib-lsp: {error}; using {DEFAULT_STYLE}")
             return load_style(DEFAULT_STYLE)
 
+    @property
+    def rule_options(self) -> RuleOptions:
+        """The rule options of the settings, with the BibTeX style they name loaded
+        (a relative path from the first workspace folder; the reading is cached per
+        version of the file); plain.bst, after a message, when it cannot be."""
+        options = self.settings.rule_options
+        chosen = self.settings.bibtex
+        if not chosen.style and not chosen.extra_types and not chosen.extra_fields:
+            return options
+        base = Path(self.files.folders[0]) if self.files.folders else None
+        style, trouble = load_bibtex_style(
+            chosen.style, base, chosen.extra_types, chosen.extra_fields
+        )
+        if trouble is not None and trouble not in self._style_failures:
+            self._style_failures.add(trouble)
+            self.warn(f"bib-lsp: {trouble}")
+        return replace(options, style=style)
+
     # -- messages --------------------------------------------------------------------
     def warn(self, message: str) -> None:
         self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, message))
@@ -124,6 +145,9 @@ class BibLanguageServer(HardenedServer):
             self.warn(problem)
         self.files.max_bytes = settings.max_file_size
         if settings != self.settings:
+            if settings.bibtex != self.settings.bibtex:
+                forget_lookups()  # a style installed since is found
+                self._style_failures.clear()
             self.settings = settings
             self.generation += 1
             self.refresh_all()
@@ -389,7 +413,7 @@ def status(ls: BibLanguageServer, params: Any, document: OpenDocument) -> dict[s
     complete = checker.index.complete  # if not, not worth finishing now: say so
     return {
         "dialect": checker.dialect if complete else None,
-        "detected": checker.options.dialect == "auto",
+        "detected": checker.options.dialect == "auto" and checker.options.style.path is None,
         "entries": checker.index.entry_count if complete else None,
         "checking": checker.staged if complete else True,
         "version": __version__,

@@ -5,6 +5,9 @@ databases and reference managers write, and names switched off on purpose. Facts
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from bib_lsp.model.bst import PLAIN, BibtexStyle
 from bib_lsp.model.requirements import (
     BIBLATEX_FIELD_ALIASES,
     BIBLATEX_FIELDS,
@@ -237,6 +240,30 @@ SUGGESTED_FIELDS = {
     "biblatex": sorted(BIBLATEX_FIELDS | frozenset(BIBLATEX_FIELD_ALIASES)),
 }
 SUGGESTED_TYPES = {d: sorted(types) for d, types in KNOWN_TYPES.items()}
+
+
+@lru_cache(maxsize=32)
+def known_types(dialect: str, style: BibtexStyle = PLAIN) -> frozenset[str]:
+    """The entry types the dialect knows; in the bibtex dialect, the style's."""
+    return style.types if dialect == "bibtex" else KNOWN_TYPES[dialect]
+
+
+@lru_cache(maxsize=32)
+def known_fields(dialect: str, style: BibtexStyle = PLAIN) -> frozenset[str]:
+    """The fields the dialect knows; in the bibtex dialect, the style's, and the
+    metadata that no style reads."""
+    return style.fields | METADATA_FIELDS if dialect == "bibtex" else KNOWN_FIELDS[dialect]
+
+
+@lru_cache(maxsize=32)
+def suggested_names(dialect: str, types: bool, style: BibtexStyle = PLAIN) -> tuple[str, ...]:
+    """What a misspelt type or field is compared with: the dialect's (the style's)
+    own names, not the metadata."""
+    if dialect == "bibtex":
+        return tuple(sorted(style.types if types else style.fields))
+    return tuple((SUGGESTED_TYPES if types else SUGGESTED_FIELDS)[dialect])
+
+
 # A biblatex field in a BibTeX file: the BibTeX field that holds the same, where there
 # is one (biblatex maps most of these names onto the biblatex ones). Beside its
 # counterpart, such a field is a harmless extra (Beebe's tugboat.bib gives every entry

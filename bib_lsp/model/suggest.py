@@ -4,21 +4,22 @@ letter swaps), and its spelling in the writer's case style."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
 from functools import lru_cache
 
-from bib_lsp.model.known_names import SUGGESTED_FIELDS, SUGGESTED_TYPES
+from bib_lsp.model.bst import PLAIN, BibtexStyle
+from bib_lsp.model.known_names import suggested_names
 
 _SIMILAR = 0.8  # difflib ratio from which a known name is suggested
 _CLOSER = 0.85  # ... when it is two letters longer or shorter
 
 
 @lru_cache(maxsize=4096)
-def suggest(name: str, dialect: str, types: bool) -> str | None:
+def suggest(name: str, dialect: str, types: bool, style: BibtexStyle = PLAIN) -> str | None:
     """The known name nearest to ``name`` (lower-case), if it is close enough (once per
-    name: a large file repeats its few unknown names many times)."""
-    candidates = (SUGGESTED_TYPES if types else SUGGESTED_FIELDS)[dialect]
-    anagram = (_TYPE_ANAGRAMS if types else _FIELD_ANAGRAMS)[dialect].get("".join(sorted(name)))
+    name: a large file repeats its few unknown names many times); in the bibtex
+    dialect, among the style's names."""
+    candidates = suggested_names(dialect, types, style)
+    anagram = _anagrams(candidates).get("".join(sorted(name)))
     if anagram is not None:
         return anagram  # letters swapped: `yaer`, `isnb`, `ulr`
     for found in difflib.get_close_matches(name, candidates, n=3, cutoff=_SIMILAR):
@@ -35,12 +36,9 @@ def suggest(name: str, dialect: str, types: bool) -> str | None:
     return None
 
 
-def _anagrams(names: Iterable[str]) -> dict[str, str]:
+@lru_cache(maxsize=32)
+def _anagrams(names: tuple[str, ...]) -> dict[str, str]:
     return {"".join(sorted(n)): n for n in sorted(names, reverse=True)}
-
-
-_FIELD_ANAGRAMS = {d: _anagrams(names) for d, names in SUGGESTED_FIELDS.items()}
-_TYPE_ANAGRAMS = {d: _anagrams(names) for d, names in SUGGESTED_TYPES.items()}
 
 
 def same_case(written: str, suggestion: str) -> str:

@@ -87,8 +87,12 @@ class Checker:
 
     @property
     def dialect(self) -> str:
+        """The dialect chosen; for ``auto``, bibtex when a BibTeX style file is
+        chosen, else what the file looks like."""
         if self.options.dialect != "auto":
             return self.options.dialect
+        if self.options.style.path is not None:
+            return "bibtex"
         return "biblatex" if self.index.looks_biblatex() else "bibtex"
 
     def diagnose(self) -> list[Problem]:
@@ -162,7 +166,9 @@ class Checker:
         local = [r for r in RULES.values() if r.entry_check is not None and r.code not in ignore]
         dialect = self.dialect
         self.context.dialect = dialect
-        key = _FINDINGS + dialect + ":" + ",".join(r.code for r in local)
+        self.context.style = self.options.style
+        style = self.options.style.key if dialect == "bibtex" else ""
+        key = _FINDINGS + dialect + style + ":" + ",".join(r.code for r in local)
         return key, _block_checks(local, self.context, key)
 
     def _whole(self, full: bool = False) -> list[Problem]:
@@ -170,7 +176,7 @@ class Checker:
             return []
         options = self.effective_options
         whole: list[Problem] = []
-        context = DocumentContext(self.document, self.index, self.dialect)
+        context = DocumentContext(self.document, self.index, self.dialect, self.options.style)
         for rule in RULES.values():
             if rule.document_check is not None and rule.code not in options.ignore:
                 whole.extend(rule.document_check(context))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bib_lsp.document import Document
+from bib_lsp.model.bst import PLAIN, BibtexStyle
 from bib_lsp.model.index import BibIndex
 from bib_lsp.syntax.block import Block
 
@@ -43,6 +44,7 @@ class DocumentContext:
     document: Document
     index: BibIndex
     dialect: str
+    style: BibtexStyle = PLAIN
 
 
 class Context:
@@ -56,11 +58,13 @@ class Context:
         "dialect",
         "elsewhere",
         "index",
+        "style",
     )
 
     def __init__(self, index: BibIndex) -> None:
         self.index = index
         self.dialect = "bibtex"
+        self.style = PLAIN  # what the bibtex dialect knows (RuleOptions.style)
         self.block: Block | None = None  # the entry being checked
         self.asked = False  # whether the rule running now asked anything
         # Macros (lower-case) defined by other files (see ``MacroSource``); the

@@ -1,5 +1,6 @@
 """The field pairs that plain.bst refuses to print together (its ``either.or.check``):
-author-and-editor, volume-and-number."""
+author-and-editor, volume-and-number. With another style chosen (``bibtex.style``),
+a pair is checked only when that style makes the same ``either.or.check`` call."""
 
 from __future__ import annotations
 
@@ -59,6 +60,8 @@ def author_and_editor(entry: Entry, context: Context) -> Iterable[Problem]:
     """
     if context.dialect != "bibtex" or entry.kind is not K.ENTRY or entry.damaged:
         return []
+    if "author and editor" not in context.style.either_or:
+        return []
     if entry.type_lower not in _AUTHOR_AND_EDITOR_TYPES or entry.field("crossref") is not None:
         return []
     pair = _both_given(entry, "author", "editor")
@@ -106,6 +109,8 @@ def volume_and_number(entry: Entry, context: Context) -> Iterable[Problem]:
     series, not both. Put the other in `note` if it matters.
     """
     if context.dialect != "bibtex" or entry.kind is not K.ENTRY or entry.damaged:
+        return []
+    if "volume and number" not in context.style.either_or:
         return []
     kind = entry.type_lower
     if kind not in _VOLUME_AND_NUMBER_TYPES:

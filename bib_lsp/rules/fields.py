@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bib_lsp.model.bst import PLAIN, BibtexStyle
 from bib_lsp.model.known_names import (
     BIB2GLS_TYPES,
     BIBTEX_COUNTERPART,
     DATE_COUNTERPART,
     DISABLED_PREFIXES,
-    KNOWN_FIELDS,
-    KNOWN_TYPES,
     NUMBERED_PREFIXES,
+    known_fields,
+    known_types,
 )
 from bib_lsp.model.requirements import (
     BIBLATEX_FIELD_ALIASES,
@@ -116,7 +117,9 @@ def unknown_entry_type(entry: Entry, context: Context) -> Iterable[Problem]:
     What it checks:
     An entry type that the active dialect does not define. For BibTeX: the types of
     `plain.bst` plus `@patent`, `@periodical`, `@software` and `@standard`, which
-    common styles and exporters use. For biblatex: the types of its default data
+    common styles and exporters use; with the `bibtex.style` setting, exactly the
+    style's types (BibTeX warns "entry type for X isn't style-file defined" about any
+    other), plus those of `bibtex.extraTypes`. For biblatex: the types of its default data
     model and the BibTeX names it maps onto them (`@phdthesis`, `@techreport`,
     `@conference`, `@electronic`, `@www`...). A biblatex type in a BibTeX file (such as
     `@online` or `@thesis`) is reported as such. The types of bib2gls glossary files
@@ -145,18 +148,25 @@ def unknown_entry_type(entry: Entry, context: Context) -> Iterable[Problem]:
     if entry.kind is not K.ENTRY or entry.damaged or entry.type_span is None:
         return []
     kind = entry.type_lower
-    dialect = context.dialect
-    if kind in KNOWN_TYPES[dialect] or kind in BIB2GLS_TYPES or not kind:
+    dialect, style = context.dialect, context.style
+    if kind in known_types(dialect, style) or kind in BIB2GLS_TYPES or not kind:
         return []
     span = entry.type_span
     data = None
     if dialect == "bibtex" and kind in BIBLATEX_ONLY_TYPES:
         message = f"`@{entry.type}` is a biblatex type: BibTeX styles print it as `@misc`"
+        if not style.is_default:
+            message = f"`@{entry.type}` is a biblatex type, not one of {style.name}"
     else:
         who = "BibTeX" if dialect == "bibtex" else "biblatex"
         fallback = "BibTeX styles print" if dialect == "bibtex" else "biber treats"
         message = f"`@{entry.type}` is not a {who} entry type: {fallback} it as `@misc`"
-        suggestion = suggest(kind, dialect, types=True)
+        if dialect == "bibtex" and not style.is_default:
+            message = (
+                f"`@{entry.type}` is not an entry type of {style.name}: BibTeX prints it "
+                "with the style's `default.type`"
+            )
+        suggestion = suggest(kind, dialect, True, style)
         if suggestion is not None:
             replace = same_case(entry.type, suggestion)
             message += f" (did you mean `@{replace}`?)"
@@ -175,7 +185,8 @@ def unknown_field(entry: Entry, context: Context) -> Iterable[Problem]:
     """
     What it checks:
     A field that the active dialect does not define. For BibTeX: the fields of
-    `plain.bst`, the ones that common styles and exporters add (`url`, `doi`, `isbn`,
+    `plain.bst` (or, with the `bibtex.style` setting, the style's own and those of
+    `bibtex.extraFields`), the ones that common styles and exporters add (`url`, `doi`, `isbn`,
     `issn`, `abstract`, `keywords`...), and the metadata that databases and reference
     managers write (`bibsource`, `timestamp`, `mrnumber`, `owner`...). For biblatex:
     the fields of its default data model, the BibTeX names it maps onto them
@@ -206,19 +217,19 @@ def unknown_field(entry: Entry, context: Context) -> Iterable[Problem]:
     """
     if entry.kind is not K.ENTRY or entry.damaged:
         return []
-    dialect = context.dialect
-    known = KNOWN_FIELDS[dialect]
+    dialect, style = context.dialect, context.style
+    known = known_fields(dialect, style)
     unknown = [f for f in entry.fields if f.name_lower not in known]
     if not unknown:
         return []  # the common case
     kind = entry.type_lower
-    if kind not in KNOWN_TYPES[dialect] and kind not in BIBLATEX_ONLY_TYPES:
+    if kind not in known_types(dialect, style) and kind not in BIBLATEX_ONLY_TYPES:
         return []  # unknown-entry-type reports the entry; its fields follow its type
     severity = RULES[UNKNOWN_FIELD].doc.severity
     out = []
     present = frozenset(f.name_lower for f in entry.fields)
     for f in unknown:
-        found = _unknown_field(f.name, f.name_lower, dialect, present)
+        found = _unknown_field(f.name, f.name_lower, dialect, present, style)
         if found is None:
             continue
         message, replace = found
@@ -236,11 +247,11 @@ def unknown_field(entry: Entry, context: Context) -> Iterable[Problem]:
 
 
 def _unknown_field(
-    name: str, lower: str, dialect: str, present: frozenset[str]
+    name: str, lower: str, dialect: str, present: frozenset[str], style: BibtexStyle = PLAIN
 ) -> tuple[str, str | None] | None:
     """The message and suggested name for a field not in the dialect's table, or None
     when it is fine after all (``present``: the entry's field names, lower-case)."""
-    known = KNOWN_FIELDS[dialect]
+    known = known_fields(dialect, style)
     if lower.startswith(NUMBERED_PREFIXES) and lower.rpartition("-")[2].isdigit():
         return None
     for prefix in DISABLED_PREFIXES:
@@ -269,7 +280,9 @@ def _unknown_field(
         return f"{message} (BibTeX calls it `{replace}`)", replace
     who = "BibTeX" if dialect == "bibtex" else "biblatex"
     message = f"`{name}` is not a {who} field: it is ignored"
-    suggestion = suggest(lower, dialect, types=False)
+    if dialect == "bibtex" and not style.is_default:
+        message = f"`{name}` is not a field of {style.name}: it is ignored"
+    suggestion = suggest(lower, dialect, False, style)
     if suggestion is None:
         return message, None
     replace = same_case(name, suggestion)

@@ -1,10 +1,12 @@
-"""What the user chose: the dialect, codes to drop, severities to change."""
+"""What the user chose: the dialect, codes to drop, severities to change, and the
+BibTeX style whose types, fields and requirements the bibtex dialect checks."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bib_lsp.model.bst import PLAIN, BibtexStyle
 from bib_lsp.syntax.tree import Problem, Severity
 
 DIALECTS = ("auto", "bibtex", "biblatex")
@@ -15,6 +17,8 @@ class RuleOptions:
     dialect: str = "auto"
     ignore: frozenset[str] = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)
+    # The bibtex dialect's types, fields and requirements (see model/bst.py).
+    style: BibtexStyle = PLAIN
 
     def apply(self, problems: list[Problem]) -> list[Problem]:
         if not self.ignore and not self.severity:

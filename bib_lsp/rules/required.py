@@ -1,16 +1,17 @@
-"""missing-required-field: what plain.bst (BibTeX) or biblatex's data model requires."""
+"""missing-required-field: what the BibTeX style (plain.bst unless another is chosen)
+or biblatex's data model requires."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bib_lsp.model.bst import PLAIN, BibtexStyle
 from bib_lsp.model.inheritance import inherit
 from bib_lsp.model.requirements import (
     BIBLATEX_FIELD_ALIASES,
     BIBLATEX_REQUIRED,
     BIBLATEX_TYPE_ALIAS_FIELDS,
     BIBLATEX_TYPE_ALIASES,
-    BIBTEX_REQUIRED,
     Requirement,
 )
 from bib_lsp.rules.context import Context
@@ -22,25 +23,17 @@ from bib_lsp.syntax.views import Entry, Piece, view
 CODE = "missing-required-field"
 PARENT_FIELDS = ("crossref", "xdata")
 
-# plain.bst: with a `crossref` field, these checks sit in the branch it skips (the
-# entry is printed as "In \cite{parent}" instead).
-_BIBTEX_SKIPPED_WITH_CROSSREF: dict[str, frozenset[str]] = {
-    "article": frozenset({"journal", "year"}),
-    "book": frozenset({"publisher"}),
-    "inbook": frozenset({"publisher"}),
-    "incollection": frozenset({"booktitle", "publisher", "year"}),
-    "inproceedings": frozenset({"booktitle", "year"}),
-    "conference": frozenset({"booktitle", "year"}),
-}
 
-
-def requirements(entry: Entry, dialect: str) -> tuple[str, tuple[Requirement, ...]]:
-    """The entry's type as the dialect reads it, and what that type requires."""
+def requirements(
+    entry: Entry, dialect: str, style: BibtexStyle = PLAIN
+) -> tuple[str, tuple[Requirement, ...]]:
+    """The entry's type as the dialect reads it, and what that type requires (in the
+    bibtex dialect, what ``style`` requires)."""
     kind = entry.type_lower
     if dialect == "biblatex":
         target = BIBLATEX_TYPE_ALIASES.get(kind, kind)
         return target, BIBLATEX_REQUIRED.get(target, ())
-    return kind, BIBTEX_REQUIRED.get(kind, ())
+    return kind, style.required.get(kind, ())
 
 
 def present_fields(entry: Entry, dialect: str) -> frozenset[str]:
@@ -80,10 +73,13 @@ def missing(
     inherited: set[str],
     has_crossref: bool,
     present: frozenset[str],
+    style: BibtexStyle = PLAIN,
 ) -> list[Requirement]:
-    kind, needed = requirements(entry, dialect)
+    kind, needed = requirements(entry, dialect, style)
     have = present | inherited
-    skipped = _BIBTEX_SKIPPED_WITH_CROSSREF.get(kind, frozenset())
+    # The style's checks that an entry with a `crossref` skips (plain.bst prints it
+    # as "In \cite{parent}" instead).
+    skipped = style.crossref_skips.get(kind, frozenset())
     out = []
     for requirement in needed:
         if any(name in have for name in requirement):
@@ -94,7 +90,9 @@ def missing(
     return out
 
 
-def report(entry: Entry, dialect: str, gaps: list[Requirement]) -> list[Problem]:
+def report(
+    entry: Entry, dialect: str, gaps: list[Requirement], style: BibtexStyle = PLAIN
+) -> list[Problem]:
     anchor = entry.key_span or entry.type_span or entry.span
     severity = RULES[CODE].doc.severity
     out = []
@@ -105,7 +103,7 @@ def report(entry: Entry, dialect: str, gaps: list[Requirement]) -> list[Problem]
         also = ""
         if dialect == "biblatex" and legacy:
             also = " (" + ", ".join(f"`{k}`" for k in legacy) + " counts too)"
-        who = "plain.bst" if dialect == "bibtex" else "biblatex"
+        who = style.name if dialect == "bibtex" else "biblatex"
         message = f"`@{entry.type}` needs `{first}`{alternatives}{also} ({who})"
         out.append(
             Problem(
@@ -125,7 +123,8 @@ def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
     """
     What it checks:
     An entry without a field its type requires: for BibTeX, the fields whose absence
-    makes `plain.bst` warn "empty X in KEY"; for biblatex, the mandatory fields of its
+    makes the style (`plain.bst`, or the one chosen with the `bibtex.style` setting)
+    warn "empty X in KEY"; for biblatex, the mandatory fields of its
     default data model, as `biber --validate-datamodel` checks them (alternatives such
     as `date` or `year` count once; legacy names such as `journal` for `journaltitle`
     count). A field with an empty value counts as missing; fields inherited through
@@ -159,7 +158,9 @@ def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
     if parent_keys(entry):
         inherited = _inherited(context, entry, dialect, depth=0, seen=set())
     has_crossref = entry.field("crossref") is not None
-    return report(entry, dialect, missing(entry, dialect, inherited, has_crossref, present))
+    style = context.style
+    gaps = missing(entry, dialect, inherited, has_crossref, present, style)
+    return report(entry, dialect, gaps, style)
 
 
 def _inherited(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -251,3 +252,74 @@ def test_shipped_examples_show_the_problems_the_readme_promises() -> None:
         "duplicate-key",
         "missing-required-field",
     ]
+
+
+def _kpsewhich(name: str) -> Path | None:
+    exe = shutil.which("kpsewhich")
+    if exe is None:
+        return None
+    found = subprocess.run([exe, name], capture_output=True, text=True, check=False).stdout
+    return Path(found.strip()) if found.strip() else None
+
+
+IEEE_EXAMPLE = _kpsewhich("IEEEexample.bib")
+
+
+def _codes_in(stdout: str, code: str) -> int:
+    return sum(f"[{code}]" in line for line in stdout.splitlines())
+
+
+@pytest.mark.skipif(
+    IEEE_EXAMPLE is None or _kpsewhich("IEEEtran.bst") is None,
+    reason="kpsewhich cannot find IEEEexample.bib and IEEEtran.bst (texlive-publishers)",
+)
+def test_style_option_checks_ieeetran_types_and_fields() -> None:
+    assert IEEE_EXAMPLE is not None
+    before = run("check", "--dialect", "bibtex", str(IEEE_EXAMPLE))
+    assert _codes_in(before.stdout, "unknown-entry-type") == 22
+    assert _codes_in(before.stdout, "unknown-field") == 14
+    after = run("check", "--dialect", "bibtex", "--style", "IEEEtran", str(IEEE_EXAMPLE))
+    assert "Traceback" not in after.stderr and "warning:" not in after.stderr
+    assert _codes_in(after.stdout, "unknown-entry-type") == 0
+    assert _codes_in(after.stdout, "unknown-field") == 0
+    # IEEEtran's @incollection does not ask for a publisher, plain.bst's does
+    assert _codes_in(before.stdout, "missing-required-field") == 1
+    assert _codes_in(after.stdout, "missing-required-field") == 0
+
+
+def test_style_option_takes_a_path_and_names_declared_by_hand(tmp_path: Path) -> None:
+    (tmp_path / "refs.bib").write_text(
+        "@webpage{w, title={T}, colour={red}}\n@gadget{d, title={T}, hue={blue}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "web.bst").write_text(
+        "ENTRY { title colour } {} {}\nFUNCTION {fin.entry} { write$ }\n"
+        "FUNCTION {webpage} { title write$ fin.entry }\nREAD\nITERATE {call.type$}\n",
+        encoding="latin-1",
+    )
+    result = run("check", "--style", "styles/web.bst", "refs.bib", cwd=tmp_path)
+    assert result.stderr.endswith("1 warning in 1 file\n")
+    expected = "refs.bib:2:2: warning[unknown-entry-type] `@gadget` is not an entry type of web.bst"
+    assert expected in result.stdout
+    result = run(
+        "check",
+        "--style=styles/web.bst",
+        "--extra-types=gadget",
+        "--extra-fields",
+        "hue,shade",
+        "refs.bib",
+        cwd=tmp_path,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_unknown_style_is_told_and_plain_is_used(tmp_path: Path) -> None:
+    (tmp_path / "refs.bib").write_text("@electronic{e, title={T}}\n", encoding="utf-8")
+    result = run("check", "--style", "./nowhere.bst", "refs.bib", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr.startswith(
+        f"bib-lsp: warning: BibTeX style './nowhere.bst': no style file "
+        f"{tmp_path / 'nowhere.bst'}; using plain.bst\n"
+    )
+    assert "`@electronic` is not a BibTeX entry type" in result.stdout

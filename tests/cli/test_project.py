@@ -125,3 +125,20 @@ def test_style_is_read_and_a_relative_path_resolved(tmp_path: Path) -> None:
     assert read_project(toml).check.style == str((tmp_path / "styles" / "my.bst").resolve())
     toml.write_text('[check]\nstyle = "IEEEtran"\n', encoding="utf-8")
     assert read_project(toml).check.style == "IEEEtran"  # for kpsewhich
+
+
+ELECTRONIC = "@electronic{e, author = {A. B}, title = {T}, url = {http://x}, year = 2000}\n"
+
+
+def test_the_project_style_is_used_and_the_flag_overrides_it(tmp_path: Path) -> None:
+    _kpsewhich("IEEEtran.bst")
+    (tmp_path / "e.bib").write_text(ELECTRONIC, encoding="utf-8")
+    (tmp_path / "bib-lsp.toml").write_text(
+        '[check]\ndialect = "bibtex"\nstyle = "IEEEtran"\n', encoding="utf-8"
+    )
+    assert run("check", "e.bib", cwd=tmp_path).stdout == ""  # IEEEtran knows @electronic
+    flagged = run("check", "--style", "plain", "e.bib", cwd=tmp_path)
+    assert "unknown-entry-type" in flagged.stdout
+    (tmp_path / "bib-lsp.toml").write_text('[check]\nstyle = "no-such-style"\n')
+    told = run("check", "e.bib", cwd=tmp_path)
+    assert "BibTeX style 'no-such-style'" in told.stderr and "using plain.bst" in told.stderr

@@ -28,6 +28,9 @@ def _server_settings() -> set[str]:
         "bibLsp.citation.style",
         "bibLsp.workspace.maxFileSize",
         "bibLsp.together",
+        "bibLsp.bibtex.style",
+        "bibLsp.bibtex.extraTypes",
+        "bibLsp.bibtex.extraFields",
     }
     # Some options have two names (`align`, `alignEquals`): the manifest offers the shorter.
     camel: dict[str, str] = {}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bib_lsp.document import Document
 from bib_lsp.features.completion import complete, describe
+from bib_lsp.model.bst import style_from_file
 from bib_lsp.rules import Checker
 
 
@@ -249,3 +252,38 @@ def test_nothing_where_a_macro_is_being_named() -> None:
     assert labels('@string{x = "A", |}') == []
     assert labels("@string{|}") == []
     assert "a" in labels('@string{a = "A"}\n@string{x = a # |}')
+
+
+_STYLE = r"""
+ENTRY { author title number nationality } {} { label }
+FUNCTION {output.warn}
+{ 't := duplicate$ empty$ { pop$ "empty " t * " in " * cite$ * warning$ } 'write$ if$ }
+FUNCTION {fin.entry} { write$ }
+FUNCTION {article} { author "author" output.warn title "title" output.warn fin.entry }
+FUNCTION {patent} { nationality "nationality" output.warn number "number" output.warn fin.entry }
+READ
+ITERATE {call.type$}
+"""
+
+
+def test_types_and_fields_follow_the_chosen_bibtex_style(tmp_path: Path) -> None:
+    (tmp_path / "mine.bst").write_text(_STYLE, encoding="latin-1")
+    bst = style_from_file(tmp_path / "mine.bst").with_extras(["dataset"], ["orcid"])
+    doc = Document("@")
+    _, found = complete(doc, Checker(doc).index, 1, "bibtex", False, None, bst)
+    types = {i.label: i for i in found if i.about}
+    assert set(types) == {"article", "patent", "dataset"}
+    assert types["patent"].insert == "patent{,\n  nationality = {},\n  number = {},\n}"
+    about = describe(types["article"].about, None, None)
+    assert "Required: `author`, `title`." in about  # mine.bst's, not plain.bst's
+    assert "`journal`" not in about
+    assert describe(types["patent"].about, None, None).startswith("An entry type of mine.bst")
+    text = "@patent{k, }"
+    doc = Document(text)
+    _, found = complete(doc, Checker(doc).index, text.index("}"), "bibtex", False, None, bst)
+    fields = {i.label: i for i in found}
+    assert {"nationality", "number", "orcid", "doi"} <= set(fields) and "journal" not in fields
+    assert fields["nationality"].sort == "0"
+    assert "Required in `@patent`." in describe(fields["nationality"].about, None, None)
+    # The default stays plain.bst's
+    assert "journal" in {i.label for i in items("@article{k, |}")}

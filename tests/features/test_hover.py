@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from bib_lsp.document import Document
 from bib_lsp.features.citation import load_style
 from bib_lsp.features.hover import Hover, HoverContext, hover
+from bib_lsp.model.bst import style_from_file
 from bib_lsp.model.summaries import MacroDef
 from bib_lsp.rules import Checker
 
@@ -117,3 +119,23 @@ def test_nothing_in_free_text_values_and_comments() -> None:
     assert hover(doc, doc.length, context) is None
     inside_title = ("% a comment\n" + TEXT).index("On {DNA}") + 1
     assert hover(doc, inside_title, context) is None
+
+
+def test_hover_describes_types_and_fields_of_the_chosen_bibtex_style(tmp_path: Path) -> None:
+    (tmp_path / "mine.bst").write_text(
+        "ENTRY { title nationality } {} {}\nFUNCTION {fin.entry} { write$ }\n"
+        'FUNCTION {patent} { nationality empty$ { "empty nationality in " cite$ * warning$ } '
+        "'skip$ if$ fin.entry }\nREAD\n",
+        encoding="latin-1",
+    )
+    bst = style_from_file(tmp_path / "mine.bst")
+    text = "@patent{k, nationality = {US}, journal = {J}}"
+    doc = Document(text)
+    context = HoverContext(Checker(doc).index, "bibtex", None, bst=bst)
+    found = hover(doc, text.index("patent"), context)
+    assert found is not None
+    assert found.markdown.startswith("**@patent** (mine.bst)\n\nAn entry type of mine.bst")
+    assert "Required: `nationality`." in found.markdown
+    field = hover(doc, text.index("nationality"), context)
+    assert field is not None and "Required in `@patent`." in field.markdown
+    assert hover(doc, text.index("journal"), context) is None  # not a field mine.bst knows

@@ -28,3 +28,23 @@ def test_an_unknown_code_is_reported_by_name() -> None:
         "it has no effect",
         "bibLsp.diagnostics.severity: no such code `nope` (see docs/rules/); it has no effect",
     ]
+
+
+def test_bibtex_settings_are_read_and_bad_values_told() -> None:
+    settings, problems = parse_settings(
+        {"bibtex": {"style": " IEEEtran ", "extraTypes": ["DataSet", " "], "extraFields": []}}
+    )
+    assert problems == []
+    assert settings.bibtex.style == "IEEEtran"
+    assert settings.bibtex.extra_types == ("dataset",)
+    settings, problems = parse_settings(
+        {"bibtex": {"style": 3, "extraTypes": "dataset", "extraFields": [1]}}
+    )
+    assert settings.bibtex.style == "" and settings.bibtex.extra_types == ()
+    assert problems == [
+        "bibLsp.bibtex.style must be a style name or a .bst path, not 3; using plain.bst",
+        'bibLsp.bibtex.extraTypes must be a list of names, not "dataset"; adding none',
+        "bibLsp.bibtex.extraFields must be a list of names, not [1]; adding none",
+    ]
+    _, problems = parse_settings({"bibtex": []})
+    assert problems == ["bibLsp.bibtex must be an object, not []"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -202,3 +204,22 @@ async def test_bad_project_values_are_told_with_file_and_line(
         f'bib-lsp: {toml}:2: check.dialect: must be one of "auto", "bibtex", "biblatex", '
         "not 'biber'"
     ]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_the_project_style_governs_the_bibtex_dialect(
+    client: LanguageClient, profile: str, tmp_path: Path
+) -> None:
+    if (
+        not shutil.which("kpsewhich")
+        or not subprocess.run(
+            ["kpsewhich", "IEEEtran.bst"], capture_output=True, check=False
+        ).stdout.strip()
+    ):
+        pytest.skip("TeX Live's IEEEtran.bst is not installed")
+    (tmp_path / "bib-lsp.toml").write_text(
+        '[check]\ndialect = "bibtex"\nstyle = "IEEEtran"\n', encoding="utf-8"
+    )
+    text = "@electronic{e, author = {A. B}, title = {T}, url = {http://x}, year = 2000}\n"
+    session = await start(client, profile, FAST, tmp_path.as_uri())
+    assert await session.open((tmp_path / "e.bib").as_uri(), text) == []
