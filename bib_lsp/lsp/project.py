@@ -5,14 +5,17 @@ read again when it changes, over the editor's settings (``rule_options``,
 (``sync_macros``); and the quick fix that reads a file together with this one.
 
 A project file's bad values are told as window messages, once per reading, and
-left out (the editor's settings apply). A project file is looked up through its
-stamp on every use, so an edit to it counts at the next report even without the
-client's file watcher; with one, every document is reported again at once.
+left out (the editor's settings apply). A project file's stamp is looked at on
+every use and a folder's project file looked for again after
+``LOOK_AGAIN_SECONDS``, so an edit or a new file counts at a later report even
+without the client's file watcher; with one, every document is reported again at
+once.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +49,8 @@ if TYPE_CHECKING:
     from bib_lsp.lsp.server import BibLanguageServer
 
 Stamp = tuple[int, int] | None
+# A project file created in a folder is found within this time without a watcher.
+LOOK_AGAIN_SECONDS = 2.0
 NEW_PROJECT_FILE = "bib-lsp.toml"
 
 
@@ -55,7 +60,8 @@ class ProjectFiles:
     def __init__(self) -> None:
         self.version = 0  # bumped whenever a project file is read anew or forgotten
         self.tell: Callable[[str], None] = lambda message: None
-        self._where: dict[str, str | None] = {}  # folder -> its project file
+        # folder -> its project file and when it was looked for
+        self._where: dict[str, tuple[str | None, float]] = {}
         self._read: dict[str, tuple[Stamp, Project]] = {}
         self._macro_keys: dict[str, object] = {}  # per URI: what its macros were made from
         self.told: set[str] = set()  # styles that could not be read, told once
@@ -63,11 +69,15 @@ class ProjectFiles:
     def of(self, path: str, folders: list[str]) -> Project:
         """The project governing the file ``path`` (``NO_PROJECT``: none)."""
         folder = os.path.dirname(path)
-        if folder not in self._where:
-            stop = max((f for f in folders if _within(folder, f)), key=len, default=None)
+        now = time.monotonic()
+        looked = self._where.get(folder)
+        if looked is None or now - looked[1] > LOOK_AGAIN_SECONDS:
+            # Only files under the workspace folders are read: a document outside
+            # them has its own folder's project file at most.
+            stop = max((f for f in folders if _within(folder, f)), key=len, default=folder)
             found = find_project(folder, stop)
-            self._where[folder] = normalise(found) if found else None
-        where = self._where[folder]
+            looked = self._where[folder] = (normalise(found) if found else None, now)
+        where = looked[0]
         if where is None:
             return NO_PROJECT
         when = stamp(where)

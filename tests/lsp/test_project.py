@@ -107,6 +107,18 @@ async def test_check_table_governs_the_first_report_and_a_change_is_seen(
 
 
 @pytest.mark.parametrize("profile", PROFILES)
+async def test_a_project_file_created_later_is_found_without_a_watcher(
+    client: LanguageClient, profile: str, tmp_path: Path
+) -> None:
+    text = "@misc{a, title = {T}, note = foo, year = 2000}\n"
+    session = await start(client, profile, FAST, tmp_path.as_uri())
+    uri = (tmp_path / "a.bib").as_uri()
+    assert codes(await session.open(uri, text)) == ["undefined-macro"]
+    (tmp_path / "bib-lsp.toml").write_text('[check]\nignore = ["undefined-macro"]\n')
+    await diagnostics_when(session, uri, text, lambda d: d == [])  # no event sent
+
+
+@pytest.mark.parametrize("profile", PROFILES)
 async def test_files_read_together_define_macros_in_the_server(
     client: LanguageClient, profile: str, tmp_path: Path
 ) -> None:
