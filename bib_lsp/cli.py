@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -22,8 +22,17 @@ from bib_lsp import __version__
 from bib_lsp.document import Document
 from bib_lsp.document.files import find_bib_files, is_regular
 from bib_lsp.document.io import LoadedText, decode_bib, read_bib
-from bib_lsp.model.bst import PLAIN, BibtexStyle, load_bibtex_style
-from bib_lsp.rules import DIALECTS, RuleOptions, diagnose, known_codes
+from bib_lsp.model.bst import BibtexStyle, load_bibtex_style
+from bib_lsp.project import (
+    NO_PROJECT,
+    Project,
+    find_project,
+    macro_sources,
+    normalise,
+    read_project,
+    together_set,
+)
+from bib_lsp.rules import DIALECTS, Checker, RuleOptions, diagnose, known_codes
 from bib_lsp.syntax.tree import Problem, Severity
 from bib_lsp.text import LineIndex, PositionEncoding
 
@@ -68,7 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
             "'path:line:column: severity[code] message' (1-based line and column, "
             "columns in characters). Directories are searched for .bib files (any case) "
             "as the server searches its workspace, hidden and tool folders skipped; "
-            "- reads standard input. Exit status: 0 when no problem is an error (or "
+            "- reads standard input. Options come from [check] in a bib-lsp.toml (or "
+            "[tool.bib-lsp.check] in a pyproject.toml), the nearest one above each file; "
+            "flags override it. Files named together are read together, in order, as by "
+            "\\bibliography{a,b}: a macro defined in an earlier one counts in the later "
+            "ones (so do the sets of [check] together). "
+            "Exit status: 0 when no problem is an error (or "
             "reaches --min-severity), 1 when one is, 2 on usage or I/O errors."
         ),
     )
@@ -79,8 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--dialect",
         choices=DIALECTS,
-        default="auto",
-        help="BibTeX or biblatex rules; auto decides per file (syntax checks are the same)",
+        default=None,
+        help="BibTeX or biblatex rules; auto decides per file (syntax checks are the same); "
+        "default: the project file's [check] dialect, else auto",
+    )
+    check.add_argument(
+        "--config", metavar="FILE", help="read [check] from this TOML file instead of searching"
     )
     check.add_argument(
         "--select",
@@ -92,8 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--ignore",
         type=_codes,
         metavar="CODES",
-        default=frozenset(),
-        help="do not report these codes (comma-separated)",
+        default=None,
+        help="do not report these codes (comma-separated; replaces the project's ignore)",
     )
     check.add_argument(
         "--style",
@@ -344,13 +362,15 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command in ("check", "fix"):
         ignore = args.ignore
         if args.select is not None:
-            ignore |= known_codes() - args.select
+            ignore = (ignore or frozenset()) | (known_codes() - args.select)
     if args.command == "check":
-        style, trouble = load_bibtex_style(
-            args.style, Path.cwd(), args.extra_types, args.extra_fields
-        )
-        if trouble is not None:
-            print(f"bib-lsp: warning: {trouble}", file=sys.stderr)
+        style = None  # the project file's, if it names one
+        if args.style is not None or args.extra_types or args.extra_fields:
+            style, trouble = load_bibtex_style(
+                args.style, Path.cwd(), args.extra_types, args.extra_fields
+            )
+            if trouble is not None:
+                print(f"bib-lsp: warning: {trouble}", file=sys.stderr)
         least = None if args.min_severity is None else Severity(args.min_severity)
         return run_check(
             args.paths,
@@ -359,6 +379,7 @@ def _main(argv: Sequence[str] | None) -> int:
             sys.stderr,
             args.dialect,
             ignore,
+            args.config,
             min_severity=least,
             stdin_name=args.stdin_filename,
             style=style,
@@ -445,18 +466,24 @@ def run_check(
     fmt: str,
     out: TextIO,
     err: TextIO,
-    dialect: str = "auto",
-    ignore: frozenset[str] = frozenset(),
+    dialect: str | None = None,
+    ignore: frozenset[str] | None = None,
+    config: str | None = None,
     *,
     min_severity: Severity | None = None,
     stdin_name: str | None = None,
-    style: BibtexStyle = PLAIN,
+    style: BibtexStyle | None = None,
 ) -> int:
     """Report the problems of ``paths``. Exit status 1 when a reported problem is
     an error, or, with ``min_severity``, when any is reported (all reported ones
-    are at least that severe). ``style``: what the bibtex dialect knows
-    (``model.bst.load_bibtex_style``)."""
-    options = RuleOptions(dialect=dialect, ignore=ignore, style=style)
+    are at least that severe). ``dialect``, ``ignore`` and ``style`` (None: not
+    given) override the project file's ``[check]``, which overrides the defaults;
+    ``style``: what the bibtex dialect knows (``model.bst.load_bibtex_style``)."""
+    projects = _Projects(config, err)
+    # Files named one after the other are read together, as \bibliography{a,b} reads
+    # them (two or more; files found in a folder are not a set).
+    named = [normalise(p) for p in paths if p != STDIN and Path(p).is_file()]
+    command_line = tuple(named) if len(named) > 1 else None
     reports: list[FileReport] = []
     io_failed = False
     for found in _read_all(paths, err, stdin_name):
@@ -464,8 +491,23 @@ def run_check(
             io_failed = True
             continue
         path, loaded = found
+        project = projects.of(path)
+        options = project.rule_options()
+        if dialect is not None:
+            options = replace(options, dialect=dialect)
+        if ignore is not None:
+            options = replace(options, ignore=ignore)
+        chosen = style if style is not None else projects.style(project)
+        if chosen is not None:
+            options = replace(options, style=chosen)
+        me = normalise(path)
+        group = command_line if command_line and me in command_line else None
+        group = group or together_set(me, project.check.together)
+        checker = Checker(Document(loaded.text), options)
+        if group:
+            checker.use_macros_elsewhere(macro_sources(me, group, projects.macros(group)))
         problems = sorted(
-            [*options.apply(list(loaded.problems)), *check_text(loaded.text, options)],
+            [*options.apply(list(loaded.problems)), *checker.diagnose()],
             key=lambda p: (p.start, p.end),
         )
         if min_severity is not None:
@@ -476,12 +518,62 @@ def run_check(
         _write_json(reports, out)
     else:
         _write_text(reports, out, err)
-    if io_failed:
+    if io_failed or projects.failed:
         return EXIT_USAGE
     if min_severity is not None:
         return EXIT_ERRORS if any(r.problems for r in reports) else EXIT_OK
     has_error = any(p.severity is Severity.ERROR for r in reports for p in r.problems)
     return EXIT_ERRORS if has_error else EXIT_OK
+
+
+class _Projects:
+    """The project files of a run, each read once; their problems told once each
+    (located: ``file:line: message``)."""
+
+    def __init__(self, config: str | None, err: TextIO) -> None:
+        self.config = config
+        self.err = err
+        self.failed = False
+        self._read: dict[str, Project] = {}
+        self._macros: dict[str, frozenset[str]] = {}
+        self._styles: dict[str, BibtexStyle] = {}
+
+    def of(self, path: Path) -> Project:
+        where = self.config or find_project(path)
+        if where is None:
+            return NO_PROJECT
+        key = normalise(where)
+        project = self._read.get(key)
+        if project is None:
+            project = self._read[key] = read_project(where)
+            for problem in project.problems:
+                print(f"{problem.path}:{problem.line}: error: {problem.message}", file=self.err)
+                self.failed = True
+        return project
+
+    def style(self, project: Project) -> BibtexStyle | None:
+        """The BibTeX style the project names, loaded once (None: it names none);
+        one that cannot be read is told and plain.bst used."""
+        if project.check.style is None or project.path is None:
+            return None
+        if project.path not in self._styles:
+            folder = Path(project.path).parent
+            loaded, trouble = load_bibtex_style(project.check.style, folder)
+            if trouble is not None:
+                print(f"bib-lsp: warning: {project.path}: {trouble}", file=self.err)
+            self._styles[project.path] = loaded
+        return self._styles[project.path]
+
+    def macros(self, group: tuple[str, ...]) -> dict[str, frozenset[str]]:
+        """The macro names (lower-case) each file of ``group`` defines; a file that
+        cannot be read defines none (it is reported when it is checked itself)."""
+        from bib_lsp.model.summaries import summarise
+
+        for path in group:
+            if path not in self._macros:
+                summary = summarise(path)
+                self._macros[path] = frozenset(summary.macros) if summary else frozenset()
+        return {path: self._macros[path] for path in group}
 
 
 def _write_text(reports: list[FileReport], out: TextIO, err: TextIO) -> None:
@@ -628,14 +720,14 @@ def run_format(
 ) -> int:
     """Format each file in place, or (``check``/``diff``) only say what would change."""
     from bib_lsp.formatting import format_text
-    from bib_lsp.formatting.options import ConfigError, options_for
+
+    projects = _Projects(config, err)
 
     def formatted(path: Path, text: str) -> str:
-        try:
-            options, _ = options_for(path, Path(config) if config else None)
-        except ConfigError as error:
-            raise _Abort(str(error)) from error
-        return format_text(text, options)
+        project = projects.of(path)
+        if projects.failed:
+            raise _Abort("the project file has errors: nothing is written")
+        return format_text(text, project.format_options())
 
     verbs = ("formatted", "reformatted", "would be reformatted")
     return _rewrite(paths, formatted, verbs, check, diff, out, err, stdin_name)

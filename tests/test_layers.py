@@ -22,6 +22,8 @@ BELOW = {
     "features": {"model", "document", "syntax", "text"},
     "formatting": {"document", "syntax", "text"},
     "docgen": {"rules", "model", "document", "syntax", "text"},
+    # the project file: reads format and check options for the CLI and the server
+    "project": {"rules", "features", "formatting", "model", "document", "syntax", "text"},
 }
 EDGES = {"lsp", "cli"}  # the top: may import any layer, and each other's shared parts
 

@@ -11,6 +11,7 @@ from bib_lsp.document import Document
 from bib_lsp.features.fixes import Finding, fix_all, fixes_for, lower_case
 from bib_lsp.lsp import convert
 from bib_lsp.lsp.handlers import Features, on_document
+from bib_lsp.lsp.project import together_actions
 from bib_lsp.rules import Checker
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import PositionEncoding
@@ -106,4 +107,5 @@ def _no_actions() -> list[lsp.CodeAction]:
 def code_action(
     ls: BibLanguageServer, params: lsp.CodeActionParams, document: OpenDocument
 ) -> list[lsp.CodeAction]:
-    return code_actions(params, document.doc, ls.checker(document), ls.encoding)
+    actions = code_actions(params, document.doc, ls.checker(document), ls.encoding)
+    return actions + together_actions(ls, document, params)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from bib_lsp.lsp.documents import OpenDocument
+from bib_lsp.lsp.project import rule_options
 from bib_lsp.lsp.workspace import ClientProgress
 from bib_lsp.syntax.heap import gc_paused
 
@@ -75,7 +76,7 @@ async def analyse(ls: BibLanguageServer, document: OpenDocument) -> None:
             ci = 0
             while current() and ci < doc.chunk_count:
                 deadline = time.perf_counter() + SLICE_SECONDS
-                checker.options = ls.rule_options
+                checker.options = rule_options(ls, document.uri)
                 while ci < doc.chunk_count and time.perf_counter() < deadline:
                     checker.warm(ci)
                     ci += 1

@@ -44,6 +44,9 @@ class Settings:
     format: FormatOptions = field(default_factory=FormatOptions)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     bibtex: BibtexSettings = field(default_factory=BibtexSettings)
+    # The .bib files read together, in order, as written (relative to a workspace
+    # folder or absolute); a project file's `[check] together` comes first.
+    together: tuple[tuple[str, ...], ...] = ()
 
     @property
     def rule_options(self) -> RuleOptions:
@@ -94,7 +97,10 @@ def parse_settings(raw: object, base: Settings | None = None) -> tuple[Settings,
     problems += format_problems
     max_size = _max_file_size(_object(data.get("workspace")), base.max_file_size, problems)
     bibtex = _bibtex(_object(data.get("bibtex")), base.bibtex, problems)
-    settings = Settings(dialect, debounce, ignore, severity, style, formatting, max_size, bibtex)
+    together = _together(data.get("together", _ABSENT), base.together, problems)
+    settings = Settings(
+        dialect, debounce, ignore, severity, style, formatting, max_size, bibtex, together
+    )
     return settings, problems
 
 
@@ -116,6 +122,25 @@ def _member(raw: object, section: str, name: str, problems: list[str]) -> object
         problems.append(f"bibLsp.{section} must be an object, not {_show(raw)}")
         return _ABSENT
     return raw.get(name, _ABSENT)
+
+
+def _together(
+    value: object, current: tuple[tuple[str, ...], ...], problems: list[str]
+) -> tuple[tuple[str, ...], ...]:
+    """``together``: lists of .bib files read together, in order (as
+    ``\\bibliography{a,b}`` reads them)."""
+    if value is _ABSENT:
+        return current
+    if isinstance(value, list) and all(
+        isinstance(group, list) and all(isinstance(v, str) and v.strip() for v in group)
+        for group in value
+    ):
+        return tuple(tuple(v.strip() for v in group) for group in value)
+    problems.append(
+        "bibLsp.together must be a list of lists of .bib files, e.g. "
+        f'[["IEEEabrv.bib", "refs.bib"]], not {_show(value)}; using none'
+    )
+    return ()
 
 
 def _bibtex(raw: object, current: BibtexSettings, problems: list[str]) -> BibtexSettings:

@@ -10,8 +10,9 @@ from bib_lsp.lsp.diagnostics import DiagnosticsCache
 from bib_lsp.lsp.jsontext import JsonPieces
 from bib_lsp.rules import Checker
 
-# What a diagnostics report was made for: (settings generation, document version).
-ReportState = tuple[int, int]
+# What a diagnostics report was made for: (settings generation, project files'
+# version, document version).
+ReportState = tuple[int, int, int]
 
 
 @dataclass(eq=False)

@@ -1,5 +1,6 @@
 """`textDocument/formatting` and `rangeFormatting`: the formatter's minimal edits
-as LSP text edits. Options come from the `format` settings; the client's own
+as LSP text edits. Options come from the document's project file (`[format]`) over
+the `format` settings, as `bib-lsp format` reads them; the client's own
 formatting options (tab size, spaces) give the indent when the settings leave it
 to "auto" and the file shows no habit of its own."""
 
@@ -14,6 +15,7 @@ from bib_lsp.document import Document
 from bib_lsp.formatting import FormatOptions, format_edits
 from bib_lsp.lsp import convert
 from bib_lsp.lsp.handlers import Features, on_document
+from bib_lsp.lsp.project import format_options
 from bib_lsp.text import PositionEncoding
 
 if TYPE_CHECKING:
@@ -59,7 +61,8 @@ def _no_edits() -> list[lsp.TextEdit]:
 def format_document(
     ls: BibLanguageServer, params: lsp.DocumentFormattingParams, document: OpenDocument
 ) -> list[lsp.TextEdit]:
-    return formatting(document.doc, ls.settings.format, params.options, ls.encoding)
+    settings = format_options(ls, document.uri)
+    return formatting(document.doc, settings, params.options, ls.encoding)
 
 
 @FEATURES.feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
@@ -68,4 +71,5 @@ def format_range(
     ls: BibLanguageServer, params: lsp.DocumentRangeFormattingParams, document: OpenDocument
 ) -> list[lsp.TextEdit]:
     options = params.options
-    return formatting(document.doc, ls.settings.format, options, ls.encoding, params.range)
+    settings = format_options(ls, document.uri)
+    return formatting(document.doc, settings, options, ls.encoding, params.range)

@@ -64,6 +64,11 @@ def on_hover(
     macros = ls.files.macros_elsewhere(document.uri, open_documents)
 
     def elsewhere(name: str) -> MacroDef | None:
+        # The file read together with this one, when one defines it: the one BibTeX uses.
+        source = checker.context.elsewhere.get(name)
+        summary = ls.files.workspace.files.get(source.path) if source else None
+        if summary is not None and name in summary.macros:
+            return summary.macros[name]
         return next((m for m in macros(name) if m.name.lower() == name), None)
 
     style = ls.citation_style()

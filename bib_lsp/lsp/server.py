@@ -35,6 +35,7 @@ from bib_lsp.lsp import (
     formatting,
     hover,
     navigation,
+    project,
     references,
     semantic,
     workspace,
@@ -80,6 +81,7 @@ class BibLanguageServer(HardenedServer):
         self.configured.set()
         self._held: set[str] = set()  # documents whose publication waits for it
         self.files = WorkspaceFiles()
+        self.projects = project.ProjectFiles()  # bib-lsp.toml and pyproject.toml files
         self.result_ids = itertools.count(1)  # never repeated, even across re-opens
         self._style_failures: set[str] = set()  # styles the user was told about
         # Documents of more blocks than this are checked in stages (see did_open);
@@ -94,7 +96,8 @@ class BibLanguageServer(HardenedServer):
         if not checker.index.complete:
             with gc_paused():
                 checker.index.build()
-        checker.options = self.rule_options
+        checker.options = project.rule_options(self, document.uri)
+        project.sync_macros(self, document)
         return checker
 
     def open_documents(self) -> dict[str, tuple[Document, BibIndex]]:
@@ -186,11 +189,13 @@ class BibLanguageServer(HardenedServer):
         """The document's diagnostics as a JSON array (in pieces), in text order,
         and their result id; cached, and costing about the chunks an edit changed
         (see ``DiagnosticsCache``)."""
-        state = (self.generation, document.doc.version)
+        checker = document.checker
+        checker.options = project.rule_options(self, document.uri)
+        if checker.index.complete:
+            project.sync_macros(self, document)
+        state = (self.generation, self.projects.version, document.doc.version)
         if document.report is not None and document.report[0] == state:
             return document.report[1], document.report[2]
-        checker = document.checker
-        checker.options = self.rule_options
         with gc_paused():
             cache = document.diagnostics()
             pieces = cache.update(document.doc, checker, self.generation, self.encoding)
@@ -305,6 +310,9 @@ def initialize(ls: BibLanguageServer, params: lsp.InitializeParams) -> None:
     ls.files.tell = ls.log_info
     if ls.can_fetch_configuration:
         ls.configured.clear()
+    ls.projects.tell = ls.warn
+    ls.files.on_change = lambda: project.workspace_changed(ls)
+    ls.files.on_project_file = lambda: project.project_file_changed(ls)
     ls.watch_parent(params.process_id)
 
 
@@ -354,7 +362,9 @@ def did_open(ls: BibLanguageServer, params: lsp.DidOpenTextDocumentParams) -> No
         # A large document is checked in stages (lsp/analysis.py); a client that
         # pulls diagnostics must be able to be told to pull again.
         staged = doc.block_count > ls.staged_above and (not ls.pull or ls.can_refresh_diagnostics)
-        document = OpenDocument(item.uri, doc, Checker(doc, ls.rule_options, staged=staged))
+        document = OpenDocument(
+            item.uri, doc, Checker(doc, project.rule_options(ls, item.uri), staged=staged)
+        )
         old = ls.documents.get(item.uri)
         if old is not None:
             old.close()
@@ -433,11 +443,11 @@ def status(ls: BibLanguageServer, params: Any, document: OpenDocument) -> dict[s
     ``{"textDocument": {"uri": ...}}``; null for a document that is not open,
     InvalidParams when the params name none."""
     checker = document.checker
-    checker.options = ls.rule_options
+    checker.options = project.rule_options(ls, document.uri)
     complete = checker.index.complete  # if not, not worth finishing now: say so
     return {
         "dialect": checker.dialect if complete else None,
-        "detected": ls.settings.dialect == "auto" and checker.options.style.path is None,
+        "detected": checker.options.dialect == "auto" and checker.options.style.path is None,
         "entries": checker.index.entry_count if complete else None,
         "checking": checker.staged if complete else True,
         "version": __version__,

@@ -105,6 +105,10 @@ class WorkspaceFiles:
         self.folders: list[str] = []
         self.max_bytes = MAX_BYTES  # larger files are not read (bibLsp.workspace.maxFileSize)
         self.tell: Callable[[str], None] = lambda message: None  # to the client's log
+        # Called when the summaries changed (after the first scan: once at its end).
+        self.on_change: Callable[[], None] = lambda: None
+        # Called when a watched project file (bib-lsp.toml, pyproject.toml) changed.
+        self.on_project_file: Callable[[], None] = lambda: None
         self._told: set[str] = set()  # the files skipped for their size, told once
         self.ready = asyncio.Event()  # the first scan is over
         self._latest: dict[str, int] = {}  # per path: the newest reading asked for
@@ -157,6 +161,7 @@ class WorkspaceFiles:
             on_error("indexing the workspace")
         finally:
             self.ready.set()
+            self._changed()
         pause = poll_seconds
         while poll_seconds > 0:
             await asyncio.sleep(pause)
@@ -181,6 +186,11 @@ class WorkspaceFiles:
     def remove(self, path: str) -> None:
         self._latest[path] = self._latest.get(path, 0) + 1  # readings under way are void
         self.workspace.remove(path)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.ready.is_set():
+            self.on_change()
 
     async def _read(self, path: str) -> None:
         ticket = self._latest[path] = self._latest.get(path, 0) + 1
@@ -197,12 +207,16 @@ class WorkspaceFiles:
                 self.too_large([path])
         else:
             self.workspace.update(summary)
+        self._changed()
 
     def _keep(self, task: asyncio.Future[Any]) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     def changed(self, params: lsp.DidChangeWatchedFilesParams) -> None:
+        names = {os.path.basename(uri_path(e.uri) or "") for e in params.changes}
+        if names & {"bib-lsp.toml", "pyproject.toml"}:
+            self.on_project_file()
         for event in params.changes:
             path = uri_path(event.uri)
             if path is None or not path.lower().endswith(".bib"):
@@ -238,7 +252,10 @@ class WorkspaceFiles:
     @staticmethod
     def watcher() -> lsp.RegistrationParams:
         options = lsp.DidChangeWatchedFilesRegistrationOptions(
-            watchers=[lsp.FileSystemWatcher(glob_pattern="**/*.bib")]
+            watchers=[
+                lsp.FileSystemWatcher(glob_pattern=pattern)
+                for pattern in ("**/*.bib", "**/bib-lsp.toml", "**/pyproject.toml")
+            ]
         )
         registration = lsp.Registration(WATCHER_ID, lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)
         return lsp.RegistrationParams([registration])

@@ -125,12 +125,15 @@ class Workspace:
 
     def __init__(self) -> None:
         self.files: dict[str, FileSummary] = {}
+        self.version = 0  # bumped on every change: what was derived from it is stale
 
     def update(self, summary: FileSummary) -> None:
         self.files[summary.path] = summary
+        self.version += 1
 
     def remove(self, path: str) -> None:
-        self.files.pop(path, None)
+        if self.files.pop(path, None) is not None:
+            self.version += 1
 
     def stamps(self) -> dict[str, tuple[int, int]]:
         return {path: summary.stamp for path, summary in self.files.items()}

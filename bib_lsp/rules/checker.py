@@ -11,14 +11,14 @@ A code these comments name that does not exist is reported (``bad-suppression``)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from bib_lsp.document import BlockChanges, ChunkFindings, Document
 from bib_lsp.document.chunks import PerBlock
 from bib_lsp.model.comments import Suppression, suppressions
 from bib_lsp.model.index import BibIndex
-from bib_lsp.rules.context import Context, DocumentContext
+from bib_lsp.rules.context import Context, DocumentContext, MacroSource
 from bib_lsp.rules.options import RuleOptions
 from bib_lsp.rules.registry import RULES, Rule, known_codes
 from bib_lsp.rules.suppression import BAD
@@ -65,6 +65,20 @@ class Checker:
             # (a crossref parent edited, added or removed) are checked again.
             for block in self.context.askers(self.index.take_changed()):
                 self.document.forget(block, _FINDINGS)
+
+    def use_macros_elsewhere(self, sources: Mapping[str, MacroSource]) -> bool:
+        """Take the macros other files define (see ``MacroSource``); the entries
+        that asked about a name whose source changed are checked again. Returns
+        whether anything changed."""
+        old = self.context.elsewhere
+        if old == sources:
+            return False
+        changed = {n for n in old.keys() | sources.keys() if old.get(n) != sources.get(n)}
+        self.context.elsewhere = dict(sources)
+        with gc_paused():
+            for block in self.context.askers({("string", name) for name in changed}):
+                self.document.forget(block, _FINDINGS)
+        return True
 
     @property
     def full(self) -> bool:

@@ -9,7 +9,7 @@ name, the ``Checker`` drops the cached findings of exactly the entries that aske
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -22,6 +22,18 @@ _NONE: dict[int, Block] = {}
 T = TypeVar("T")
 Name = tuple[str, str]  # (table, name), e.g. ("key", "knuth84"); see BibIndex
 Askers = Block | dict[Block, None]  # one block, or several in the order they asked
+
+
+@dataclass(frozen=True, slots=True)
+class MacroSource:
+    """Another file defining a macro: ``before``, read before this one (the macro
+    is defined here, as BibTeX reads ``\\bibliography{a,b}``), or not (read after
+    it, or, not ``together``, not read with it at all: known only from the
+    workspace)."""
+
+    path: str
+    before: bool
+    together: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +56,7 @@ class Context:
         "asked",
         "block",
         "dialect",
+        "elsewhere",
         "index",
         "style",
     )
@@ -54,6 +67,9 @@ class Context:
         self.style = PLAIN  # what the bibtex dialect knows (RuleOptions.style)
         self.block: Block | None = None  # the entry being checked
         self.asked = False  # whether the rule running now asked anything
+        # Macros (lower-case) defined by other files (see ``MacroSource``); the
+        # Checker forgets the askers of the names whose source changes.
+        self.elsewhere: Mapping[str, MacroSource] = {}
         # Who asked about which name, both ways round, so that a removed block can
         # be forgotten and a changed name can find its askers. Blocks are keys by
         # identity; each name is one shared tuple, and a name only one block asked
@@ -93,6 +109,12 @@ class Context:
         """The ``@string`` blocks defining macro ``name``."""
         self._note(("string", name.lower()))
         return self.index.strings.get(name.lower(), _NONE).values()
+
+    def macro_source(self, name: str) -> MacroSource | None:
+        """Which other file defines macro ``name`` (None: none known). Noted as the
+        name's definitions are (``string_blocks``)."""
+        self._note(("string", name.lower()))
+        return self.elsewhere.get(name.lower())
 
     def macro_users(self, name: str) -> Collection[Block]:
         """The blocks whose values use macro ``name``."""

@@ -3,10 +3,12 @@ but not used."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bib_lsp.model.macros import MONTHS, predefined
-from bib_lsp.rules.context import Context
+from bib_lsp.rules.context import Context, MacroSource
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Severity
@@ -26,6 +28,11 @@ def undefined_macro(entry: Entry, context: Context) -> Iterable[Problem]:
     by BibTeX's styles and by biber; plain.bst also defines a few journal names
     (`cacm`, `jacm`, `tcs`, ...), which count in the `bibtex` dialect.
 
+    The macros of the files read before this one count too
+    (`\\bibliography{IEEEabrv,refs}`: the files named together on `bib-lsp check`'s
+    command line, or a set of `[check] together` in the project file); the message
+    names a file that defines the macro but is read after this one, or not with it.
+
     Why it matters:
     BibTeX warns "string name ... is undefined" and uses an empty value; the field
     is printed empty or the entry lacks it. Often the macro is a typo, or its
@@ -41,7 +48,10 @@ def undefined_macro(entry: Entry, context: Context) -> Iterable[Problem]:
 
     How to fix:
     Define it (`@string{cacmm = "Communications of the ACM"}` above its first use;
-    the quick fix does that), correct the name, or write the value in braces.
+    the quick fix does that), correct the name, or write the value in braces. When
+    another file defines it, read that file first (`\\bibliography{abbrev,refs}`) and
+    say so in `bib-lsp.toml` (`[check] together = [["abbrev.bib", "refs.bib"]]`;
+    the quick fix "Read FILE together with this one" does that).
     """
     return _uses(entry, context, only=UNDEFINED)
 
@@ -85,12 +95,20 @@ def _uses(entry: Entry, context: Context, only: str) -> list[Problem]:
                 continue
             name = piece.text.lower()
             holders = context.string_blocks(name)
+            source = context.macro_source(name) if name not in known else None
+            if source is not None and source.before:
+                continue  # defined by a file read before this one
             if not holders:
                 if only == UNDEFINED and name not in known:
                     message = f"`{piece.text}` is not defined: no `@string` for it in this file"
-                    if name[:3] in MONTHS:
+                    if source is not None:
+                        message += _elsewhere(source)
+                    elif name[:3] in MONTHS:
                         message += " (the month macros are `jan` to `dec`)"
-                    out.append(_problem(piece.span.start, piece.span.end, only, message, name))
+                    problem = _problem(piece.span.start, piece.span.end, only, message, name)
+                    if source is not None:
+                        problem = replace(problem, data={"macro": name, "file": source.path})
+                    out.append(problem)
                 continue
             if only != AFTER_USE or block is None or name in known:
                 continue
@@ -101,6 +119,15 @@ def _uses(entry: Entry, context: Context, only: str) -> list[Problem]:
                 )
                 out.append(_problem(piece.span.start, piece.span.end, only, message, name))
     return out
+
+
+def _elsewhere(source: MacroSource) -> str:
+    """Where the macro was found when another file defines it but is not read
+    before this one."""
+    name = os.path.basename(source.path)
+    if source.together:
+        return f"; `{name}` defines it but is read after this file"
+    return f"; `{name}` defines it but is not read together with this file"
 
 
 def _problem(start: int, end: int, code: str, message: str, name: str) -> Problem:

@@ -31,6 +31,7 @@ def _server_settings() -> set[str]:
         "bibLsp.diagnostics.severity",
         "bibLsp.citation.style",
         "bibLsp.workspace.maxFileSize",
+        "bibLsp.together",
         "bibLsp.bibtex.style",
         "bibLsp.bibtex.extraTypes",
         "bibLsp.bibtex.extraFields",
