@@ -70,6 +70,16 @@ async def test_every_hover_target(session: Session) -> None:
     assert await hover(session, 4, "  pages = {1-") is None  # a plain value: nothing
 
 
+async def test_an_entry_type_shows_its_required_fields_and_a_short_line_of_the_rest(
+    session: Session,
+) -> None:
+    await session.open(URI, TEXT)
+    kind = markdown(await hover(session, 3, "@inpro"))
+    required, optional = kind.split("Optional: ")
+    assert "Required: `author`, `title`, `booktitle`" in required
+    assert optional.count("`") == 20 and optional.endswith("more.")
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_the_style_setting_and_a_bad_style_told_once(
     client: LanguageClient, profile: str
