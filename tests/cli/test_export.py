@@ -33,3 +33,29 @@ def test_export_to_a_file_and_errors(tmp_path: Path) -> None:
     err = io.StringIO()
     assert run_export([str(tmp_path / "missing.bib")], None, io.StringIO(), err) == 2
     assert "no such file or directory" in err.getvalue()
+
+
+def test_a_windows_1252_file_exports_its_smart_quotes_and_says_how_it_was_read(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "windows.bib"
+    text = "@misc{k, title = {“Quoted” – and ‘single’ … €5}, note = {Café}}\n"
+    source.write_bytes(text.encode("cp1252"))
+    out, err = io.StringIO(), io.StringIO()
+    assert run_export([str(source)], None, out, err) == 0
+    [item] = json.loads(out.getvalue())
+    assert item["title"] == "“Quoted” – and ‘single’ … €5"
+    assert item["note"] == "Café"
+    assert "read as Windows-1252" in err.getvalue()
+    assert "byte 0x93" in err.getvalue()
+
+
+def test_a_latin_1_file_with_bytes_windows_1252_leaves_undefined_stays_latin_1(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "latin.bib"
+    source.write_bytes(b"@misc{k, note = {Caf\xe9 \x81}}\n")  # 0x81: not Windows-1252
+    out, err = io.StringIO(), io.StringIO()
+    assert run_export([str(source)], None, out, err) == 0
+    assert json.loads(out.getvalue())[0]["note"] == "Café \x81"
+    assert "read as Latin-1 (ISO-8859-1)" in err.getvalue()
