@@ -8,6 +8,7 @@ from __future__ import annotations
 from bib_lsp.document import Document
 from bib_lsp.features.fixes.base import Finding, Fix, line_break
 from bib_lsp.model.comments import before_entry, suppressions
+from bib_lsp.syntax.block import Block
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import Entry, view
 from bib_lsp.text.edits import Edit
@@ -43,6 +44,8 @@ def _in_entry(finding: Finding, doc: Document) -> Fix | None:
         else f"Ignore `{finding.code}` in this entry"
     )
     previous = doc.block_at(start - 1) if start > 0 else None
+    if previous is not None and not _ends_cleanly(previous[1]):
+        return None  # a comment inserted here would fall inside the block before
     comments = before_entry(previous[1]) if previous is not None else []
     if previous is not None and comments:
         last = comments[-1]
@@ -60,6 +63,15 @@ def _in_entry(finding: Finding, doc: Document) -> Fix | None:
         at = start - len(indent)
         return Fix(title, (Edit(at, at, indent + comment + lb),))
     return Fix(title, (Edit(start, start, lb + comment + lb),))
+
+
+def _ends_cleanly(block: Block) -> bool:
+    """Whether text after ``block`` is outside it: free text, or a block read to its
+    closing delimiter (an unclosed entry would take in a comment after it)."""
+    if block.node.kind is K.JUNK_BLOCK:
+        return True
+    entry = view(block)
+    return entry is not None and not entry.damaged and block.text.endswith(("}", ")"))
 
 
 def _field_of(finding: Finding, entry: Entry, start: int) -> str | None:
