@@ -218,6 +218,7 @@ def _gone(p: Problem, title: str, old: str, new: str, edits: list[tuple[int, int
 @example("@article{}knuth84}\n")  # `author = {}` was added before the `{`
 @example('@article{a, note =\n  "line\nbreak"@}\n@article{knuth84}\n')  # `"line"` opened `break"`
 @example('@}p@reamble{ "x" }\n')  # removing the `}` joined `@p` and `@reamble`
+@example("@article{k,au@thor={A}}\n")  # `ignore[unknown-field:au@thor]` starts an entry
 def test_each_quick_fix_changes_what_it_says_and_nothing_else(text: str) -> None:
     doc = Document(text)
     checker = Checker(doc)

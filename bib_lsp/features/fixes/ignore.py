@@ -5,6 +5,8 @@ preferred: they hide a finding rather than repair it."""
 
 from __future__ import annotations
 
+import re
+
 from bib_lsp.document import Document
 from bib_lsp.features.fixes.base import Finding, Fix, line_break
 from bib_lsp.model.comments import before_entry, suppressions
@@ -14,6 +16,7 @@ from bib_lsp.syntax.views import Entry, view
 from bib_lsp.text.edits import Edit
 
 _LOOK_BACK = 4096  # how far back the start of an entry's line is looked for
+_SAFE_NAME = re.compile(r"[\w.+\-/]+")  # a field name the comment may hold
 
 
 def ignore_fixes(finding: Finding, doc: Document) -> list[Fix]:
@@ -37,6 +40,8 @@ def _in_entry(finding: Finding, doc: Document) -> Fix | None:
     if entry is None or entry.kind not in (K.ENTRY, K.STRING):
         return None
     field = _field_of(finding, entry, start)
+    if field is not None and not _SAFE_NAME.fullmatch(field):
+        field = None  # an `@` or `]` in the comment would be read as more than a name
     written = f"{finding.code}:{field}" if field else finding.code
     title = (
         f"Ignore `{finding.code}` in `{field}` of this entry"
