@@ -470,7 +470,14 @@ def _requirement(requirement: tuple[str, ...]) -> str:
     return " or ".join(f"`{f}`" for f in requirement)
 
 
+OPTIONAL_SHOWN = 10  # optional fields named in a type's description; the rest counted
+
+
 def describe_type(name: str, dialect: str, bst: BibtexStyle = PLAIN) -> str:
+    """A type's description, its required fields, and one short line of its optional
+    ones: the first ``OPTIONAL_SHOWN`` (the catalogue lists the type's own before
+    those every type takes) and how many more (biblatex's `@article` has over a
+    hundred: listing them all buries the required ones)."""
     _, types = catalogue(dialect, bst)
     info = types.get(name)
     if info is None:
@@ -478,7 +485,9 @@ def describe_type(name: str, dialect: str, bst: BibtexStyle = PLAIN) -> str:
     needs = ", ".join(_requirement(r) for r in info.required)
     parts = [info.description, f"Required: {needs}." if needs else "Nothing required."]
     if info.optional:
-        parts.append("Optional: " + ", ".join(f"`{f}`" for f in info.optional) + ".")
+        shown = ", ".join(f"`{f}`" for f in info.optional[:OPTIONAL_SHOWN])
+        more = len(info.optional) - OPTIONAL_SHOWN
+        parts.append(f"Optional: {shown}" + (f" and {more} more." if more > 0 else "."))
     return "\n\n".join(parts)
 
 

@@ -7,7 +7,7 @@ import difflib
 from functools import lru_cache
 
 from bib_lsp.model.bst import PLAIN, BibtexStyle
-from bib_lsp.model.known_names import suggested_names
+from bib_lsp.model.known_names import known_fields, suggested_names
 
 _SIMILAR = 0.8  # difflib ratio from which a known name is suggested
 _CLOSER = 0.85  # ... when it is two letters longer or shorter
@@ -34,6 +34,44 @@ def suggest(name: str, dialect: str, types: bool, style: BibtexStyle = PLAIN) ->
         ):
             return found
     return None
+
+
+CERTAIN_LENGTH = 4  # shorter names are one slip away from too many others
+
+
+@lru_cache(maxsize=4096)
+def certain(name: str, suggestion: str, dialect: str, style: BibtexStyle = PLAIN) -> bool:
+    """Whether the field name ``name`` (lower-case) is surely a slip for
+    ``suggestion``: it has at least ``CERTAIN_LENGTH`` letters, one slip of the
+    fingers (a letter added, dropped or changed, or two neighbours swapped) turns it
+    into ``suggestion``, and into no other field the dialect knows (its metadata
+    fields included; in the bibtex dialect, the style's). `adress`, `jounral`,
+    `yaer` are certain; `ur` (for `url`?) and `editorb` (`editor`, `editora`,
+    `editorc`?) are not. A certain typo is
+    worth a warning: the field is lost, and the fix is not a guess."""
+    if len(name) < CERTAIN_LENGTH or not one_slip(name, suggestion):
+        return False
+    known = known_fields(dialect, style)
+    return not any(one_slip(name, other) for other in known if other != suggestion)
+
+
+def one_slip(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one slip: a letter added, dropped or
+    changed, or two neighbouring letters swapped (optimal string alignment
+    distance 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        if a[i + 1 :] == b[i + 1 :]:
+            return True  # one letter changed
+        swapped = a[i : i + 2] == b[i + 1 : i + 2] + b[i : i + 1]
+        return swapped and a[i + 2 :] == b[i + 2 :]  # two neighbours swapped
+    if len(a) > len(b):
+        return a[i + 1 :] == b[i:]  # a letter added
+    return a[i:] == b[i + 1 :]  # a letter dropped
 
 
 @lru_cache(maxsize=32)

@@ -1,8 +1,13 @@
 """Runs every rule over a document, reusing per-block results between edits, and
 applies the suppression comments:
 
-- ``% bib-lsp: ignore[code, ...]`` on the line just before an entry silences those
-  codes in that entry; on the line just before a field, in that field;
+- ``% bib-lsp: ignore[code, ...]`` on the line(s) just before an entry silences those
+  codes in that entry, the findings about several entries included; on the line
+  just before a field, in that field;
+- ``% bib-lsp: ignore[code:field, ...]`` on the line(s) just before an entry silences
+  that code in that field of the entry (a finding inside a field of that name, or
+  whose data names it: a missing field); the form every backend reads, as it stays
+  outside the entry;
 - ``% bib-lsp: ignore-file[code, ...]`` anywhere silences them in the whole file
   (``effective_options``).
 
@@ -16,7 +21,7 @@ from dataclasses import replace
 
 from bib_lsp.document import BlockChanges, ChunkFindings, Document
 from bib_lsp.document.chunks import PerBlock
-from bib_lsp.model.comments import Suppression, suppressions
+from bib_lsp.model.comments import Suppression, before_entry, split_code, suppressions
 from bib_lsp.model.index import BibIndex
 from bib_lsp.rules.context import Context, DocumentContext, MacroSource
 from bib_lsp.rules.options import RuleOptions
@@ -180,6 +185,8 @@ class Checker:
         for rule in RULES.values():
             if rule.document_check is not None and rule.code not in options.ignore:
                 whole.extend(rule.document_check(context))
+        if whole:
+            whole = _silenced_whole(self.document, whole)
         whole = options.apply(whole)
         whole.sort(key=_order)
         return whole
@@ -291,16 +298,12 @@ def _silenced(
     """The block's findings with its suppressions applied, and its comments'
     unknown codes reported."""
     own = suppressions(block)
-    before = [s for s in suppressions(previous) if not s.whole_file] if previous else []
+    before = before_entry(previous) if previous is not None and entry is not None else []
     if not own and not before:
         return found
     out = found
     if entry is not None and before:
-        last = before[-1]
-        rest = previous.text[last.line_end :] if previous is not None else "\n"
-        if last.alone and not rest.strip(" \t"):  # the entry's line may be indented
-            silenced = {c for c, _, _ in last.codes}
-            out = [p for p in out if p.code not in silenced]
+        out = [p for p in out if not _ignored_before(p, before, entry)]
     if entry is not None:
         for s in own:
             if s.whole_file or not s.alone:
@@ -315,11 +318,64 @@ def _silenced(
     return out + bad if bad else out
 
 
+def _ignored_before(p: Problem, before: list[Suppression], entry: Entry) -> bool:
+    """Whether the comments before ``entry`` silence ``p`` (both relative to the
+    entry's block)."""
+    for s in before:
+        for written, _, _ in s.codes:
+            code, field = split_code(written)
+            if code != p.code:
+                continue
+            if field is None or field in _fields_about(p, entry):
+                return True
+    return False
+
+
+def _fields_about(p: Problem, entry: Entry) -> set[str]:
+    """The fields a finding is about: the one it lies in, and those its data names
+    (the missing fields of `missing-required-field`)."""
+    names = {f.name_lower for f in entry.fields if f.span.start <= p.start < f.span.end}
+    data = p.data if isinstance(p.data, dict) else {}
+    named = data.get("field")
+    if isinstance(named, str):
+        names.add(named.lower())
+    listed = data.get("fields")
+    if isinstance(listed, list):
+        names.update(n.lower() for n in listed if isinstance(n, str))
+    return names
+
+
+def _silenced_whole(document: Document, problems: list[Problem]) -> list[Problem]:
+    """The whole-document findings (absolute) less those the comments before the
+    entry they lie in silence."""
+    out = []
+    for p in problems:
+        located = document.block_at(p.start)
+        if located is not None and located[0] > 0:
+            start, block = located
+            previous = document.block_at(start - 1)
+            entry = view(block)
+            if previous is not None and entry is not None:
+                before = before_entry(previous[1])
+                if before and _ignored_before(p.shifted(-start), before, entry):
+                    continue
+        out.append(p)
+    return out
+
+
 def _unknown(own: Iterable[Suppression]) -> Iterable[Problem]:
     known = known_codes()
     severity = RULES[BAD].doc.severity
     for s in own:
-        for code, start, end in s.codes:
+        for written, start, end in s.codes:
+            code, field = split_code(written)
             if code not in known:
                 message = f"`{code}` is not a bib-lsp code: this comment silences nothing"
+                yield Problem(start, start + len(code), BAD, message, severity)
+            elif field is not None and (s.whole_file or not field):
+                message = (
+                    f"`{written}`: name a field in `ignore[...]` before the entry"
+                    if s.whole_file
+                    else f"`{written}` names no field: write `{code}` or `{code}:field`"
+                )
                 yield Problem(start, end, BAD, message, severity)

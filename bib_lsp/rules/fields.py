@@ -20,7 +20,7 @@ from bib_lsp.model.requirements import (
     BIBLATEX_ONLY_FIELDS,
     BIBLATEX_ONLY_TYPES,
 )
-from bib_lsp.model.suggest import same_case, suggest
+from bib_lsp.model.suggest import certain, same_case, suggest
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.rules.required import missing_required_field
@@ -197,6 +197,11 @@ def unknown_field(entry: Entry, context: Context) -> Iterable[Problem]:
     an `OPT`, `ALT` or `xx` prefix, and the fields of an entry whose type is itself
     unknown, are left alone.
 
+    A hint, but a warning when the suggested name is certain: the name has at least
+    four letters and one slip (a letter added, dropped or changed, or two
+    neighbouring letters swapped) makes it that known field and no other (`adress`
+    for `address`, `yaer` for `year`).
+
     Why it matters:
     BibTeX and biber ignore a field they do not know without a word, so a misspelt
     field (`adress`, `auhtor`, `jounal`) silently disappears from the bibliography.
@@ -232,14 +237,14 @@ def unknown_field(entry: Entry, context: Context) -> Iterable[Problem]:
         found = _unknown_field(f.name, f.name_lower, dialect, present, style)
         if found is None:
             continue
-        message, replace = found
+        message, replace, sure = found
         out.append(
             Problem(
                 f.name_span.start,
                 f.name_span.end,
                 UNKNOWN_FIELD,
                 message,
-                severity,
+                Severity.WARNING if sure else severity,
                 data=None if replace is None else {"replace": replace},
             )
         )
@@ -248,9 +253,10 @@ def unknown_field(entry: Entry, context: Context) -> Iterable[Problem]:
 
 def _unknown_field(
     name: str, lower: str, dialect: str, present: frozenset[str], style: BibtexStyle = PLAIN
-) -> tuple[str, str | None] | None:
-    """The message and suggested name for a field not in the dialect's table, or None
-    when it is fine after all (``present``: the entry's field names, lower-case)."""
+) -> tuple[str, str | None, bool] | None:
+    """The message and suggested name for a field not in the dialect's table, and
+    whether the name is certainly a typo of it (``suggest.certain``), or None when it
+    is fine after all (``present``: the entry's field names, lower-case)."""
     known = known_fields(dialect, style)
     if lower.startswith(NUMBERED_PREFIXES) and lower.rpartition("-")[2].isdigit():
         return None
@@ -264,32 +270,33 @@ def _unknown_field(
         if dialect == "biblatex" and base in known:
             return None  # a biblatex data annotation (`author+an:default`)
         if dialect == "bibtex":
-            return f"`{name}` is a biblatex data annotation: BibTeX ignores it", None
+            return f"`{name}` is a biblatex data annotation: BibTeX ignores it", None, False
     if dialect == "bibtex" and lower in BIBLATEX_ONLY_FIELDS:
         message = f"`{name}` is a biblatex field: BibTeX styles ignore it"
         if lower == "date":
             if DATE_COUNTERPART in present:
                 return None
-            return f"{message} (they read `year` and `month`)", None
+            return f"{message} (they read `year` and `month`)", None, False
         target = BIBTEX_COUNTERPART.get(lower)
         if target is None:
-            return message, None
+            return message, None, False
         if target in present:
             return None
         replace = same_case(name, target)
-        return f"{message} (BibTeX calls it `{replace}`)", replace
+        return f"{message} (BibTeX calls it `{replace}`)", replace, False
     who = "BibTeX" if dialect == "bibtex" else "biblatex"
     message = f"`{name}` is not a {who} field: it is ignored"
     if dialect == "bibtex" and not style.is_default:
         message = f"`{name}` is not a field of {style.name}: it is ignored"
     suggestion = suggest(lower, dialect, False, style)
     if suggestion is None:
-        return message, None
+        return message, None, False
     replace = same_case(name, suggestion)
     if suggestion in present:
         # Renaming it would give the entry that field twice: say so, offer no fix.
-        return f"{message} (did you mean `{replace}`? the entry has one already)", None
-    return f"{message} (did you mean `{replace}`?)", replace
+        return f"{message} (did you mean `{replace}`? the entry has one already)", None, False
+    sure = certain(lower, suggestion, dialect, style)
+    return f"{message} (did you mean `{replace}`?)", replace, sure
 
 
 # --------------------------------------------------------------------------------------------

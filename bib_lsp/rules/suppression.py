@@ -16,7 +16,9 @@ def bad_suppression() -> None:
     """
     What it checks:
     A `% bib-lsp: ignore[...]` or `% bib-lsp: ignore-file[...]` comment naming a
-    code that bib-lsp does not have (a typo, or a code from another tool).
+    code that bib-lsp does not have (a typo, or a code from another tool), or a
+    `code:field` where no field can be named (in `ignore-file`, or with the field
+    left out).
 
     Why it matters:
     The comment silences nothing, so the finding it was meant for stays, and the

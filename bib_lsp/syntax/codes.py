@@ -113,12 +113,15 @@ SYNTAX_CODES: tuple[CodeDoc, ...] = (
     CodeDoc(
         NOT_UTF8,
         Severity.WARNING,
-        "A file that is not valid UTF-8 (read as Latin-1 instead).",
-        "biber and modern LaTeX expect UTF-8. A Latin-1 file shows its accented letters "
-        "as garbage in editors set to UTF-8, and mixing encodings corrupts it. bib-lsp "
-        "reads such a file as Latin-1 (ISO-8859-1) and points at the first byte that is "
-        "not UTF-8.",
+        "A file that is not valid UTF-8 (read as Windows-1252 or Latin-1 instead).",
+        "biber and modern LaTeX expect UTF-8. A Latin-1 or Windows-1252 file shows its "
+        "accented letters as garbage in editors set to UTF-8, and mixing encodings "
+        "corrupts it. bib-lsp reads such a file as Windows-1252 when it holds bytes "
+        "0x80-0x9F that are Windows-1252 characters (curly quotes, dashes, the euro "
+        "sign), else as Latin-1 (ISO-8859-1); the message names the encoding used and "
+        "points at the first byte that is not UTF-8.",
         "author = {Stra\\xdfe}   % the byte 0xDF, Latin-1 for the German sharp s\n",
-        "Convert the file to UTF-8, e.g. `iconv -f latin1 -t utf-8 old.bib > new.bib`.",
+        "Convert the file to UTF-8, e.g. `iconv -f latin1 -t utf-8 old.bib > new.bib` "
+        "(`-f cp1252` for a Windows-1252 file).",
     ),
 )

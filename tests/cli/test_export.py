@@ -53,3 +53,29 @@ def test_syntax_errors_are_located_per_entry_and_fail_unless_allowed(tmp_path: P
     out, err = io.StringIO(), io.StringIO()
     assert run_export([str(source)], None, out, err, allow_errors=True) == 0
     assert len(err.getvalue().splitlines()) == 2  # still said
+
+
+def test_a_windows_1252_file_exports_its_smart_quotes_and_says_how_it_was_read(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "windows.bib"
+    text = "@misc{k, title = {“Quoted” – and ‘single’ … €5}, note = {Café}}\n"
+    source.write_bytes(text.encode("cp1252"))
+    out, err = io.StringIO(), io.StringIO()
+    assert run_export([str(source)], None, out, err) == 0
+    [item] = json.loads(out.getvalue())
+    assert item["title"] == "“Quoted” – and ‘single’ … €5"
+    assert item["note"] == "Café"
+    assert "read as Windows-1252" in err.getvalue()
+    assert "byte 0x93" in err.getvalue()
+
+
+def test_a_latin_1_file_with_bytes_windows_1252_leaves_undefined_stays_latin_1(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "latin.bib"
+    source.write_bytes(b"@misc{k, note = {Caf\xe9 \x81}}\n")  # 0x81: not Windows-1252
+    out, err = io.StringIO(), io.StringIO()
+    assert run_export([str(source)], None, out, err) == 0
+    assert json.loads(out.getvalue())[0]["note"] == "Café \x81"
+    assert "read as Latin-1 (ISO-8859-1)" in err.getvalue()

@@ -18,7 +18,7 @@ import pytest
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 BIN = str(Path(sys.executable).parent)  # where `bib-lsp` is installed with this Python
 ENV = {**os.environ, "PATH": BIN + os.pathsep + os.environ.get("PATH", "")}
-BUFFER = "@misc{k,\n  title = {T}\n  year = 2001}\n@misc{j, note = nm,\n  titl = {x}}"
+BUFFER = "@misc{k,\n  title = {T}\n  year = 2001}\n@misc{j, note = nm,\n  ulr = {x}}"
 EXPECTED = [  # (line, column, severity, code) of what `check` says about BUFFER
     (2, 14, "error", "missing-comma"),
     (4, 17, "warning", "undefined-macro"),

@@ -118,6 +118,17 @@ def _check_fix(old: str, title: str, p: Problem, edits: list[tuple[int, int, str
         ]
         return new
     old_blocks, new_blocks = _around(old, new, edits)
+    if title.startswith("Ignore"):
+        # A comment outside every entry, or a code added to one: the meaning of
+        # every entry is what it was.
+        def entries(t: str) -> list[Any]:
+            return [m for m in _things(located(t)) if not (isinstance(m, tuple) and m[0] == "text")]
+
+        assert entries(new) == entries(old)
+        assert all(
+            re.fullmatch(r"\s*(% bib-lsp: ignore(-file)?\[[^\]]*\])?\s*|, \S+", t) for t in inserted
+        )
+        return new
     if title.startswith(("Insert the missing", "Close the entry")):
         closer = title.split("`")[1]
         assert len(edits) == 1 and [t.strip() for t in inserted] == [closer]  # nothing removed
@@ -176,6 +187,11 @@ def _gone(p: Problem, title: str, old: str, new: str, edits: list[tuple[int, int
         return  # a guess that may miss (`{{"}quote}}`): not fixed, see the report
     at = _shift(edits, p.start)
     after = Checker(Document(new)).diagnose()
+    if title.startswith("Ignore"):
+        assert not any((q.code, q.start, q.data) == (p.code, at, p.data) for q in after), title
+        if title.endswith("in this file"):
+            assert not any(q.code == p.code for q in after)
+        return
     if title.startswith("Keep this"):
         at_entry = [q for q in after if q.code == p.code and q.data == p.data]
         assert all(abs(q.start - at) > 0 for q in at_entry)
@@ -202,6 +218,7 @@ def _gone(p: Problem, title: str, old: str, new: str, edits: list[tuple[int, int
 @example("@article{}knuth84}\n")  # `author = {}` was added before the `{`
 @example('@article{a, note =\n  "line\nbreak"@}\n@article{knuth84}\n')  # `"line"` opened `break"`
 @example('@}p@reamble{ "x" }\n')  # removing the `}` joined `@p` and `@reamble`
+@example("@article{k,au@thor={A}}\n")  # `ignore[unknown-field:au@thor]` starts an entry
 def test_each_quick_fix_changes_what_it_says_and_nothing_else(text: str) -> None:
     doc = Document(text)
     checker = Checker(doc)

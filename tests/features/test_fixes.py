@@ -23,6 +23,49 @@ def fixed(text: str, code: str, choice: int = 0, dialect: str = "bibtex") -> str
     return apply(text, fix.edits)
 
 
+def test_an_undefined_macro_keeps_its_spelling_and_leaves_the_cursor_in_the_value() -> None:
+    text = "@article{k, journal = IEEE_J_EDL}\n"
+    doc = Document(text)
+    [finding] = findings(text, "undefined-macro")
+    [fix] = fixes_for(finding, doc, Checker(doc).index)
+    assert fix.title == "Define `IEEE_J_EDL` at the top"
+    [edit] = fix.edits
+    assert edit.text == "@string{IEEE_J_EDL = {}}\n"
+    assert fix.cursor == edit.text.index("}")  # between the braces
+
+
+def test_ignore_fixes_name_the_field_or_the_entry_and_join_a_comment_there() -> None:
+    from bib_lsp.features.fixes.ignore import ignore_fixes
+
+    text = "@misc{k, note = jx}\n"
+    [finding] = findings(text, "undefined-macro")
+    entry, whole = ignore_fixes(finding, Document(text))
+    assert apply(text, entry.edits) == "% bib-lsp: ignore[undefined-macro:note]\n" + text
+    assert apply(text, whole.edits) == "% bib-lsp: ignore-file[undefined-macro]\n" + text
+    # An entry not at the start of its line: the comment gets a line of its own.
+    text = "@misc{a} @misc{k, note = jx}\r\n"
+    [finding] = findings(text, "undefined-macro")
+    entry, _ = ignore_fixes(finding, Document(text))
+    after = apply(text, entry.edits)
+    assert (
+        after == "@misc{a} \r\n% bib-lsp: ignore[undefined-macro:note]\r\n@misc{k, note = jx}\r\n"
+    )
+    assert findings(after, "undefined-macro") == []
+    # A comment before the entry already: the code joins it.
+    text = "  % bib-lsp: ignore[empty-field]\n  @misc{k, note = jx}\n"
+    [finding] = findings(text, "undefined-macro")
+    entry, _ = ignore_fixes(finding, Document(text))
+    after = apply(text, entry.edits)
+    assert after == text.replace("empty-field", "empty-field, undefined-macro:note")
+    assert findings(after, "undefined-macro") == []
+    # A missing field is named by the field it misses.
+    text = "@article{k, author = {A}, title = {T}, year = 2000}\n"
+    [finding] = findings(text, "missing-required-field")
+    entry, _ = ignore_fixes(finding, Document(text))
+    assert entry.title == "Ignore `missing-required-field` in `journal` of this entry"
+    assert findings(apply(text, entry.edits), "missing-required-field") == []
+
+
 def test_missing_comma_is_inserted_where_it_belongs() -> None:
     text = "@misc{k,\n  title = {T}\n  note = {N}\n}\n"
     after = fixed(text, "missing-comma")

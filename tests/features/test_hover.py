@@ -74,6 +74,17 @@ def test_entry_types_and_field_names_are_explained() -> None:
     assert "is not an entry type" in at("@fo|o{k, title = {T}}", "@foo{k, title = {T}}").markdown
 
 
+def test_an_entry_type_names_ten_optional_fields_and_counts_the_rest() -> None:
+    kind = at("@in|proceedings").markdown
+    optional = kind.split("Optional: ")[1]
+    assert optional.count("`") == 2 * 10
+    assert re.fullmatch(r"(`\w+`, ){9}`\w+` and \d+ more\.", optional)
+    assert len(kind) < 600  # not the hundred-odd fields biblatex allows
+    few = at("@a|rticle", "@article{k, title = {T}}", dialect="bibtex").markdown
+    listed = "`volume`, `number`, `pages`, `month`, `note`, `key`, `crossref`."
+    assert few.endswith("Optional: " + listed)  # seven: all named
+
+
 def test_macros_show_their_definition_and_where_it_is() -> None:
     here = at("publisher = t|ub")
     assert here.markdown.startswith('```bibtex\n@string{tub = "TUG" # "boat"}\n```\n\nTUGboat')

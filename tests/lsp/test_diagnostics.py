@@ -139,3 +139,15 @@ async def test_pull_reports_unchanged_until_the_document_changes(session: Sessio
     assert isinstance(after, lsp.RelatedFullDocumentDiagnosticReport)
     assert after.result_id != first.result_id
     assert after.items[0].range.start.line == 2
+
+
+async def test_a_certain_field_typo_is_a_warning_and_a_doubtful_one_a_hint(
+    session: Session,
+) -> None:
+    text = "@misc{k, title = {T}, adress = {Paris}, editon = {2}}\n"
+    found = await session.open(URI, text)
+    severities = {text[d.range.start.character : d.range.end.character]: d.severity for d in found}
+    assert severities == {
+        "adress": lsp.DiagnosticSeverity.Warning,  # `address`, and nothing else
+        "editon": lsp.DiagnosticSeverity.Hint,  # `edition` or `editor`?
+    }

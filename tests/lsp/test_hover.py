@@ -70,6 +70,16 @@ async def test_every_hover_target(session: Session) -> None:
     assert await hover(session, 4, "  pages = {1-") is None  # a plain value: nothing
 
 
+async def test_an_entry_type_shows_its_required_fields_and_a_short_line_of_the_rest(
+    session: Session,
+) -> None:
+    await session.open(URI, TEXT)
+    kind = markdown(await hover(session, 3, "@inpro"))
+    required, optional = kind.split("Optional: ")
+    assert "Required: `author`, `title`, `booktitle`" in required
+    assert optional.count("`") == 20 and optional.endswith("more.")
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_the_style_setting_and_a_bad_style_told_once(
     client: LanguageClient, profile: str
@@ -123,3 +133,22 @@ async def test_a_macro_from_another_file_of_the_workspace(
         )
     )
     assert "*J. Fluid Mech.*" in entry  # the preview uses it too
+
+
+async def test_a_macro_from_a_windows_1252_file_keeps_its_curly_quotes(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    (tmp_path / "strings.bib").write_bytes('@string{jq = "“Quarterly” – J."}\n'.encode("cp1252"))
+    session = await start(client, "neovim", {"diagnostics": {"debounceMs": 0}}, tmp_path.as_uri())
+    uri = (tmp_path / "refs.bib").as_uri()
+    text = "@article{k, author = {A. Writer}, title = {T}, journal = jq, year = 2001}\n"
+    await session.open(uri, text)
+    position = lsp.Position(0, text.index("jq") + 1)
+    for _ in range(200):  # the workspace is read in the background
+        found = await client.text_document_hover_async(
+            lsp.HoverParams(lsp.TextDocumentIdentifier(uri), position)
+        )
+        if "strings.bib" in markdown(found):
+            break
+        await asyncio.sleep(0.05)
+    assert "“Quarterly” – J." in markdown(found)

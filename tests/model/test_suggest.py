@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bib_lsp.model.known_names import KNOWN_FIELDS, KNOWN_TYPES, METADATA_FIELDS
-from bib_lsp.model.suggest import same_case, suggest
+from bib_lsp.model.suggest import certain, one_slip, same_case, suggest
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,35 @@ def test_suggestions_are_known_names_of_the_dialect_but_never_metadata() -> None
 )
 def test_same_case(written: str, expected: str) -> None:
     assert same_case(written, "title") == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("adress", "address", True),  # dropped
+        ("urll", "url", True),  # added
+        ("titke", "title", True),  # changed
+        ("yaer", "year", True),  # neighbours swapped
+        ("ab", "ba", True),
+        ("abc", "cba", False),  # two changes
+        ("abc", "abc", False),  # no slip at all
+        ("ab", "abcd", False),
+    ],
+)
+def test_one_slip(a: str, b: str, expected: bool) -> None:
+    assert one_slip(a, b) is expected
+    assert one_slip(b, a) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion", "dialect", "expected"),
+    [
+        ("adress", "address", "bibtex", True),
+        ("jounral", "journal", "biblatex", True),
+        ("ulr", "url", "bibtex", False),  # three letters: too short
+        ("editon", "edition", "bibtex", False),  # `editor` is one slip away too
+        ("jrnl", "journal", "bibtex", False),  # more than one slip
+    ],
+)
+def test_certain(name: str, suggestion: str, dialect: str, expected: bool) -> None:
+    assert certain(name, suggestion, dialect) is expected

@@ -194,7 +194,30 @@ def test_unknown_field(field: str, dialect: str, message: str, replace: str | No
     assert (p.start, p.end) == at(text, field)
     assert p.message == message
     assert p.data == (None if replace is None else {"replace": replace})
-    assert p.severity is Severity.HINT
+    # One slip from exactly one known field: a warning; anything else: a hint.
+    sure = field in {"jounral", "ADRESS", "Yaer"}
+    assert p.severity is (Severity.WARNING if sure else Severity.HINT)
+
+
+@pytest.mark.parametrize(
+    ("field", "dialect", "severity"),
+    [
+        ("adress", "bibtex", Severity.WARNING),  # a letter dropped
+        ("pubisher", "biblatex", Severity.WARNING),
+        ("tilte", "bibtex", Severity.WARNING),  # two neighbours swapped
+        ("urll", "bibtex", Severity.WARNING),  # a letter added
+        ("ulr", "bibtex", Severity.HINT),  # too short to be sure
+        ("editon", "bibtex", Severity.HINT),  # `edition` or `editor`?
+        ("booktitl", "bibtex", Severity.WARNING),
+        ("jrnl", "bibtex", Severity.HINT),  # no suggestion
+    ],
+)
+def test_unknown_field_is_a_warning_only_when_the_suggestion_is_certain(
+    field: str, dialect: str, severity: Severity
+) -> None:
+    text = f"@misc{{k, note = {{N}}, {field} = {{x}}}}"
+    [p] = found(text, "unknown-field", dialect)
+    assert p.severity is severity
 
 
 @pytest.mark.parametrize(

@@ -80,3 +80,52 @@ def test_an_indented_entry_or_field_counts_but_a_blank_line_between_does_not() -
     assert findings("% bib-lsp: ignore[missing-required-field]\n  " + ARTICLE) == []
     text = "@misc{k,\n  % bib-lsp: ignore[undefined-macro]\n\n  note = jx,\n}\n"
     assert findings(text) == [("undefined-macro", "jx")]
+
+
+def test_a_code_with_a_field_before_the_entry_silences_that_field_only() -> None:
+    text = "@misc{k, note = jx, howpublished = jy}\n"
+    assert findings("% bib-lsp: ignore[undefined-macro:note]\n" + text) == [
+        ("undefined-macro", "jy")
+    ]
+    # Field names compare without case, as BibTeX and biber compare them.
+    assert findings("% bib-lsp: ignore[undefined-macro:NOTE]\n" + text.replace("note", "Note"))
+    assert len(findings("% bib-lsp: ignore[undefined-macro:title]\n" + text)) == 2
+
+
+def test_a_missing_field_is_named_by_the_field_it_misses() -> None:
+    assert findings("% bib-lsp: ignore[missing-required-field:journal]\n" + ARTICLE) == [
+        ("missing-required-field", "a")
+    ]
+    both = "% bib-lsp: ignore[missing-required-field:journal, missing-required-field:year]\n"
+    assert findings(both + ARTICLE) == []
+
+
+def test_several_comment_lines_before_the_entry_all_apply() -> None:
+    text = "@misc{k, note = jx, howpublished = jy}\n"
+    lines = (
+        "% bib-lsp: ignore[undefined-macro:note]\n% bib-lsp: ignore[undefined-macro:howpublished]\n"
+    )
+    assert findings(lines + text) == []
+    # A line between them that is not one: only the lines below it count.
+    gap = lines.replace("\n%", "\n% a note\n%", 1)
+    assert findings(gap + text) == [("undefined-macro", "jx")]
+
+
+def test_a_comment_before_an_entry_silences_findings_about_several_entries() -> None:
+    text = "@misc{a, title = {T}}\n% bib-lsp: ignore[duplicate-key]\n@misc{a, title = {U}}\n"
+    assert findings(text) == [("duplicate-key", "a")]  # the first entry's, not the second's
+    assert found(text)[0].start == text.index("a,")
+
+
+def test_a_field_named_where_it_cannot_be_is_reported() -> None:
+    text = "% bib-lsp: ignore-file[undefined-macro:note]\n@misc{k, note = jx}\n"
+    assert findings(text) == [
+        ("bad-suppression", "undefined-macro:note"),
+        ("undefined-macro", "jx"),  # not silenced in the whole file
+    ]
+    text = "% bib-lsp: ignore[nonsense:note, undefined-macro:]\n@misc{k, note = jx}\n"
+    assert findings(text) == [
+        ("bad-suppression", "nonsense"),
+        ("bad-suppression", "undefined-macro:"),
+        ("undefined-macro", "jx"),
+    ]

@@ -20,6 +20,9 @@ class Fix:
     edits: tuple[Edit, ...]
     safe: bool = False  # cannot change what the user meant: `fix_all` applies it
     preferred: bool = False
+    # Where the cursor goes after the fix: an offset into the text of its last edit
+    # (a value left for the user to fill), or None.
+    cursor: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

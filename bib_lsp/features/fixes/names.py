@@ -33,11 +33,16 @@ def duplicate_key(
 def undefined_macro(
     finding: Finding, doc: Document, index: BibIndex | None, others: Sequence[Finding]
 ) -> list[Fix]:
-    """``@string{name = {}}`` on the first line of the file (above an entry it
-    would come between that entry and a `% bib-lsp: ignore` comment for it);
-    offered for a macro used in an entry."""
+    """``@string{NAME = {}}`` on the first line of the file, the name spelt as the
+    entry spells it, with the cursor between the braces: the value is the user's
+    to give (above an entry it would come between that entry and a
+    `% bib-lsp: ignore` comment for it); offered for a macro used in an entry."""
     name = finding.details.get("macro")
     if entry_at(doc, finding.start) is None or not isinstance(name, str):
         return []
-    text = f"@string{{{name} = {{}}}}{line_break(doc)}"
-    return [Fix(f"Define `{name}` at the top", (Edit(0, 0, text),))]
+    written = doc.slice(finding.start, finding.end)
+    if written.lower() == name.lower():
+        name = written
+    head = f"@string{{{name} = {{"
+    text = f"{head}}}}}{line_break(doc)}"
+    return [Fix(f"Define `{name}` at the top", (Edit(0, 0, text),), cursor=len(head))]
