@@ -130,7 +130,8 @@ def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
     as `date` or `year` count once; legacy names such as `journal` for `journaltitle`
     count). A field with an empty value counts as missing; fields inherited through
     `crossref` (and `xdata` in biblatex) from an entry in the same file count as
-    present.
+    present, and a biblatex `@set` has the fields of its first member, as biber
+    gives them to it.
 
     Why it matters:
     The style prints the reference without it (an article without its journal, a
@@ -158,8 +159,26 @@ def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
     inherited: set[str] = set()
     if parent_keys(entry):
         inherited = _inherited(context, entry, dialect, depth=0, seen=set())
+    if dialect == "biblatex" and entry.type_lower == "set":
+        inherited |= _first_member_fields(context, entry)
     has_crossref = entry.field("crossref") is not None
     return report(entry, dialect, missing(entry, dialect, inherited, has_crossref, present))
+
+
+def _first_member_fields(context: Context, entry: Entry) -> frozenset[str]:
+    """What a biblatex `@set` takes from its members: biber gives a set every field
+    of its first member found (for sorting and labels), so the set itself needs no
+    date or title."""
+    f = entry.field("entryset")
+    if f is None or f.value is None:
+        return frozenset()
+    text = "".join(p.content for p in f.value.pieces)
+    for key in (k.strip() for k in text.split(",")):
+        member = context.entry_block(key) if key else None
+        member_view = view(member) if member is not None else None
+        if member_view is not None:
+            return present_fields(member_view, "biblatex")
+    return frozenset()
 
 
 def _inherited(
