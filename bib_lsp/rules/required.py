@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bib_lsp.model.inheritance import inherit
+from bib_lsp.model.macros import predefined
 from bib_lsp.model.requirements import (
     BIBLATEX_FIELD_ALIASES,
     BIBLATEX_REQUIRED,
@@ -13,6 +14,8 @@ from bib_lsp.model.requirements import (
     BIBTEX_REQUIRED,
     Requirement,
 )
+from bib_lsp.model.values import check_date
+from bib_lsp.model.works import literal
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
@@ -94,7 +97,9 @@ def missing(
     return out
 
 
-def report(entry: Entry, dialect: str, gaps: list[Requirement]) -> list[Problem]:
+def report(
+    entry: Entry, dialect: str, gaps: list[Requirement], dropped: Mapping[str, str] | None = None
+) -> list[Problem]:
     anchor = entry.key_span or entry.type_span or entry.span
     severity = RULES[CODE].doc.severity
     out = []
@@ -107,6 +112,9 @@ def report(entry: Entry, dialect: str, gaps: list[Requirement]) -> list[Problem]
             also = " (" + ", ".join(f"`{k}`" for k in legacy) + " counts too)"
         who = "plain.bst" if dialect == "bibtex" else "biblatex"
         message = f"`@{entry.type}` needs `{first}`{alternatives}{also} ({who})"
+        why = [dropped[name] for name in requirement if dropped and name in dropped]
+        if why:
+            message += ": " + "; ".join(why)
         out.append(
             Problem(
                 anchor.start,
@@ -131,7 +139,9 @@ def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
     count). A field with an empty value counts as missing; fields inherited through
     `crossref` (and `xdata` in biblatex) from an entry in the same file count as
     present, and a biblatex `@set` has the fields of its first member, as biber
-    gives them to it.
+    gives them to it. In the `biblatex` dialect a field biber drops counts as
+    missing, as biber then reports it: a value that is only an undefined macro, a
+    `date` biber cannot parse.
 
     Why it matters:
     The style prints the reference without it (an article without its journal, a
@@ -156,13 +166,40 @@ def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
         return []
     dialect = context.dialect
     present = present_fields(entry, dialect)
+    dropped = biber_drops(entry, context) if dialect == "biblatex" else {}
+    if dropped:
+        present = present - dropped.keys()
     inherited: set[str] = set()
     if parent_keys(entry):
         inherited = _inherited(context, entry, dialect, depth=0, seen=set())
     if dialect == "biblatex" and entry.type_lower == "set":
         inherited |= _first_member_fields(context, entry)
     has_crossref = entry.field("crossref") is not None
-    return report(entry, dialect, missing(entry, dialect, inherited, has_crossref, present))
+    gaps = missing(entry, dialect, inherited, has_crossref, present)
+    return report(entry, dialect, gaps, dropped)
+
+
+def biber_drops(entry: Entry, context: Context) -> dict[str, str]:
+    """The fields biber reads and then drops, by their biblatex name, with why: a
+    value that is only an undefined macro (biber warns and keeps nothing) and a
+    `date` biber cannot parse. A requirement they stood for is then missing, as
+    biber reports it."""
+    known = predefined("biblatex")
+    out: dict[str, str] = {}
+    for f in entry.fields:
+        if f.value is None:
+            continue
+        name = BIBLATEX_FIELD_ALIASES.get(f.name_lower, f.name_lower)
+        pieces = f.value.pieces
+        if len(pieces) == 1 and pieces[0].kind is K.MACRO:
+            macro = pieces[0].text
+            if macro.lower() not in known and not context.string_blocks(macro):
+                out[name] = f"`{f.name}` is the undefined macro `{macro}`, which biber drops"
+        elif name == "date":
+            text = literal(f)
+            if text is not None and check_date(text) is not None:
+                out[name] = f"biber cannot read `{f.name}` {text.strip()} and drops it"
+    return out
 
 
 def _first_member_fields(context: Context, entry: Entry) -> frozenset[str]:
