@@ -12,11 +12,13 @@ from bib_lsp.model.works import literal
 from bib_lsp.rules.context import Context, DocumentContext
 from bib_lsp.rules.registry import RULES, document_rule, entry_rule
 from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Related, Severity
 from bib_lsp.syntax.views import Entry, view
 
 DUPLICATE_KEY = "duplicate-key"
 KEY_CASE = "key-case-mismatch"
+IDS_KEY = "ids-is-key"
 DUPLICATE_STRING = "duplicate-string"
 DUPLICATE_DOI = "duplicate-doi"
 DUPLICATE_ENTRY = "duplicate-entry"
@@ -104,6 +106,61 @@ def key_case_mismatch(context: DocumentContext) -> Iterable[Problem]:
             )
             related = tuple(Related(o[0], o[1], f"`{o[2]}` is defined here") for o in others)
             yield Problem(s, e, KEY_CASE, message, severity, related)
+
+
+@entry_rule(IDS_KEY, Severity.WARNING)
+def ids_is_key(entry: Entry, context: Context) -> Iterable[Problem]:
+    """
+    What it checks:
+    In the `biblatex` dialect, an alias in `ids` that is the key of an entry: of
+    another one, or of the entry itself (keys compared with case, as biber does).
+
+    Why it matters:
+    biber skips such an alias ("Entry alias 'X' is also a real entry key") and
+    `\\cite{X}` gets the other entry, not this one; an alias equal to the entry's
+    own key is refused as a recursion.
+
+    Example:
+    ```bibtex
+    @book{knuth84, author = {Knuth, Donald E.}, title = {The {\\TeX}book},
+      date = 1984, ids = {texbook}}
+    @book{texbook, author = {Knuth, Donald E.}, title = {The {\\TeX}book},
+      date = 1986}
+    ```
+
+    How to fix:
+    Remove the alias from `ids` (the quick fix does), or, if the two entries are
+    one work, delete the other entry and keep the alias.
+    """
+    if context.dialect != "biblatex" or entry.kind is not K.ENTRY or entry.damaged:
+        return []
+    f = entry.field("ids")
+    if f is None or f.value is None or len(f.value.pieces) != 1:
+        return []
+    piece = f.value.pieces[0]
+    if piece.kind is K.MACRO:
+        return []
+    base = piece.span.start + (len(piece.text) > len(piece.content))
+    severity = RULES[IDS_KEY].doc.severity
+    out = []
+    offset = 0
+    for part in piece.content.split(","):
+        alias = part.strip()
+        at = base + offset + (part.index(alias) if alias else 0)
+        offset += len(part) + 1
+        if not alias:
+            continue
+        if alias == entry.key:
+            message = f"`ids` names `{alias}`, the entry's own key: biber skips it"
+        elif context.entry_block(alias) is not None:
+            message = (
+                f"`ids` names `{alias}`, the key of another entry: biber skips the alias"
+                f" and `\\cite{{{alias}}}` gets that entry"
+            )
+        else:
+            continue
+        out.append(Problem(at, at + len(alias), IDS_KEY, message, severity, data={"alias": alias}))
+    return out
 
 
 def _by_spelling(blocks: Iterable[Block]) -> dict[str, list[Block]]:
