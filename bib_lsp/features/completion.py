@@ -26,7 +26,7 @@ from bib_lsp.model.keys import KEY_FIELDS
 from bib_lsp.model.macros import MONTH_NAMES, MONTHS, predefined
 from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES, BIBTEX_TYPES
 from bib_lsp.model.summaries import MacroDef
-from bib_lsp.syntax.views import view, written
+from bib_lsp.syntax.views import Entry, view, written
 
 MACRO, KEY, CONSTANT, ENTRY_TYPE, FIELD_NAME = "macro", "key", "constant", "type", "field"
 
@@ -370,17 +370,19 @@ def _keys(cursor: Cursor, index: BibIndex) -> list[Item]:
         chosen = [key for key in keys if typed in key][:KEY_LIMIT]
     items = []
     for key in chosen:
-        block = next(iter(index.keys[key].values()))
-        entry = view(block)
-        if entry is None or not entry.key:
-            continue
-        title = entry.field("title")
-        shown = ""
-        if title is not None and title.value is not None:
-            shown = "".join(p.content for p in title.value.pieces)[:80]
-        detail = f"@{entry.type_lower}" + (f": {shown}" if shown else "")
-        order = "0" if key.startswith(typed) else "1"
-        items.append(Item(entry.key, KEY, detail, sort=order, about=(KEY, key)))
+        spellings: dict[str, Entry] = {}  # biber's distinct keys (`Key`, `key`)
+        for block in index.keys[key].values():
+            entry = view(block)
+            if entry is not None and entry.key:
+                spellings.setdefault(entry.key, entry)
+        for spelled, entry in spellings.items():
+            title = entry.field("title")
+            shown = ""
+            if title is not None and title.value is not None:
+                shown = "".join(p.content for p in title.value.pieces)[:80]
+            detail = f"@{entry.type_lower}" + (f": {shown}" if shown else "")
+            order = "0" if key.startswith(typed) else "1"
+            items.append(Item(spelled, KEY, detail, sort=order, about=(KEY, spelled)))
     return items
 
 
@@ -518,10 +520,9 @@ _PREVIEW_FIELDS = ("author", "editor", "title", "journal", "booktitle", "year", 
 
 
 def _describe_key(key: str, doc: Document, index: BibIndex) -> str:
-    holders = index.keys.get(key.lower())
-    if not holders:
+    block = index.entry_block(key, exact=True) or index.entry_block(key)
+    if block is None:
         return ""
-    block = next(iter(holders.values()))
     entry, start = view(block), doc.start_of(block)
     if entry is None or start is None:
         return ""

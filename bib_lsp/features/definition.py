@@ -38,7 +38,11 @@ class Elsewhere:
     origin_end: int
 
 
-def definition(doc: Document, index: BibIndex, offset: int) -> Target | Elsewhere | None:
+def definition(
+    doc: Document, index: BibIndex, offset: int, exact: bool = False
+) -> Target | Elsewhere | None:
+    """The definition of the macro or key at ``offset`` (a key compared with case
+    when ``exact``: the `biblatex` dialect, as biber compares keys)."""
     place = place_at(doc, offset)
     if place is None:
         return None
@@ -49,7 +53,7 @@ def definition(doc: Document, index: BibIndex, offset: int) -> Target | Elsewher
             return Elsewhere(name, place.start, place.end)
         return Target(*found, place.start, place.end)
     if place.kind is PlaceKind.KEY:
-        located = index.entry(place.name)
+        located = index.entry(place.name, exact=exact)
         if located is None:
             return None
         start, block = located

@@ -147,11 +147,11 @@ def _macro_markdown(name: str, source: str, expansion: str, where: str) -> str:
 
 
 def _referenced(doc: Document, key: str, start: int, context: HoverContext) -> Hover | None:
-    """The preview of the entry a key in a reference field names."""
-    holders = context.index.keys.get(key.lower())
-    if not holders:
+    """The preview of the entry a key in a reference field names (the key compared
+    as the dialect's backend compares it)."""
+    block = context.index.entry_block(key, exact=context.dialect == "biblatex")
+    if block is None:
         return Hover(f"No entry has the key `{key}` in this file.", start, start + len(key))
-    block = next(iter(holders.values()))
     at = doc.start_of(block)
     target = entry_view(block, at) if at is not None else None
     if target is None:

@@ -5,14 +5,16 @@ name is one BibTeX and biber accept.
 
 Names are compared as BibTeX compares them: case-insensitively, in `.bib`
 files and in citations alike (BibTeX warns about a citation that differs from
-its entry in case only, and a rename should carry those along too).
+its entry in case only, and a rename should carry those along too); keys of a
+`biblatex` document as biber compares them, with case (``Target.exact``): there
+`Key` and `key` are two entries, and a citation in the other case finds neither.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +47,7 @@ class Target:
     name: str  # as written there
     start: int
     end: int
+    exact: bool = False  # a key compared with case (biber's reading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +57,10 @@ class Occurrence:
     declaration: bool = False  # the entry's key or the `@string`'s name
 
 
-def target_at(doc: Document, offset: int) -> Target | None:
+def target_at(doc: Document, offset: int, exact: bool = False) -> Target | None:
     """The key or macro at ``offset``: an entry's key, a key in a field that names
-    entries, an `@string`'s name or a macro used in a value; None elsewhere."""
+    entries, an `@string`'s name or a macro used in a value; None elsewhere. With
+    ``exact``, a key is compared with case."""
     place = place_at(doc, offset)
     if place is None:
         return None
@@ -64,9 +68,9 @@ def target_at(doc: Document, offset: int) -> Target | None:
         span = place.entry.key_span
         if span is None or not inside(offset, span.start, span.end) or not place.entry.key:
             return None
-        return Target(NameKind.KEY, place.entry.key, span.start, span.end)
+        return Target(NameKind.KEY, place.entry.key, span.start, span.end, exact)
     if place.kind is PlaceKind.KEY:
-        return Target(NameKind.KEY, place.name, place.start, place.end)
+        return Target(NameKind.KEY, place.name, place.start, place.end, exact)
     if place.kind in (PlaceKind.MACRO_NAME, PlaceKind.MACRO):
         return Target(NameKind.MACRO, place.name, place.start, place.end)
     return None
@@ -75,11 +79,21 @@ def target_at(doc: Document, offset: int) -> Target | None:
 # -- .bib text ---------------------------------------------------------------------------
 
 
-def bib_occurrences(
-    blocks: Iterable[tuple[int, Block]], kind: NameKind, name: str
-) -> list[Occurrence]:
-    """Where ``name`` occurs in these blocks (with their starts), in text order."""
+def same_key(name: str, exact: bool) -> Callable[[str], bool]:
+    """Whether a key is ``name``: as spelled with ``exact``, else in any case."""
+    if exact:
+        return name.__eq__
     wanted = name.lower()
+    return lambda key: key.lower() == wanted
+
+
+def bib_occurrences(
+    blocks: Iterable[tuple[int, Block]], kind: NameKind, name: str, exact: bool = False
+) -> list[Occurrence]:
+    """Where ``name`` occurs in these blocks (with their starts), in text order
+    (a key compared with case when ``exact``)."""
+    wanted = name.lower()
+    is_name = same_key(name, exact)
     out: list[Occurrence] = []
     for start, block in blocks:
         if block.kind not in (K.ENTRY, K.STRING, K.PREAMBLE):
@@ -91,7 +105,7 @@ def bib_occurrences(
             continue
         if kind is NameKind.KEY:
             span = entry.key_span
-            if entry.kind is K.ENTRY and entry.key and entry.key.lower() == wanted and span:
+            if entry.kind is K.ENTRY and entry.key and is_name(entry.key) and span:
                 out.append(Occurrence(start + span.start, start + span.end, True))
             for f in entry.fields:
                 if f.name_lower not in KEY_FIELDS or f.value is None:
@@ -99,7 +113,7 @@ def bib_occurrences(
                 for piece in f.value.pieces:
                     if piece.kind in (K.BRACED, K.QUOTED):
                         for key, at in keys_in(piece.text):
-                            if key.lower() == wanted:
+                            if is_name(key):
                                 at += start + piece.span.start
                                 out.append(Occurrence(at, at + len(key)))
             continue
@@ -127,17 +141,19 @@ def keys_in(text: str) -> Iterator[tuple[str, int]]:
         at += len(part) + 1
 
 
-def document_occurrences(doc: Document, kind: NameKind, name: str) -> list[Occurrence]:
-    return bib_occurrences(doc.blocks(), kind, name)
+def document_occurrences(
+    doc: Document, kind: NameKind, name: str, exact: bool = False
+) -> list[Occurrence]:
+    return bib_occurrences(doc.blocks(), kind, name, exact)
 
 
-def text_occurrences(text: str, kind: NameKind, name: str) -> list[Occurrence]:
+def text_occurrences(text: str, kind: NameKind, name: str, exact: bool = False) -> list[Occurrence]:
     """Where ``name`` occurs in the text of a `.bib` file that is not open."""
     if name.lower() not in text.lower():
         return []
     tree = SyntaxTree(text)
     # Views relative to the blocks' starts, as the open documents' are.
-    return bib_occurrences(zip(tree.starts, tree.blocks, strict=True), kind, name)
+    return bib_occurrences(zip(tree.starts, tree.blocks, strict=True), kind, name, exact)
 
 
 # -- citations in LaTeX and Markdown -----------------------------------------------------
@@ -201,17 +217,18 @@ def _fenced(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def citation_occurrences(path: str, text: str, name: str) -> list[Occurrence]:
-    """Where the key ``name`` is cited in a LaTeX or Markdown file's text."""
-    wanted = name.lower()
-    if wanted not in text.lower():
+def citation_occurrences(path: str, text: str, name: str, exact: bool = False) -> list[Occurrence]:
+    """Where the key ``name`` is cited in a LaTeX or Markdown file's text (with
+    case when ``exact``)."""
+    if name.lower() not in text.lower():
         return []
+    is_name = same_key(name, exact)
     found = (
         markdown_citations(text)
         if path.lower().endswith(MARKDOWN_SUFFIXES)
         else tex_citations(text)
     )
-    return [Occurrence(at, at + len(key)) for key, at in found if key.lower() == wanted]
+    return [Occurrence(at, at + len(key)) for key, at in found if is_name(key)]
 
 
 # -- files on disk -----------------------------------------------------------------------
@@ -254,11 +271,12 @@ def scan_files(
     name: str,
     max_bytes: int = MAX_BYTES,
     too_large: list[str] | None = None,
+    exact: bool = False,
 ) -> list[FileHits]:
     """The occurrences of the key or macro ``name`` in these files (at most
     ``MAX_SCANNED`` of them): `.bib` files for both, LaTeX and Markdown files for
-    keys. Files larger than ``max_bytes`` are skipped (and added to
-    ``too_large``). Meant for a worker thread."""
+    keys (compared with case when ``exact``). Files larger than ``max_bytes`` are
+    skipped (and added to ``too_large``). Meant for a worker thread."""
     out = []
     for path in paths[:MAX_SCANNED]:
         is_bib = path.lower().endswith(".bib")
@@ -270,9 +288,9 @@ def scan_files(
                 too_large.append(path)
             continue
         if is_bib:
-            found = text_occurrences(text, kind, name)
+            found = text_occurrences(text, kind, name, exact)
         else:
-            found = citation_occurrences(path, text, name)
+            found = citation_occurrences(path, text, name, exact)
         if found:
             out.append(FileHits(path, LineIndex(text), found))
     return out

@@ -291,11 +291,13 @@ def goto_definition(
     uri: str,
     macros: Callable[[str], Iterator[MacroDef]],
     open_documents: OpenDocuments,
+    exact: bool = False,
 ) -> list[lsp.Location] | list[lsp.LocationLink] | None:
     """Where the macro or key at ``position`` is defined: as ``LocationLink``s when
-    the client takes them (``links``), else as ``Location``s."""
+    the client takes them (``links``), else as ``Location``s; a key compared with
+    case when ``exact`` (the `biblatex` dialect)."""
     offset = doc.offset(from_position(position), encoding)
-    found = definition(doc, index, offset)
+    found = definition(doc, index, offset, exact)
     if found is None:
         return None
     origin = range_of(doc, found.origin_start, found.origin_end, encoding)
@@ -405,15 +407,17 @@ def definition_request(
     ls: BibLanguageServer, params: lsp.DefinitionParams, document: OpenDocument
 ) -> Any:
     open_documents = ls.open_documents()
+    checker = ls.checker(document)
     return goto_definition(
         document.doc,
-        ls.checker(document).index,
+        checker.index,
         params.position,
         ls.encoding,
         link_support(ls.client_capabilities),
         document.uri,
         ls.files.macros_elsewhere(document.uri, open_documents),
         open_documents,
+        checker.dialect == "biblatex",
     )
 
 

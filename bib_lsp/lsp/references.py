@@ -114,8 +114,12 @@ def stale(found: Found, documents: OpenDocuments) -> bool:
     )
 
 
-def target(doc: Document, position: lsp.Position, encoding: PositionEncoding) -> Target | None:
-    return target_at(doc, doc.offset(convert.from_position(position), encoding))
+def target(
+    doc: Document, position: lsp.Position, encoding: PositionEncoding, exact: bool = False
+) -> Target | None:
+    """The name at ``position``; a key compared with case when ``exact`` (the
+    document is read in the `biblatex` dialect)."""
+    return target_at(doc, doc.offset(convert.from_position(position), encoding), exact)
 
 
 async def find_all(
@@ -131,14 +135,14 @@ async def find_all(
     opened = {}
     versions = {uri: doc.version for uri, (doc, _) in documents.items()}
     for uri, (doc, _) in documents.items():
-        hits = document_occurrences(doc, found.kind, found.name)
+        hits = document_occurrences(doc, found.kind, found.name, found.exact)
         if hits:
             opened[uri] = hits
     skip = frozenset(p for p in map(uri_path, documents) if p)
     loop = asyncio.get_running_loop()
     skipped: list[str] = []
     disk = await loop.run_in_executor(
-        None, _scan, list(folders), skip, found.kind, found.name, max_bytes, skipped
+        None, _scan, list(folders), skip, found.kind, found.name, max_bytes, skipped, found.exact
     )
     if skipped and too_large is not None:
         too_large(skipped)
@@ -152,6 +156,7 @@ def _scan(
     name: str,
     max_bytes: int = MAX_BYTES,
     too_large: list[str] | None = None,
+    exact: bool = False,
 ) -> list[FileHits]:
     paths: list[str] = []
     suffixes = SUFFIXES if kind is NameKind.KEY else (".bib",)
@@ -159,7 +164,8 @@ def _scan(
         paths += (
             p for p in find_files(folder, suffixes, MAX_SCANNED) if os.path.normcase(p) not in skip
         )
-    return scan_files(list(dict.fromkeys(paths))[:MAX_SCANNED], kind, name, max_bytes, too_large)
+    paths = list(dict.fromkeys(paths))[:MAX_SCANNED]
+    return scan_files(paths, kind, name, max_bytes, too_large, exact)
 
 
 def _range(lines: LineMapping, o: Occurrence, encoding: PositionEncoding) -> lsp.Range:
@@ -203,14 +209,26 @@ def prepare(
 def check_rename(
     found: Target, new_name: str, documents: OpenDocuments, files: WorkspaceFiles
 ) -> None:
-    """Raise ``Refused`` for a name BibTeX or biber reject, or one already taken."""
+    """Raise ``Refused`` for a name BibTeX or biber reject, or one already taken:
+    in any case, as BibTeX compares keys and macros, or for a key of a `biblatex`
+    document (``found.exact``) as spelled, as biber compares keys."""
     problem = new_name_problem(found.kind, new_name)
     if problem is not None:
         raise Refused(f"bib-lsp: {problem}")
     new = new_name.lower()
-    if new == found.name.lower():
-        return  # a change of case only
+    exact = found.exact and found.kind is NameKind.KEY
+    if (new_name if exact else new) == (found.name if exact else found.name.lower()):
+        return  # the same name (or, for BibTeX, a change of case only)
     skip = frozenset(p for p in map(uri_path, documents) if p)
+    if exact:
+        taken = any(
+            index.entry_block(new_name, exact=True) is not None for _, index in documents.values()
+        )
+        if not taken:
+            taken = files.workspace.entry(new_name, skip, exact=True) is not None
+        if taken:
+            raise Refused(f"bib-lsp: there is already an entry with the key `{new_name}`")
+        return
     if found.kind is NameKind.KEY:
         taken = any(new in index.keys for _, index in documents.values())
         if not taken:
@@ -278,12 +296,18 @@ def workspace_symbol(
     return workspace_symbols(params.query, ls.open_documents(), ls.files, ls.encoding)
 
 
+def _exact(ls: BibLanguageServer, document: OpenDocument) -> bool:
+    """Whether keys are compared with case: in a document read in the `biblatex`
+    dialect, as biber compares them."""
+    return ls.checker(document).dialect == "biblatex"
+
+
 @FEATURES.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 @on_document_async(_nothing)
 async def find_references(
     ls: BibLanguageServer, params: lsp.ReferenceParams, document: OpenDocument
 ) -> list[lsp.Location] | None:
-    found = target(document.doc, params.position, ls.encoding)
+    found = target(document.doc, params.position, ls.encoding, _exact(ls, document))
     if not found:
         return None
     documents = ls.open_documents()
@@ -306,7 +330,7 @@ def prepare_rename(
 async def rename(
     ls: BibLanguageServer, params: lsp.RenameParams, document: OpenDocument
 ) -> lsp.WorkspaceEdit | None:
-    found = target(document.doc, params.position, ls.encoding)
+    found = target(document.doc, params.position, ls.encoding, _exact(ls, document))
     if found is None:
         raise Refused("bib-lsp: only an entry key or an @string macro can be renamed")
     documents = ls.open_documents()

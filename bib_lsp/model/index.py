@@ -1,8 +1,9 @@
 """Entries and ``@string`` macros of one document by name, kept current from the
 blocks each edit removes and adds (never by re-reading the whole document).
 
-Names are compared as BibTeX compares them: case-insensitively. What a block holds
-is read once and cached on the block.
+Names are held as BibTeX compares them, case-insensitively; a lookup may ask for
+the exact spelling instead (``exact=True``), as biber compares keys. What a block
+holds is read once and cached on the block.
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ def key_of(block: Block) -> str | None:
     if entry is None or entry.kind is not K.ENTRY or not entry.key:
         return None
     return entry.key.lower()
+
+
+def spelled(block: Block) -> str | None:
+    """The block's key as written (None for a block without one)."""
+    entry = view(block)
+    if entry is None or entry.kind is not K.ENTRY or not entry.key:
+        return None
+    return entry.key
 
 
 def strings_of(block: Block) -> list[str]:
@@ -329,20 +338,26 @@ class BibIndex:
         changed, self.changed = self.changed, set()
         return changed
 
-    def entry(self, key: str) -> tuple[int, Block] | None:
-        """The first entry (in text order) with this key, and its start."""
+    def entry(self, key: str, *, exact: bool = False) -> tuple[int, Block] | None:
+        """The first entry (in text order) with this key, and its start; with
+        ``exact``, only an entry whose key is spelled so (biber's comparison)."""
         found = self.located(self.keys.get(key.lower(), {}).values())
+        if exact:
+            found = [pair for pair in found if spelled(pair[1]) == key]
         return found[0] if found else None
 
-    def entry_block(self, key: str) -> Block | None:
-        """The first entry (in text order) with this key; no position lookup when the
-        key is unique, as it nearly always is."""
+    def entry_block(self, key: str, *, exact: bool = False) -> Block | None:
+        """The first entry (in text order) with this key (with ``exact``, spelled
+        so); no position lookup when one entry holds it, as one nearly always does."""
         holders = self.keys.get(key.lower())
         if not holders:
             return None
         if len(holders) == 1:
-            return next(iter(holders.values()))
+            block = next(iter(holders.values()))
+            return None if exact and spelled(block) != key else block
         found = self.located(holders.values())
+        if exact:
+            found = [pair for pair in found if spelled(pair[1]) == key]
         return found[0][1] if found else None
 
     def located(self, blocks: Iterable[Block]) -> list[tuple[int, Block]]:

@@ -151,13 +151,16 @@ class Workspace:
                     seen.add(name)
                     yield macro
 
-    def entry(self, key: str, skip: frozenset[str] = frozenset()) -> EntryDef | None:
-        """The first entry with ``key`` (compared case-insensitively) in the files
-        but those in ``skip``, in the order of the files' paths."""
-        wanted = key.lower()
+    def entry(
+        self, key: str, skip: frozenset[str] = frozenset(), *, exact: bool = False
+    ) -> EntryDef | None:
+        """The first entry with ``key`` (compared case-insensitively, or with
+        ``exact`` as spelled) in the files but those in ``skip``, in the order of
+        the files' paths."""
+        wanted = key if exact else key.lower()
         for path in sorted(self.files):
             if path not in skip:
                 for entry in self.files[path].entries:
-                    if entry.key.lower() == wanted:
+                    if (entry.key if exact else entry.key.lower()) == wanted:
                         return entry
         return None

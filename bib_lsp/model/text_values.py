@@ -35,14 +35,17 @@ class NameProblem:
     start: int
     end: int
     message: str
+    kind: str = ""  # "empty-name" (`and and`), "trailing-comma" (`Doe, Jane,`)
 
 
 def check_name_list(text: str) -> list[NameProblem]:
     """Problems of an ``and``-separated name list as BibTeX splits it (``and`` in
     any case, between white space, outside braces): a list starting or ending with
     ``and``, two ``and`` in a row, and a name with more than two commas (often a
-    list written with commas instead of ``and``). Offsets are into ``text``."""
-    if "and" not in text.lower() and text.count(",") <= 2:
+    list written with commas instead of ``and``), and a name ending with a comma
+    (an empty last part: BibTeX reports an error, biber removes the comma). Offsets
+    are into ``text``."""
+    if "and" not in text.lower() and text.count(",") <= 2 and not text.rstrip().endswith(","):
         return []  # one name with at most two commas: the common case
     problems = []
     ands = _depth0_positions(text, _AND)
@@ -64,6 +67,17 @@ def check_name_list(text: str) -> list[NameProblem]:
                         f"a name has {len(commas)} commas (names are separated by `and`)",
                     )
                 )
+            elif commas and part.rstrip().endswith(",") and commas[-1] == len(part.rstrip()) - 1:
+                at = start + commas[-1]
+                problems.append(
+                    NameProblem(
+                        at,
+                        at + 1,
+                        "has a name ending with a comma, an empty part (BibTeX reports an"
+                        " error, biber removes the comma)",
+                        "trailing-comma",
+                    )
+                )
             continue
         if i == 0 and ands:
             m = ands[0]
@@ -73,7 +87,9 @@ def check_name_list(text: str) -> list[NameProblem]:
             problems.append(NameProblem(m.start(), m.end(), "ends with `and`"))
         elif 0 < i < len(names) - 1:
             m = ands[i]
-            problems.append(NameProblem(m.start(), m.end(), "has `and` twice in a row"))
+            problems.append(
+                NameProblem(m.start(), m.end(), "has `and` twice in a row", "empty-name")
+            )
     return problems
 
 

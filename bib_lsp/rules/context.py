@@ -95,9 +95,10 @@ class Context:
         return found
 
     def entry_block(self, key: str) -> Block | None:
-        """The entry holding ``key`` (the first in text order if several do)."""
+        """The entry holding ``key`` (the first in text order if several do), its
+        case compared as the dialect's backend does: not by BibTeX, by biber."""
         self._note(("key", key.lower()))
-        return self.index.entry_block(key)
+        return self.index.entry_block(key, exact=self.dialect == "biblatex")
 
     def holders(self, table: str, name: str) -> Collection[Block]:
         """The blocks holding ``name`` in one of the index's tables (``"doi"``,

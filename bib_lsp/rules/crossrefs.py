@@ -1,10 +1,11 @@
-"""Cross references: `crossref`, `xdata`, `xref` and `related` pointing at entries
-that are not there, a `crossref` parent placed above its child, nested crossrefs."""
+"""Cross references: `crossref`, `xdata`, `xref`, `related` and `entryset` pointing
+at entries that are not there, a `crossref` parent placed above its child, nested crossrefs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from bib_lsp.model.index import spelled as spelled_key
 from bib_lsp.model.keys import KEY_FIELDS
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
@@ -20,7 +21,7 @@ CHAIN = "crossref-chain"
 # and whether they hold a list.
 REFERENCE_FIELDS = {
     "bibtex": {"crossref": KEY_FIELDS["crossref"]},
-    "biblatex": {f: KEY_FIELDS[f] for f in ("crossref", "xref", "xdata", "related")},
+    "biblatex": {f: KEY_FIELDS[f] for f in ("crossref", "xref", "xdata", "related", "entryset")},
 }
 
 
@@ -51,13 +52,16 @@ def references(entry: Entry, dialect: str) -> Iterator[tuple[str, str, int, int]
 def dangling_reference(entry: Entry, context: Context) -> Iterable[Problem]:
     """
     What it checks:
-    A `crossref` (and, for biblatex, `xref`, `xdata` or `related`) naming a key that
-    no entry in the file has (keys compared without regard to case).
+    A `crossref` (and, for biblatex, `xref`, `xdata`, `related` or a set's
+    `entryset`) naming a key that no entry in the file has. Keys are compared as
+    the backend compares them: without regard to case in the `bibtex` dialect,
+    with regard to it in the `biblatex` dialect (biber does not find `Parent`
+    when only `parent` is there).
 
     Why it matters:
     BibTeX stops with "a bad cross reference" and the entry loses every field it
-    meant to inherit; biber warns and drops the data or the related entry. A typo
-    in the key is the usual cause.
+    meant to inherit; biber warns ("I didn't find a database entry") and drops the
+    data, the related entry or the set member. A typo in the key is the usual cause.
 
     Example:
     ```bibtex
@@ -75,6 +79,10 @@ def dangling_reference(entry: Entry, context: Context) -> Iterable[Problem]:
     for name, key, start, end in references(entry, context.dialect):
         if context.entry_block(key) is None:
             message = f"`{name}` names `{key}`, but no entry in this file has that key"
+            other = context.index.entry_block(key)  # the key in another case (noted)
+            spelled = spelled_key(other) if other is not None else None
+            if spelled:
+                message += f" (`{spelled}` differs in case: biber compares keys with case)"
             out.append(Problem(start, end, DANGLING, message, severity, data={"key": key}))
     return out
 

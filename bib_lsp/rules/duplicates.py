@@ -7,14 +7,18 @@ import functools
 from collections.abc import Iterable
 
 from bib_lsp.model.index import names_of
+from bib_lsp.model.index import spelled as spelled_key
 from bib_lsp.model.works import literal
 from bib_lsp.rules.context import Context, DocumentContext
 from bib_lsp.rules.registry import RULES, document_rule, entry_rule
 from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Problem, Related, Severity
 from bib_lsp.syntax.views import Entry, view
 
 DUPLICATE_KEY = "duplicate-key"
+KEY_CASE = "key-case-mismatch"
+IDS_KEY = "ids-is-key"
 DUPLICATE_STRING = "duplicate-string"
 DUPLICATE_DOI = "duplicate-doi"
 DUPLICATE_ENTRY = "duplicate-entry"
@@ -24,8 +28,10 @@ DUPLICATE_ENTRY = "duplicate-entry"
 def duplicate_key(context: DocumentContext) -> Iterable[Problem]:
     """
     What it checks:
-    Two or more entries with the same citation key. BibTeX and biber compare keys
-    without regard to case, so `Knuth84` and `knuth84` are the same key.
+    Two or more entries with the same citation key. In the `bibtex` dialect keys
+    are compared without regard to case, as BibTeX compares them, so `Knuth84` and
+    `knuth84` are the same key; in the `biblatex` dialect only keys spelled alike
+    are (biber compares case: see `key-case-mismatch`).
 
     Why it matters:
     A `\\cite{knuth84}` can only mean one of them: BibTeX keeps the first and reports
@@ -42,7 +48,129 @@ def duplicate_key(context: DocumentContext) -> Iterable[Problem]:
     Give each entry its own key (and update the citations), or delete the copy.
     """
     for key in sorted(context.index.duplicate_keys):
-        yield from _report(context, context.index.keys.get(key, {}).values(), DUPLICATE_KEY, "key")
+        blocks = context.index.keys.get(key, {}).values()
+        if context.dialect != "biblatex":
+            yield from _report(context, blocks, DUPLICATE_KEY, "key")
+            continue
+        for same in _by_spelling(blocks).values():
+            yield from _report(context, same, DUPLICATE_KEY, "key")
+
+
+@document_rule(KEY_CASE, Severity.WARNING)
+def key_case_mismatch(context: DocumentContext) -> Iterable[Problem]:
+    """
+    What it checks:
+    In the `biblatex` dialect, entries whose keys differ only in case (`Knuth84`
+    and `knuth84`).
+
+    Why it matters:
+    biber compares keys with regard to case: they are two entries, and biber warns
+    of a "possible typo (case mismatch)". A `\\cite` or `crossref` spelled the other
+    way finds the other entry, or none; BibTeX would take both for one key.
+
+    Example:
+    ```bibtex
+    @book{knuth84, author = {Knuth, Donald E.}, title = {The {\\TeX}book}, date = 1984}
+    @article{Knuth84, author = {Knuth, Donald E.}, title = {Literate Programming},
+      journaltitle = {The Computer Journal}, date = 1984}
+    ```
+
+    How to fix:
+    Give the entries keys that differ by more than case (and update the
+    citations), or, if they are one work, delete the copy.
+    """
+    if context.dialect != "biblatex":
+        return
+    severity = RULES[KEY_CASE].doc.severity
+    doc = context.document
+    for key in sorted(context.index.duplicate_keys):
+        groups = _by_spelling(context.index.keys.get(key, {}).values())
+        if len(groups) < 2:
+            continue
+        places = []  # (start, end, spelling) of each key, in text order
+        for start, block in context.index.located(b for same in groups.values() for b in same):
+            entry = view(block)
+            if entry is not None and entry.key_span is not None and entry.key:
+                span = entry.key_span
+                places.append((start + span.start, start + span.end, entry.key))
+        for s, e, spelled in places:
+            others = [p for p in places if p[2] != spelled]
+            if not others:
+                continue
+            names = ", ".join(
+                f"`{o[2]}` (line {doc.line_of(o[0]) + 1})" for o in dict.fromkeys(others)
+            )
+            message = (
+                f"`{spelled}` differs only in case from {names}: biber takes them for"
+                " two entries and warns of a possible typo (BibTeX would take them for one)"
+            )
+            related = tuple(Related(o[0], o[1], f"`{o[2]}` is defined here") for o in others)
+            yield Problem(s, e, KEY_CASE, message, severity, related)
+
+
+@entry_rule(IDS_KEY, Severity.WARNING)
+def ids_is_key(entry: Entry, context: Context) -> Iterable[Problem]:
+    """
+    What it checks:
+    In the `biblatex` dialect, an alias in `ids` that is the key of an entry: of
+    another one, or of the entry itself (keys compared with case, as biber does).
+
+    Why it matters:
+    biber skips such an alias ("Entry alias 'X' is also a real entry key") and
+    `\\cite{X}` gets the other entry, not this one; an alias equal to the entry's
+    own key is refused as a recursion.
+
+    Example:
+    ```bibtex
+    @book{knuth84, author = {Knuth, Donald E.}, title = {The {\\TeX}book},
+      date = 1984, ids = {texbook}}
+    @book{texbook, author = {Knuth, Donald E.}, title = {The {\\TeX}book},
+      date = 1986}
+    ```
+
+    How to fix:
+    Remove the alias from `ids` (the quick fix does), or, if the two entries are
+    one work, delete the other entry and keep the alias.
+    """
+    if context.dialect != "biblatex" or entry.kind is not K.ENTRY or entry.damaged:
+        return []
+    f = entry.field("ids")
+    if f is None or f.value is None or len(f.value.pieces) != 1:
+        return []
+    piece = f.value.pieces[0]
+    if piece.kind is K.MACRO:
+        return []
+    base = piece.span.start + (len(piece.text) > len(piece.content))
+    severity = RULES[IDS_KEY].doc.severity
+    out = []
+    offset = 0
+    for part in piece.content.split(","):
+        alias = part.strip()
+        at = base + offset + (part.index(alias) if alias else 0)
+        offset += len(part) + 1
+        if not alias:
+            continue
+        if alias == entry.key:
+            message = f"`ids` names `{alias}`, the entry's own key: biber skips it"
+        elif context.entry_block(alias) is not None:
+            message = (
+                f"`ids` names `{alias}`, the key of another entry: biber skips the alias"
+                f" and `\\cite{{{alias}}}` gets that entry"
+            )
+        else:
+            continue
+        out.append(Problem(at, at + len(alias), IDS_KEY, message, severity, data={"alias": alias}))
+    return out
+
+
+def _by_spelling(blocks: Iterable[Block]) -> dict[str, list[Block]]:
+    """The blocks grouped by their key as written."""
+    groups: dict[str, list[Block]] = {}
+    for block in blocks:
+        key = spelled_key(block)
+        if key is not None:
+            groups.setdefault(key, []).append(block)
+    return groups
 
 
 @document_rule(DUPLICATE_STRING, Severity.WARNING)

@@ -25,7 +25,11 @@ def _check_names(f: Field, dialect: str, out: Findings, kind: str) -> None:
         return
     for problem in v.check_name_list(text.text):
         start, end = text.span(problem.start, problem.end)
-        add(out, BAD_NAME_LIST, start, end, f"`{f.name}` {problem.message}")
+        message = f"`{f.name}` {problem.message}"
+        if problem.kind == "empty-name" and dialect == "biblatex":
+            message += ": an empty name, for which biber skips the whole entry"
+        data = {"remove": "comma"} if problem.kind == "trailing-comma" else None
+        add(out, BAD_NAME_LIST, start, end, message, data)
 
 
 @entry_rule(BAD_NAME_LIST, Severity.WARNING)
@@ -34,14 +38,17 @@ def bad_name_list(entry: Entry, context: Context) -> Iterable[Problem]:
     What it checks:
     Name lists (`author`, `editor`, `translator` and the other name fields of
     biblatex's data model, in both dialects) as BibTeX splits them at `and` outside
-    braces: a list that starts or ends with `and`, `and and` (an empty name), and a
-    name with more than two commas, which is usually a list separated by commas
-    instead of `and`.
+    braces: a list that starts or ends with `and`, `and and` (an empty name), a
+    name ending with a comma (`Schechter, Harold, and Kurt Brown`), and a name with
+    more than two commas, which is usually a list separated by commas instead of
+    `and`.
 
     Why it matters:
-    BibTeX stops with "Too many commas in name" and an empty name prints as a stray
-    separator ("Doe and"); with commas instead of `and`, several people become one
-    name with a garbled first name.
+    BibTeX stops with "Too many commas in name" or "has a comma at the end", and an
+    empty name prints as a stray separator ("Doe and"); biber skips an entry with
+    an empty name altogether ("Name ... is empty") and removes a trailing comma
+    with a warning. With commas instead of `and`, several people become one name
+    with a garbled first name.
 
     Example:
     ```bibtex
@@ -55,6 +62,7 @@ def bad_name_list(entry: Entry, context: Context) -> Iterable[Problem]:
 
     How to fix:
     Separate the names with `and` (`Doe, Jane and Roe, Richard`), remove the extra
-    `and`; protect a comma that belongs to a name with braces (`{Doe, Inc.}`).
+    `and` or the comma at a name's end (the quick fix does that); protect a comma
+    that belongs to a name with braces (`{Doe, Inc.}`).
     """
     return findings(entry, context, BAD_NAME_LIST)

@@ -3,10 +3,11 @@ or biblatex's data model requires."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bib_lsp.model.bst import PLAIN, BibtexStyle
 from bib_lsp.model.inheritance import inherit
+from bib_lsp.model.macros import predefined
 from bib_lsp.model.requirements import (
     BIBLATEX_FIELD_ALIASES,
     BIBLATEX_REQUIRED,
@@ -14,6 +15,8 @@ from bib_lsp.model.requirements import (
     BIBLATEX_TYPE_ALIASES,
     Requirement,
 )
+from bib_lsp.model.values import check_date
+from bib_lsp.model.works import literal
 from bib_lsp.rules.context import Context
 from bib_lsp.rules.registry import RULES, entry_rule
 from bib_lsp.syntax.kinds import SyntaxKind as K
@@ -91,7 +94,11 @@ def missing(
 
 
 def report(
-    entry: Entry, dialect: str, gaps: list[Requirement], style: BibtexStyle = PLAIN
+    entry: Entry,
+    dialect: str,
+    gaps: list[Requirement],
+    style: BibtexStyle = PLAIN,
+    dropped: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     anchor = entry.key_span or entry.type_span or entry.span
     severity = RULES[CODE].doc.severity
@@ -105,6 +112,9 @@ def report(
             also = " (" + ", ".join(f"`{k}`" for k in legacy) + " counts too)"
         who = style.name if dialect == "bibtex" else "biblatex"
         message = f"`@{entry.type}` needs `{first}`{alternatives}{also} ({who})"
+        why = [dropped[name] for name in requirement if dropped and name in dropped]
+        if why:
+            message += ": " + "; ".join(why)
         out.append(
             Problem(
                 anchor.start,
@@ -129,7 +139,10 @@ def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
     as `date` or `year` count once; legacy names such as `journal` for `journaltitle`
     count). A field with an empty value counts as missing; fields inherited through
     `crossref` (and `xdata` in biblatex) from an entry in the same file count as
-    present.
+    present, and a biblatex `@set` has the fields of its first member, as biber
+    gives them to it. In the `biblatex` dialect a field biber drops counts as
+    missing, as biber then reports it: a value that is only an undefined macro, a
+    `date` biber cannot parse.
 
     Why it matters:
     The style prints the reference without it (an article without its journal, a
@@ -154,13 +167,63 @@ def missing_required_field(entry: Entry, context: Context) -> Iterable[Problem]:
         return []
     dialect = context.dialect
     present = present_fields(entry, dialect)
+    dropped = biber_drops(entry, context) if dialect == "biblatex" else {}
+    if dropped:
+        present = present - dropped.keys()
     inherited: set[str] = set()
     if parent_keys(entry):
         inherited = _inherited(context, entry, dialect, depth=0, seen=set())
+    if dialect == "biblatex" and entry.type_lower == "set":
+        inherited |= _first_member_fields(context, entry)
     has_crossref = entry.field("crossref") is not None
     style = context.style
     gaps = missing(entry, dialect, inherited, has_crossref, present, style)
-    return report(entry, dialect, gaps, style)
+    return report(entry, dialect, gaps, style, dropped)
+
+
+def biber_drops(entry: Entry, context: Context) -> dict[str, str]:
+    """The fields biber reads and then drops, by their biblatex name, with why: a
+    value that is only an undefined macro (none in this file or a file read before
+    it; biber warns and keeps nothing) and a
+    `date` biber cannot parse. A requirement they stood for is then missing, as
+    biber reports it."""
+    known = predefined("biblatex")
+    out: dict[str, str] = {}
+    for f in entry.fields:
+        if f.value is None:
+            continue
+        name = BIBLATEX_FIELD_ALIASES.get(f.name_lower, f.name_lower)
+        pieces = f.value.pieces
+        if len(pieces) == 1 and pieces[0].kind is K.MACRO:
+            macro = pieces[0].text
+            source = context.macro_source(macro)
+            if (
+                macro.lower() not in known
+                and not context.string_blocks(macro)
+                and not (source is not None and source.before)
+            ):
+                out[name] = f"`{f.name}` is the undefined macro `{macro}`, which biber drops"
+        elif name == "date":
+            text = literal(f)
+            if text is not None and check_date(text) is not None:
+                out[name] = f"biber cannot read `{f.name}` {text.strip()} and drops it"
+    return out
+
+
+def _first_member_fields(context: Context, entry: Entry) -> frozenset[str]:
+    """What a biblatex `@set` takes from its members: biber gives a set every field
+    of its first member found (for sorting and labels), so the set itself needs no
+    date or title."""
+    f = entry.field("entryset")
+    if f is None or f.value is None:
+        return frozenset()
+    text = "".join(p.content for p in f.value.pieces)
+    for key in (k.strip() for k in text.split(",")):
+        member = context.entry_block(key) if key else None
+        member_view = view(member) if member is not None else None
+        if member_view is not None:
+            return present_fields(member_view, "biblatex")
+    return frozenset()
 
 
 def _inherited(

@@ -34,6 +34,12 @@ def test_a_bare_value_offers_the_files_macros_and_the_predefined_ones() -> None:
     assert next(i for i in items if i.label == "TUB").detail == "TUGboat"
 
 
+def test_keys_differing_in_case_are_both_offered() -> None:
+    # biber's reading: `Key` and `key` are two entries, each offered as written.
+    text = "@misc{Key, title = {U}}\n@misc{key, title = {L}}\n@misc{c, crossref = {k|}}\n"
+    assert sorted(labels(text, "biblatex")) == ["Key", "key"]
+
+
 def test_months_come_first_in_month() -> None:
     found = labels(TEXT + "@article{k, month = |}\n")
     assert found[:12] == [

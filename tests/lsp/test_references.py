@@ -252,3 +252,53 @@ async def test_refusals(client: LanguageClient, profile: str, tmp_path: Path) ->
         await session.client.text_document_prepare_rename_async(
             lsp.PrepareRenameParams(lsp.TextDocumentIdentifier(uri), lsp.Position(*title))
         )
+
+
+CASED = (
+    "@book{Key, author = {A, B}, title = {Upper}, date = {2000}}\n"
+    "@book{key, author = {A, B}, title = {Lower}, date = {2000}}\n"
+    "@inbook{ch, author = {C, D}, title = {Ch}, booktitle = {B}, date = {2000},"
+    " crossref = {key}}\n"
+)
+CASED_TEX = "\\cite{Key} and \\cite{key}.\n"
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+async def test_biblatex_keys_are_compared_with_case_in_the_editor(
+    client: LanguageClient, profile: str, tmp_path: Path
+) -> None:
+    """In the biblatex dialect `Key` and `key` are two entries, as for biber: the
+    diagnostics say so, and definition, references and rename keep them apart."""
+    (tmp_path / "paper.tex").write_text(CASED_TEX, encoding="utf-8")
+    options = {"diagnostics": {"debounceMs": 0}, "dialect": "biblatex"}
+    session = await start(client, profile, options, tmp_path.as_uri())
+    uri = (tmp_path / "refs.bib").as_uri()
+    diagnostics = await session.open(uri, CASED)
+    codes = sorted(str(d.code) for d in diagnostics)
+    assert codes == ["key-case-mismatch", "key-case-mismatch"]
+    # Definition from the crossref: the entry spelled `key`, not the first in any case.
+    # (The spot is the brace before the key; one character on is the key.)
+    line, col, _ = spot(session, CASED, "{key}")
+    found = await session.client.text_document_definition_async(
+        lsp.DefinitionParams(lsp.TextDocumentIdentifier(uri), lsp.Position(line, col + 1))
+    )
+    assert found is not None
+    target = found[0]
+    assert isinstance(target, lsp.LocationLink | lsp.Location)
+    shown = target.target_selection_range if isinstance(target, lsp.LocationLink) else target.range
+    assert shown.start.line == 1
+    # References of `Key`: its entry and its citation only.
+    line, col, _ = spot(session, CASED, "Key")
+    assert places(await references(session, uri, (line, col)), tmp_path) == {
+        ("refs.bib", *spot(session, CASED, "Key")),
+        ("paper.tex", *spot(session, CASED_TEX, "Key")),
+    }
+    # Renaming `Key` leaves `key` and its uses alone.
+    edits = await rename(session, uri, (line, col), "Upper")
+    assert apply(CASED, edits[uri], session) == CASED.replace("{Key,", "{Upper,")
+    tex = (tmp_path / "paper.tex").as_uri()
+    assert apply(CASED_TEX, edits[tex], session) == CASED_TEX.replace("{Key}", "{Upper}")
+    # A new key spelled like another entry's is refused; another case is not.
+    with pytest.raises(JsonRpcException, match="already an entry with the key `key`"):
+        await rename(session, uri, (line, col), "key")
+    assert await rename(session, uri, (line, col), "KEY")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bib_lsp.document import Document
 from bib_lsp.rules import diagnose, known_codes
 from bib_lsp.syntax.tree import Severity
+from tests.rules.biber_oracle import biber_run, needs_biber
 from tests.rules.helpers import found, located
 
 DUPLICATES = (
@@ -123,3 +124,48 @@ def test_entries_sharing_a_doi_are_not_reported_twice() -> None:
         "@book{b, author = {K}, title = {T}, year = 1, doi = {10.1/X}}\n"
     )
     assert {c for c, _ in codes(text)} == {"duplicate-doi"}
+
+
+CASES = """\
+@book{Key, author = {A, B}, title = {T}, date = {2000}}
+@book{key, author = {A, B}, title = {T2}, date = {2000}}
+"""
+
+
+def test_biblatex_keys_differing_in_case_are_a_case_warning_not_a_duplicate() -> None:
+    assert found(CASES, "duplicate-key", "biblatex") == []
+    first, second = found(CASES, "key-case-mismatch", "biblatex")
+    assert [CASES[p.start : p.end] for p in (first, second)] == ["Key", "key"]
+    assert first.severity is Severity.WARNING
+    assert first.message == (
+        "`Key` differs only in case from `key` (line 2): biber takes them for two"
+        " entries and warns of a possible typo (BibTeX would take them for one)"
+    )
+    assert [CASES[r.start : r.end] for r in first.related] == ["key"]
+    # BibTeX's reading: one key twice.
+    assert len(found(CASES, "duplicate-key", "bibtex")) == 2
+    assert found(CASES, "key-case-mismatch", "bibtex") == []
+
+
+def test_biblatex_exact_copies_are_duplicates_beside_a_case_variant() -> None:
+    text = CASES + "@misc{key, title = {T3}, date = {2000}}\n"
+    dups = found(text, "duplicate-key", "biblatex")
+    assert [(text[p.start : p.end], p.start > len(CASES)) for p in dups] == [
+        ("key", False),
+        ("key", True),
+    ]
+    assert [text[p.start : p.end] for p in found(text, "key-case-mismatch", "biblatex")] == [
+        "Key",
+        "key",
+        "key",
+    ]
+
+
+@needs_biber
+def test_biber_warns_of_a_case_mismatch_and_keeps_both_entries() -> None:
+    warnings, bbl = biber_run(CASES)
+    assert any("Possible typo (case mismatch)" in w for w in warnings)
+    assert not any("Duplicate entry key" in w for w in warnings)
+    assert "\\entry{Key}" in bbl and "\\entry{key}" in bbl
+    warnings, bbl = biber_run(CASES.replace("{key,", "{Key,"))
+    assert any("Duplicate entry key" in w for w in warnings)

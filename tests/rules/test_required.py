@@ -7,6 +7,7 @@ import pytest
 from bib_lsp.document import Document
 from bib_lsp.rules import Checker, RuleOptions
 from bib_lsp.syntax.tree import Severity
+from tests.rules.biber_oracle import biber_warnings, needs_biber
 from tests.rules.helpers import found
 
 
@@ -117,3 +118,40 @@ def test_auto_dialect_follows_the_file() -> None:
         f"\n@misc{{d{i}, author = {{A}}, title = {{T}}, date = {{2020}}}}" for i in range(3)
     )
     assert missing(bibtex + dated) == [("k", ["date", "year"])]
+
+
+# Fields biber reads and drops, leaving a requirement unmet (biblatex dialect).
+DROPPED = """\
+@string{known = {Known}}
+@misc{um, author = {A, B}, title = undefmacro, date = {2000}}
+@misc{ud, author = {A, B}, title = {X}, date = undefmacro}
+@misc{uy, author = {A, B}, title = {X}, year = undefmacro}
+@misc{ok, author = {A, B}, title = known, date = {2000}}
+@misc{cat, author = {A, B}, title = {X} # undefmacro, date = {2000}}
+@misc{bad, author = {A, B}, title = {X}, date = {2000-13-45}}
+@misc{feb, author = {A, B}, title = {X}, date = {2021-02-29}}
+@misc{words, author = {A, B}, title = {X}, date = {May 2000}}
+@misc{range, author = {A, B}, title = {X}, date = {2000/2001}}
+@misc{month, author = {A, B}, title = {X}, date = {2000-03}, month = jan}
+"""
+DROPPED_KEYS = ["um", "ud", "uy", "bad", "feb", "words"]
+
+
+def test_fields_biber_drops_count_as_missing_in_biblatex() -> None:
+    problems = found(DROPPED, "missing-required-field", "biblatex")
+    assert [DROPPED[p.start : p.end] for p in problems] == DROPPED_KEYS
+    assert problems[0].message == (
+        "`@misc` needs `title` (biblatex): `title` is the undefined macro `undefmacro`,"
+        " which biber drops"
+    )
+    assert problems[3].message == (
+        "`@misc` needs `date` or `year` (biblatex): biber cannot read `date` 2000-13-45"
+        " and drops it"
+    )
+
+
+@needs_biber
+def test_biber_reports_the_dropped_fields_missing() -> None:
+    warnings = biber_warnings(DROPPED)
+    reported = [w.split("'")[1] for w in warnings if "Missing mandatory" in w]
+    assert reported == DROPPED_KEYS

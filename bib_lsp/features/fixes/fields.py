@@ -1,4 +1,5 @@
-"""Fixes of an entry's fields: add the missing required ones, remove a duplicate."""
+"""Fixes of an entry's fields: add the missing required ones, remove a duplicate,
+remove a field biber drops."""
 
 from __future__ import annotations
 
@@ -52,6 +53,30 @@ def duplicate_field(
         tuple(_field_removal(doc, base, f) for f in rest),
     )
     return [remove_this, keep_this]
+
+
+@fix("date-overrides-year")
+@fix("legacy-field-dropped")
+def dropped_field(
+    finding: Finding, doc: Document, index: BibIndex | None, others: Sequence[Finding]
+) -> list[Fix]:
+    """Remove the field biber drops (the finding is on its name)."""
+    name = finding.details.get("field")
+    located = entry_at(doc, finding.start)
+    if located is None or not isinstance(name, str):
+        return []
+    base, entry = located
+    here = next(
+        (
+            f
+            for f in entry.fields
+            if f.name_lower == name and base + f.name_span.start == finding.start
+        ),
+        None,
+    )
+    if here is None:
+        return []
+    return [Fix(f"Remove `{here.name}` (biber drops it)", (_field_removal(doc, base, here),))]
 
 
 def _add_fields(doc: Document, base: int, entry: Entry, gaps: list[list[str]]) -> list[Fix]:

@@ -1,4 +1,5 @@
-"""Fixes of names: a duplicate key renamed, an undefined macro defined."""
+"""Fixes of names: a duplicate key renamed, an undefined macro defined, a name
+list's stray comma removed, an `ids` alias that is a key removed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bib_lsp.model.index import BibIndex
 from bib_lsp.text.edits import Edit
 
 
+@fix("key-case-mismatch")
 @fix("duplicate-key")
 def duplicate_key(
     finding: Finding, doc: Document, index: BibIndex | None, others: Sequence[Finding]
@@ -46,3 +48,40 @@ def undefined_macro(
     head = f"@string{{{name} = {{"
     text = f"{head}}}}}{line_break(doc)}"
     return [Fix(f"Define `{name}` at the top", (Edit(0, 0, text),), cursor=len(head))]
+
+
+@fix("bad-name-list")
+def bad_name_list(
+    finding: Finding, doc: Document, index: BibIndex | None, others: Sequence[Finding]
+) -> list[Fix]:
+    """Remove the comma that ends a name (what biber does; BibTeX reads the name
+    the same way without it)."""
+    if finding.details.get("remove") != "comma" or doc.slice(finding.start, finding.end) != ",":
+        return []
+    return [Fix("Remove the comma", (Edit(finding.start, finding.end, ""),), safe=True)]
+
+
+@fix("ids-is-key")
+def ids_is_key(
+    finding: Finding, doc: Document, index: BibIndex | None, others: Sequence[Finding]
+) -> list[Fix]:
+    """Remove the alias from `ids`, with the comma and blanks that part it from
+    its neighbour."""
+    alias = finding.details.get("alias")
+    if not isinstance(alias, str) or doc.slice(finding.start, finding.end) != alias:
+        return []
+    located = entry_at(doc, finding.start)
+    f = located[1].field("ids") if located is not None else None
+    if located is None or f is None or f.value is None or len(f.value.pieces) != 1:
+        return []
+    base, piece = located[0], f.value.pieces[0]
+    inner = len(piece.text) > len(piece.content)
+    lo, hi = base + piece.span.start + inner, base + piece.span.end - inner
+    before, after = doc.slice(lo, finding.start), doc.slice(finding.end, hi)
+    start, end = finding.start, finding.end
+    if after.lstrip().startswith(","):  # take the comma after, and the blanks to the next
+        rest = after.lstrip()[1:]
+        end += len(after) - len(rest.lstrip())
+    elif before.rstrip().endswith(","):  # the last alias: take the comma before
+        start -= len(before) - len(before.rstrip()[:-1].rstrip())
+    return [Fix(f"Remove `{alias}` from `ids`", (Edit(start, end, ""),))]
