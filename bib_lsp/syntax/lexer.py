@@ -27,6 +27,11 @@ NAME_RE = re.compile(r"""[^ \t\n\r\f\v"#%'(),={}@][^ \t\n\r\f\v"#%'(),={}]*""")
 # A citation key: anything but blanks, the separators and the delimiters.
 KEY_IN_BRACES_RE = re.compile(r"""[^ \t\n\r\f\v,{}=#"%@][^ \t\n\r\f\v,{}=#"%]*""")
 KEY_IN_PARENS_RE = re.compile(r"""[^ \t\n\r\f\v,{}()=#"%@][^ \t\n\r\f\v,{}()=#"%]*""")
+# The same with ``=`` inside, as BibTeX 0.99 reads a key (``abnt-and-type=e``; biber
+# stops at the ``=``): taken when a key character follows the ``=`` directly, so that
+# ``@misc{title = {x}}`` and ``@misc{title={x}}`` still read as a missing key.
+KEY_WITH_EQUALS_IN_BRACES_RE = re.compile(r"""[^ \t\n\r\f\v,{}#"%@=][^ \t\n\r\f\v,{}#"%]*""")
+KEY_WITH_EQUALS_IN_PARENS_RE = re.compile(r"""[^ \t\n\r\f\v,{}()#"%@=][^ \t\n\r\f\v,{}()#"%]*""")
 # Inside a value: braces, and a line that starts (after blanks) with ``@``, where a
 # runaway value is cut off so that one unclosed brace spoils one entry only.
 BRACED_SCAN_RE = re.compile(r"[{}]|[\r\n][ \t\f\v\r\n]*@")

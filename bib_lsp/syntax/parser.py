@@ -24,6 +24,8 @@ from bib_lsp.syntax.lexer import (
     FAST_FIELD_RE,
     KEY_IN_BRACES_RE,
     KEY_IN_PARENS_RE,
+    KEY_WITH_EQUALS_IN_BRACES_RE,
+    KEY_WITH_EQUALS_IN_PARENS_RE,
     NAME_RE,
     QUOTED_SCAN_RE,
     TRIVIA_RE,
@@ -261,6 +263,14 @@ class _BlockParser:
         self.trivia(children)
         key_re = KEY_IN_BRACES_RE if close == "}" else KEY_IN_PARENS_RE
         m = key_re.match(self.text, self.pos)
+        if m is not None and self.peek(m.end()) == "=" and key_re.match(self.text, m.end() + 1):
+            # `@misc{abnt-and-type=e, ...}`: BibTeX's key runs over the `=` (a rule
+            # reports it in the biblatex dialect, where biber stops there).
+            wide = KEY_WITH_EQUALS_IN_BRACES_RE if close == "}" else KEY_WITH_EQUALS_IN_PARENS_RE
+            m = wide.match(self.text, self.pos)
+            assert m is not None
+            self.token(children, K.KEY, m.end() - self.pos)
+            return self.comma(children)
         if m is not None and NAME_RE.fullmatch(m.group()) is not None:
             # `@article{title = ...`: the word is a field name and the key is missing.
             # (Only a word that can be a field name: the look past it must stay
