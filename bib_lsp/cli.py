@@ -252,7 +252,10 @@ def _read_all(paths: Sequence[str], err: TextIO) -> Iterator[tuple[Path, LoadedT
 
 def check_text(text: str, options: RuleOptions | None = None) -> list[Problem]:
     """Every problem of one text, sorted by position: what the server reports."""
-    return sorted(diagnose(Document(text), options), key=lambda p: (p.start, p.end, p.code))
+    # Read `%` lines as the dialect's backend does from the start (the checker
+    # would read them again otherwise; for `auto` it does so once it knows).
+    doc = Document(text, biber_comments=options is not None and options.dialect == "biblatex")
+    return sorted(diagnose(doc, options), key=lambda p: (p.start, p.end, p.code))
 
 
 def run_check(
@@ -356,7 +359,8 @@ def run_export(
         path, loaded = found
         for problem in loaded.problems:
             print(f"bib-lsp: warning: {path}: {problem.message}", file=err)
-        for item in document_items(Document(loaded.text), dialect):
+        doc = Document(loaded.text, biber_comments=dialect == "biblatex")
+        for item in document_items(doc, dialect):
             key = str(item["id"]).lower()
             if key in keys:
                 print(f"bib-lsp: warning: {path}: key '{item['id']}' already exported", file=err)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from bib_lsp.document import BlockChanges, Document
 from bib_lsp.model.comments import file_ignores
-from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.block import Block, comments_out_next
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import Entry, forget_views, view
 
@@ -192,6 +192,9 @@ class BibIndex:
         # Entries with strong and with weak evidence of biblatex (see above).
         self.biblatex_markers = 0
         self.weak_biblatex_markers = 0
+        # Free text whose last line comments out the entry after it for biber but
+        # not for BibTeX (BibTeX's reading): that entry is no evidence.
+        self.commented_out: dict[int, Block] = {}
         # Names whose holders changed since the last ``take_changed()``, as
         # (table, name); ("file", "entries") when the file gains its first regular
         # entry or loses its last.
@@ -290,6 +293,8 @@ class BibIndex:
             self.file_ignores.update(file_ignores(block))
             for name, value in shared_values(block):
                 self.values[name][value] += 1
+            if block.problems and comments_out_next(block):
+                self.commented_out[id(block)] = block
 
     def _remove_one(self, block: Block) -> None:
         for name, value in shared_values(block):
@@ -297,6 +302,7 @@ class BibIndex:
             counts[value] -= 1
             if counts[value] <= 0:
                 del counts[value]
+        self.commented_out.pop(id(block), None)
         evidence = biblatex_evidence(block)
         if evidence == 2:
             self.biblatex_markers -= 1
@@ -321,8 +327,19 @@ class BibIndex:
     def looks_biblatex(self) -> bool:
         """The `auto` dialect: biblatex when an entry uses a type or field only
         biblatex knows, or when the weak signs are common (a tenth of the entries,
-        and at least three)."""
-        return looks_biblatex(self.biblatex_markers, self.weak_biblatex_markers, self.entry_count)
+        and at least three). An entry after a `%` on its line is no evidence: biber
+        reads no entry there, so which reading to use cannot depend on it."""
+        strong, weak, entries = self.biblatex_markers, self.weak_biblatex_markers, self.entry_count
+        for junk in self.commented_out.values():
+            start = self.document.start_of(junk)
+            found = None if start is None else self.document.block_at(start + len(junk.text))
+            if found is None:
+                continue
+            evidence = biblatex_evidence(found[1])
+            strong -= evidence == 2
+            weak -= evidence == 1
+            entries -= key_of(found[1]) is not None
+        return looks_biblatex(strong, weak, entries)
 
     def take_changed(self) -> set[tuple[str, str]]:
         """The (table, name) pairs whose holders changed since the last call."""

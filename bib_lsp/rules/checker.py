@@ -42,12 +42,33 @@ class Checker:
         are the parser's only (a large document's first diagnostics, in the time it
         takes to parse it)."""
         self.document = document
-        self.options = options or RuleOptions()
+        self._options = options or RuleOptions()
         self.staged = staged
         self._option_cache: dict[int, tuple[list[Problem], RuleOptions, list[Problem]]] = {}
         with gc_paused():  # many small objects, no cycles: see syntax.heap.gc_paused
             self.index = BibIndex(document, deferred=staged)
         self.context = Context(self.index)
+        self.follow_dialect()
+
+    @property
+    def options(self) -> RuleOptions:
+        return self._options
+
+    @options.setter
+    def options(self, options: RuleOptions) -> None:
+        self._options = options
+        self.follow_dialect()
+
+    def follow_dialect(self) -> None:
+        """Have the document read ``%`` outside entries as the dialect's backend
+        does (biber for `biblatex`), once the dialect is known (for `auto`, when
+        the index is complete). Called whenever the dialect may have changed: the
+        options, an edit; the blocks it reads again go through the index."""
+        if self._options.dialect == "auto" and not self.index.complete:
+            return
+        wanted = self.dialect == "biblatex"
+        if wanted != self.document.biber_comments:
+            self._take(self.document.set_biber_comments(wanted))
 
     def warm(self, ci: int) -> None:
         """Run the rules over the document's chunk ``ci`` now (their findings are
@@ -57,6 +78,10 @@ class Checker:
             self.document.collect_chunk(ci, key, per_block)
 
     def update(self, changes: BlockChanges) -> None:
+        self._take(changes)
+        self.follow_dialect()
+
+    def _take(self, changes: BlockChanges) -> None:
         with gc_paused():
             self.index.update(changes)
             for block in changes.removed:

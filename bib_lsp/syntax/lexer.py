@@ -85,7 +85,9 @@ def is_one_group(text: str) -> bool:
 
 def group_is_closed(text: str) -> bool:
     """Whether a ``{...}`` or ``"..."`` piece as the parser cut it ends with its own
-    closing delimiter (the last character alone does not tell: ``{a {b}`` is open)."""
+    closing delimiter (the last character alone does not tell: ``{a {b}`` is open).
+    A quoted piece may hold a `"` outside braces (``"He said "hi""``, taken whole
+    by the parser as meant, and reported): its own `"` is the last one."""
     if len(text) < 2:
         return False
     quoted = text[0] == '"'
@@ -98,6 +100,6 @@ def group_is_closed(text: str) -> bool:
             depth -= 1
             if depth == 0 and not quoted:
                 return i == len(text) - 1
-        elif ch == '"' and quoted and depth == 0:
-            return i == len(text) - 1
+        elif ch == '"' and quoted and depth == 0 and i == len(text) - 1:
+            return True
     return False

@@ -83,3 +83,16 @@ async def test_a_stale_diagnostic_gets_no_fix(session: Session) -> None:
         source=problem.source,
     )
     assert await actions_for(session, [stale]) == []
+
+
+async def test_a_quote_inside_a_quoted_value_is_one_error_with_a_fix(session: Session) -> None:
+    text = '@misc{q,\n  title = "He said "hi"",\n  year = 2000,\n}\n'
+    (problem,) = await session.open(URI, text)
+    assert problem.code == "quote-in-quoted-value"
+    assert problem.range.start == lsp.Position(1, 19)  # the inner `"`
+    (action,) = await actions_for(session, [problem])
+    assert action.is_preferred
+    after, edits = applied(session, text, action)
+    assert after == '@misc{q,\n  title = "He said {"hi"}",\n  year = 2000,\n}\n'
+    assert len(edits) == 2  # `{` and `}`: nothing else of the line is rewritten
+    assert await session.change(URI, [lsp.TextDocumentContentChangeWholeDocument(after)]) == []
