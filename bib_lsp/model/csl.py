@@ -30,6 +30,7 @@ from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES, BIBLATEX_TYPE_ALI
 from bib_lsp.syntax.block import comments_out_next
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import Entry, Value, view
+from bib_lsp.text import LINE_BREAK_RE
 
 MAX_DEPTH = 8  # macro and crossref chains deeper than this are cut (and cycles)
 
@@ -468,8 +469,9 @@ def document_items(
     for _, block in doc.blocks():
         entry = view(block)
         if entry is None:
-            after_comment = bool(block.problems) and comments_out_next(block)
-            commented_out |= after_comment
+            flagged = bool(block.problems) and comments_out_next(block)
+            after_comment = flagged or (after_comment and LINE_BREAK_RE.search(block.text) is None)
+            commented_out |= flagged
             continue
         if entry.kind is K.STRING:
             for f in entry.fields:
@@ -479,7 +481,7 @@ def document_items(
             entries.setdefault(entry.key.lower(), entry)
             if not after_comment:  # biber reads no entry there: no evidence
                 evidence[biblatex_evidence(block)] += 1
-        after_comment = False
+        after_comment = after_comment and LINE_BREAK_RE.search(block.text) is None
     if dialect == "auto":
         strong, weak = evidence[2], evidence[1]
         dialect = "biblatex" if looks_biblatex(strong, weak, sum(evidence)) else "bibtex"
