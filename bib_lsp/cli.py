@@ -458,7 +458,10 @@ def _read_all(
 
 def check_text(text: str, options: RuleOptions | None = None) -> list[Problem]:
     """Every problem of one text, sorted by position: what the server reports."""
-    return sorted(diagnose(Document(text), options), key=lambda p: (p.start, p.end, p.code))
+    # Read `%` lines as the dialect's backend does from the start (the checker
+    # would read them again otherwise; for `auto` it does so once it knows).
+    doc = Document(text, biber_comments=options is not None and options.dialect == "biblatex")
+    return sorted(diagnose(doc, options), key=lambda p: (p.start, p.end, p.code))
 
 
 def run_check(
@@ -655,7 +658,7 @@ def run_export(
         path, loaded = found
         for problem in loaded.problems:
             print(f"bib-lsp: warning: {path}: {problem.message}", file=err)
-        document = Document(loaded.text)
+        document = Document(loaded.text, biber_comments=dialect == "biblatex")
         broken |= _warn_syntax_errors(path, document, err)
         for item in document_items(document, dialect):
             key = str(item["id"]).lower()

@@ -121,7 +121,7 @@ def _inside(start: int, end: int, length: int, what: object) -> None:
 def _same_blocks(doc: Document, text: str) -> None:
     if doc.text != text:
         raise AssertionError("the document's text is not the edited text")
-    fresh = parse(text)
+    fresh = parse(text, doc.biber_comments)
     ours = list(doc.blocks())
     if [s for s, _ in ours] != fresh.starts:
         raise AssertionError("block starts differ from a fresh parse")
@@ -134,16 +134,20 @@ def document(data: bytes) -> None:
     """Parsing is lossless and located; an incrementally edited document equals a
     fresh parse of its text after every edit."""
     text, stream = split(data)
-    tree = parse(text)
-    if tree.tree_text() != text:
-        raise AssertionError("the tree does not give back the text")
-    for p in tree.problems():
-        _inside(p.start, p.end, len(text), p)
+    for biber_comments in (False, True):  # BibTeX's and biber's reading of `%`
+        tree = parse(text, biber_comments)
+        if tree.tree_text() != text:
+            raise AssertionError("the tree does not give back the text")
+        for p in tree.problems():
+            _inside(p.start, p.end, len(text), p)
     doc = Document(text)
-    for start, end, inserted in edits(text, stream):
+    for i, (start, end, inserted) in enumerate(edits(text, stream)):
         doc.edit(start, end, inserted)
         text = text[:start] + inserted + text[end:]
         _same_blocks(doc, text)
+        if i % 2:  # switching the reading re-reads the blocks it changes
+            doc.set_biber_comments(not doc.biber_comments)
+            _same_blocks(doc, text)
 
 
 def checker(data: bytes) -> None:

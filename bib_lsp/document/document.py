@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bib_lsp.document.chunks import ChunkedBlocks
 from bib_lsp.syntax.block import Block, SyntaxTree
 from bib_lsp.syntax.heap import gc_paused
+from bib_lsp.syntax.kinds import SyntaxKind
 from bib_lsp.syntax.parser import parse_block
 from bib_lsp.syntax.tree import Problem
 from bib_lsp.text import (
@@ -71,11 +72,16 @@ def _syntax_problems(block: Block, previous: Block | None) -> list[Problem]:
 class Document(ChunkedBlocks, LineMapping):
     """A ``.bib`` text with its syntax, updated incrementally by edits."""
 
-    __slots__ = ("_column_memo", "uri", "version")
+    __slots__ = ("_column_memo", "biber_comments", "uri", "version")
 
-    def __init__(self, text: str = "", *, uri: str = "", version: int = 0) -> None:
+    def __init__(
+        self, text: str = "", *, uri: str = "", version: int = 0, biber_comments: bool = False
+    ) -> None:
+        """``biber_comments``: read ``%`` outside entries as biber does, not as BibTeX
+        (see ``syntax.parser``; the checker sets it from the dialect)."""
         self.uri = uri
         self.version = version
+        self.biber_comments = biber_comments
         super().__init__()
         # The last column worked out across blocks, per encoding: (line start,
         # offset, units between). A block in the middle of a long line (a 5 MB line
@@ -222,7 +228,7 @@ class Document(ChunkedBlocks, LineMapping):
         while pos < len(region) or next_old < total:
             if pos in boundaries:
                 break
-            parsed = parse_block(region, pos)
+            parsed = parse_block(region, pos, self.biber_comments)
             if parsed.saw_end and next_old < total:
                 # The block may reach into the text after the region: take more
                 # (doubling, so a long runaway block is read a bounded number of times).
@@ -239,6 +245,32 @@ class Document(ChunkedBlocks, LineMapping):
         self._splice(first, reuse_from, new_blocks)
         return BlockChanges(removed, new_blocks)
 
+    def set_biber_comments(self, biber_comments: bool) -> BlockChanges:
+        """Read ``%`` outside entries as biber (True) or BibTeX (False) does from now
+        on; return the blocks that changed. The readings differ only in free text
+        with a ``%`` in it, so only that (and the blocks that then read differently)
+        is read again: the other blocks keep their caches."""
+        total = BlockChanges()
+        if biber_comments == self.biber_comments:
+            return total
+        junk = SyntaxKind.JUNK_BLOCK
+        at = [s for s, b in self.blocks() if b.node.kind is junk and "%" in b.text]
+        self.biber_comments = biber_comments
+        if not at:
+            return total
+        self._column_memo.clear()
+        with gc_paused():
+            for start in at:  # the text does not change, so neither do these offsets
+                found = self.block_at(start)
+                if found is not None and found[0] == start:
+                    total.merge(self._reread(start))
+        return total
+
+    def _reread(self, start: int) -> BlockChanges:
+        """Read the block at ``start`` again (and those after it, as far as its new
+        reading changes them)."""
+        return self._edit(start, start, "")
+
     def _replace_all(self, text: str) -> None:
         self._column_memo.clear()
-        self._set_blocks(SyntaxTree(text).blocks)
+        self._set_blocks(SyntaxTree(text, self.biber_comments).blocks)

@@ -24,10 +24,11 @@ from bib_lsp.formatting.layout import Layout, layout_of
 from bib_lsp.formatting.options import KEEP, FormatOptions
 from bib_lsp.formatting.reading import read_entry
 from bib_lsp.formatting.writing import format_block
-from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.block import Block, comments_out_next
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.lexer import BLANK
 from bib_lsp.syntax.views import view
+from bib_lsp.text import LINE_BREAK_RE
 from bib_lsp.text.edits import Edit, apply, trimmed
 
 # -- the whole text ---------------------------------------------------------------
@@ -81,8 +82,18 @@ def _pieces(doc: Document, options: FormatOptions, layout: Layout) -> list[_Piec
     def formatted(block: Block) -> str:
         return format_block(block, layout, options)
 
+    commented = False  # a `%` before this block on its line comments it out for biber
+    as_written: set[int] = set()  # such blocks (no line break added after them either)
     for i, (start, block) in enumerate(blocks):
-        if block.kind is K.JUNK_BLOCK:
+        flagged = bool(block.problems) and comments_out_next(block)
+        if commented or flagged:
+            # `%@misc{...}`: an entry for BibTeX, a comment for biber. Written on
+            # more lines, its fields would come out of the comment: the rest of the
+            # line is kept as it is.
+            commented = flagged or LINE_BREAK_RE.search(block.text) is None
+            as_written.add(id(block))
+            out.append(_Piece(start, block, block.text))
+        elif block.kind is K.JUNK_BLOCK:
             before = _trailing_breaks(out[-1].text) if out else -1
             after = i < len(blocks) - 1
             out.append(_Piece(start, block, _between(block.text, before, after, options)))
@@ -92,7 +103,8 @@ def _pieces(doc: Document, options: FormatOptions, layout: Layout) -> list[_Piec
     wanted = 1 if options.blank_lines == KEEP else int(options.blank_lines) + 1
     fixed: list[_Piece] = []
     for piece in out:
-        if fixed and K.JUNK_BLOCK not in (piece.block.kind, fixed[-1].block.kind):
+        side_by_side = fixed and K.JUNK_BLOCK not in (piece.block.kind, fixed[-1].block.kind)
+        if side_by_side and id(fixed[-1].block) not in as_written:
             prev = fixed[-1]
             ends = _trailing_breaks(prev.text)
             fixed[-1] = replace(prev, text=prev.text + "\n" * max(wanted - ends, 0))

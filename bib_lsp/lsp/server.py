@@ -358,7 +358,8 @@ def did_open(ls: BibLanguageServer, params: lsp.DidOpenTextDocumentParams) -> No
     # One pause for the whole opening: each re-enabling of the collector after a
     # large step would set off a full collection over the new heap.
     with gc_paused():
-        doc = Document(item.text, uri=item.uri, version=item.version)
+        biber_comments = ls.settings.dialect == "biblatex"  # else the checker sees to it
+        doc = Document(item.text, uri=item.uri, version=item.version, biber_comments=biber_comments)
         # A large document is checked in stages (lsp/analysis.py); a client that
         # pulls diagnostics must be able to be told to pull again.
         staged = doc.block_count > ls.staged_above and (not ls.pull or ls.can_refresh_diagnostics)

@@ -27,8 +27,10 @@ from bib_lsp.model.inheritance import inherit
 from bib_lsp.model.latex import to_text
 from bib_lsp.model.macros import predefined_text
 from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES, BIBLATEX_TYPE_ALIASES
+from bib_lsp.syntax.block import comments_out_next
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import Entry, Value, view
+from bib_lsp.text import LINE_BREAK_RE
 
 MAX_DEPTH = 8  # macro and crossref chains deeper than this are cut (and cycles)
 
@@ -463,9 +465,13 @@ def document_items(
     entries: dict[str, Entry] = {}
     strings: dict[str, Value] = {}
     evidence = [0, 0, 0]  # entries with strong and with weak biblatex signs
+    commented_out = after_comment = False  # an entry after a `%` on its line
     for _, block in doc.blocks():
         entry = view(block)
         if entry is None:
+            flagged = bool(block.problems) and comments_out_next(block)
+            after_comment = flagged or (after_comment and LINE_BREAK_RE.search(block.text) is None)
+            commented_out |= flagged
             continue
         if entry.kind is K.STRING:
             for f in entry.fields:
@@ -473,9 +479,14 @@ def document_items(
                     strings.setdefault(f.name_lower, f.value)
         elif entry.kind is K.ENTRY and entry.key:
             entries.setdefault(entry.key.lower(), entry)
-            evidence[biblatex_evidence(block)] += 1
+            if not after_comment:  # biber reads no entry there: no evidence
+                evidence[biblatex_evidence(block)] += 1
+        after_comment = after_comment and LINE_BREAK_RE.search(block.text) is None
     if dialect == "auto":
         strong, weak = evidence[2], evidence[1]
         dialect = "biblatex" if looks_biblatex(strong, weak, sum(evidence)) else "bibtex"
+    if commented_out and dialect == "biblatex" and not doc.biber_comments:
+        # Read as biber reads it: the entries after `%` on their lines are none.
+        return document_items(Document(doc.text, biber_comments=True), dialect, outside)
     sources = Sources(strings.get, entries.get, dialect, outside or (lambda name: None))
     return [to_csl(e, sources) for e in entries.values() if e.type_lower not in _NOT_CITABLE]

@@ -15,9 +15,10 @@ from collections.abc import Iterable
 
 from bib_lsp.document import BlockChanges, Document
 from bib_lsp.model.comments import file_ignores
-from bib_lsp.syntax.block import Block
+from bib_lsp.syntax.block import Block, comments_out_next
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.views import Entry, forget_views, view
+from bib_lsp.text import LINE_BREAK_RE
 
 
 def key_of(block: Block) -> str | None:
@@ -201,6 +202,11 @@ class BibIndex:
         # Entries with strong and with weak evidence of biblatex (see above).
         self.biblatex_markers = 0
         self.weak_biblatex_markers = 0
+        # Free text whose last line comments out the entry after it for biber but
+        # not for BibTeX (BibTeX's reading): that entry is no evidence.
+        self.commented_out: dict[int, Block] = {}
+        # Free text with a `%` line holding an `@` (biber's reading): BibTeX's differs.
+        self.commented_ats: dict[int, Block] = {}
         # Names whose holders changed since the last ``take_changed()``, as
         # (table, name); ("file", "entries") when the file gains its first regular
         # entry or loses its last.
@@ -299,6 +305,10 @@ class BibIndex:
             self.file_ignores.update(file_ignores(block))
             for name, value in shared_values(block):
                 self.values[name][value] += 1
+            if block.problems and comments_out_next(block):
+                self.commented_out[id(block)] = block
+            if block.node.kind is K.JUNK_BLOCK and "%" in block.text and "@" in block.text:
+                self.commented_ats[id(block)] = block
 
     def _remove_one(self, block: Block) -> None:
         for name, value in shared_values(block):
@@ -306,6 +316,8 @@ class BibIndex:
             counts[value] -= 1
             if counts[value] <= 0:
                 del counts[value]
+        self.commented_out.pop(id(block), None)
+        self.commented_ats.pop(id(block), None)
         evidence = biblatex_evidence(block)
         if evidence == 2:
             self.biblatex_markers -= 1
@@ -330,8 +342,27 @@ class BibIndex:
     def looks_biblatex(self) -> bool:
         """The `auto` dialect: biblatex when an entry uses a type or field only
         biblatex knows, or when the weak signs are common (a tenth of the entries,
-        and at least three)."""
-        return looks_biblatex(self.biblatex_markers, self.weak_biblatex_markers, self.entry_count)
+        and at least three). An entry after a `%` on its line is no evidence: biber
+        reads no entry there, so which reading to use cannot depend on it."""
+        strong, weak, entries = self.biblatex_markers, self.weak_biblatex_markers, self.entry_count
+        for junk in self.commented_out.values():
+            start = self.document.start_of(junk)
+            if start is None:
+                continue
+            pos = start + len(junk.text)
+            for _ in range(_LINE_BLOCKS):  # the blocks on the rest of that line
+                found = self.document.block_at(pos)
+                if found is None or found[0] != pos:
+                    break
+                block = found[1]
+                evidence = biblatex_evidence(block)
+                strong -= evidence == 2
+                weak -= evidence == 1
+                entries -= key_of(block) is not None
+                if LINE_BREAK_RE.search(block.text) is not None:
+                    break
+                pos += len(block.text)
+        return looks_biblatex(strong, weak, entries)
 
     def take_changed(self) -> set[tuple[str, str]]:
         """The (table, name) pairs whose holders changed since the last call."""
@@ -372,6 +403,7 @@ class BibIndex:
 
 
 _ENTRIES = ("file", "entries")
+_LINE_BLOCKS = 64  # at most this many blocks after a `%` on one line are looked at
 _BUILD_STEP = 64  # blocks indexed between looks at the clock
 # Tables whose askers care only where a name is held, not what the holder says.
 _PLACE_ONLY = frozenset({"string", "use"})

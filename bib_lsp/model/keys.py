@@ -12,9 +12,9 @@ KEY_FIELDS = {"crossref": False, "xref": False, "xdata": True, "related": True, 
 list of keys (else one key)."""
 
 # What goes wrong with each character in a key: (biber cannot read it, `\cite`
-# fails on it). The parser already ends a key at white space and at `,{}=#"%` (and
-# at `()` in an `@type(...)` entry) and reports what follows, so only these and
-# control characters can be in a key it has read.
+# fails on it). The parser already ends a key at white space and at `,{}#"%` (and
+# at `()` in an `@type(...)` entry) and reports what follows, so only these, `=`
+# (``equals-in-key``, biblatex only) and control characters can be in a key it has read.
 _KEY_TROUBLE = {
     "\\": (True, True),
     "'": (True, False),

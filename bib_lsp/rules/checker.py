@@ -47,21 +47,62 @@ class Checker:
         are the parser's only (a large document's first diagnostics, in the time it
         takes to parse it)."""
         self.document = document
-        self.options = options or RuleOptions()
+        self._decided: str | None = None  # the `auto` dialect's verdict, once made
+        self._options = options or RuleOptions()
         self.staged = staged
         self._option_cache: dict[int, tuple[list[Problem], RuleOptions, list[Problem]]] = {}
         with gc_paused():  # many small objects, no cycles: see syntax.heap.gc_paused
             self.index = BibIndex(document, deferred=staged)
         self.context = Context(self.index)
+        self.follow_dialect()
+
+    @property
+    def options(self) -> RuleOptions:
+        return self._options
+
+    @options.setter
+    def options(self, options: RuleOptions) -> None:
+        self._options = options
+        self.follow_dialect()
+
+    def _decide(self) -> None:
+        """Decide the `auto` dialect (and the reading) once the index that was built
+        in stages is complete."""
+        if self._decided is None and self._options.dialect == "auto" and self.index.complete:
+            self.follow_dialect()
+
+    def follow_dialect(self) -> None:
+        """Have the document read ``%`` outside entries as the dialect's backend
+        does (biber for `biblatex`), once the dialect is known (for `auto`, when
+        the index is complete). Called whenever the dialect may have changed: the
+        options, an edit; the blocks it reads again go through the index."""
+        self._decided = None
+        if self._options.dialect == "auto":
+            if not self.index.complete:
+                return
+            # `auto` is decided in BibTeX's reading, so that the verdict depends on
+            # the text only (not on the reading an edit found): biber's reading
+            # differs only where a `%` line outside entries holds an `@`.
+            if self.document.biber_comments and self.index.commented_ats:
+                self._take(self.document.set_biber_comments(False))
+            self._decided = self.dialect
+        wanted = self.dialect == "biblatex"
+        if wanted != self.document.biber_comments:
+            self._take(self.document.set_biber_comments(wanted))
 
     def warm(self, ci: int) -> None:
         """Run the rules over the document's chunk ``ci`` now (their findings are
         kept), whatever the stage; the index must be complete."""
+        self._decide()
         with gc_paused():
             key, per_block = self._entry_checks(full=True)
             self.document.collect_chunk(ci, key, per_block)
 
     def update(self, changes: BlockChanges) -> None:
+        self._take(changes)
+        self.follow_dialect()
+
+    def _take(self, changes: BlockChanges) -> None:
         with gc_paused():
             self.index.update(changes)
             for block in changes.removed:
@@ -98,10 +139,13 @@ class Checker:
             return self.options.dialect
         if self.options.style.path is not None:
             return "bibtex"
+        if self._decided is not None:
+            return self._decided
         return "biblatex" if self.index.looks_biblatex() else "bibtex"
 
     def diagnose(self) -> list[Problem]:
         """Every finding, in text order, with the user's options applied."""
+        self._decide()
         with gc_paused():  # tens of thousands of new findings, no cycles: no full
             parts, whole = self.diagnose_parts()  # collection over a large document
             problems = [p.shifted(part.start) for part in parts for p in part.problems]

@@ -1,6 +1,8 @@
 """Syntax the parser accepts but BibTeX, biber or LaTeX do not: characters in keys
-and field names (the facts are in ``model/keys.py``), and entries that BibTeX never
-reads because of where the file ends (established by running BibTeX 0.99d)."""
+and field names (the facts are in ``model/keys.py``), `=` in keys and `%` comments
+inside entries (one backend reads them, the other does not), and entries that BibTeX
+never reads because of where the file ends (established by running BibTeX 0.99d and
+biber 2.19)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from bib_lsp.syntax.views import Entry, view
 BAD_KEY = "bad-key"
 BAD_FIELD_NAME = "bad-field-name"
 ENTRIES_ON_LAST_LINE = "entries-on-last-line"
+EQUALS_IN_KEY = "equals-in-key"
+COMMENT_IN_ENTRY = "comment-in-entry"
 
 
 @entry_rule(BAD_KEY, Severity.ERROR)
@@ -28,9 +32,9 @@ def bad_key(entry: Entry, context: Context) -> Iterable[Problem]:
     biber cannot read a key with `\`, `'`, `(`, `)` or a control character: it cuts
     the key short there, or reports a syntax error and drops the entry (BibTeX 0.99
     accepts them all). LaTeX's `\cite` stops with "Missing \endcsname inserted" on
-    `\` and `~`. So the entry cannot be cited. (White space, `,`, `{`, `}`, `=`, `#`,
-    `%` and `"` end a key and are reported as syntax errors; letters outside ASCII
-    and punctuation such as `:-_./+@` work with both tools.)
+    `\` and `~`. So the entry cannot be cited. (White space, `,`, `{`, `}`, `#`, `%`
+    and `"` end a key and are reported as syntax errors, `=` as `equals-in-key`;
+    letters outside ASCII and punctuation such as `:-_./+@` work with both tools.)
 
     Example:
     ```bibtex
@@ -101,6 +105,91 @@ def bad_field_name(entry: Entry, context: Context) -> Iterable[Problem]:
         yield Problem(
             span.start, span.end, BAD_FIELD_NAME, message, RULES[BAD_FIELD_NAME].doc.severity
         )
+
+
+@entry_rule(EQUALS_IN_KEY, Severity.ERROR)
+def equals_in_key(entry: Entry, context: Context) -> Iterable[Problem]:
+    r"""
+    What it checks:
+    In the `biblatex` dialect, a citation key that contains `=`.
+
+    Why it matters:
+    biber stops reading the key at the `=` ("syntax error: found `=`, expected `,`")
+    and drops the entry, so it cannot be cited. BibTeX 0.99 reads the whole key, and
+    some packages' files rely on that (abntex2's option entries such as
+    `@misc{abnt-and-type=e, ...}`), so the `bibtex` dialect accepts it.
+
+    Example:
+    ```bibtex
+    @online{page=home,
+      title = {Home page},
+      url   = {https://example.org},
+      date  = {2024},
+    }
+    ```
+
+    How to fix:
+    Rename the key without `=` (`page-home`) and update the citations, or, for
+    a file meant for BibTeX only, choose the `bibtex` dialect.
+    """
+    key = entry.key
+    if context.dialect != "biblatex" or entry.kind is not K.ENTRY or not key or "=" not in key:
+        return
+    assert entry.key_span is not None
+    at = entry.key_span.start + key.index("=")
+    message = (
+        f"biber cannot read the key `{printable(key)}`: it stops at this `=` (found `=`, "
+        "expected `,`) and drops the entry; only BibTeX accepts `=` in a key"
+    )
+    yield Problem(at, at + 1, EQUALS_IN_KEY, message, RULES[EQUALS_IN_KEY].doc.severity)
+
+
+@entry_rule(COMMENT_IN_ENTRY, Severity.WARNING)
+def comment_in_entry(entry: Entry, context: Context) -> Iterable[Problem]:
+    r"""
+    What it checks:
+    In the `bibtex` dialect, a `%` comment inside an entry (the first one of each
+    entry).
+
+    Why it matters:
+    BibTeX 0.99 has no comments inside entries: at the `%` it reports an error
+    ("You're missing a field name", or "I was expecting a `,` or a `}`") and skips
+    the rest of the entry, so the fields after the comment are missing from the
+    bibliography. biber reads `%` to the end of the line as a comment everywhere.
+
+    Example:
+    ```bibtex
+    @book{doe2020,
+      title = {Untitled},
+      % checked against the publisher's page
+      year  = 2020,
+    }
+    ```
+
+    How to fix:
+    Move the comment out of the entry (on the line before it), or, for a file meant
+    for biber only, choose the `biblatex` dialect.
+    """
+    block = context.block
+    if context.dialect != "bibtex" or entry.kind is not K.ENTRY or block is None:
+        return
+    if "%" not in block.text:
+        return
+    for kind, start, end in block.node.tokens(entry.span.start):
+        if kind is K.COMMENT:
+            lost = sum(1 for f in entry.fields if f.span.start > start)
+            if lost:
+                names = "field" if lost == 1 else f"{lost} fields"
+                what = f"so the {names} after it are lost"
+            else:
+                what = "though no field comes after it"
+            message = (
+                "BibTeX has no comments inside entries: it reports an error at this `%` "
+                f"and skips the rest of the entry, {what} (biber reads it as a comment)"
+            )
+            severity = RULES[COMMENT_IN_ENTRY].doc.severity
+            yield Problem(start, end, COMMENT_IN_ENTRY, message, severity)
+            return
 
 
 # At most this many blocks are looked at on the last line: the check runs on every

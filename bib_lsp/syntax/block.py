@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from bib_lsp.syntax.codes import COMMENTED_OUT_ENTRY
 from bib_lsp.syntax.heap import gc_paused
 from bib_lsp.syntax.kinds import SyntaxKind
 from bib_lsp.syntax.parser import BlockParse, parse_blocks
@@ -71,12 +72,14 @@ class SyntaxTree:
 
     __slots__ = ("blocks", "starts", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, biber_comments: bool = False) -> None:
+        """``biber_comments``: read ``%`` outside entries as biber does (see
+        ``parser.parse_block``)."""
         self.text = text
         self.blocks: list[Block] = []
         self.starts: list[int] = []
         pos = 0
-        parsed_blocks = parse_blocks(text)
+        parsed_blocks = parse_blocks(text, biber_comments)
         with gc_paused():
             for parsed in parsed_blocks:
                 self.blocks.append(Block.from_parse(text, pos, parsed))
@@ -102,6 +105,15 @@ class SyntaxTree:
         return "".join(pieces)
 
 
-def parse(text: str) -> SyntaxTree:
+def comments_out_next(block: Block) -> bool:
+    """Whether the block is free text whose last line has a `%` before the entry
+    after it: BibTeX reads that entry, biber does not (``commented-out-entry``, in
+    BibTeX's reading). The two readings differ only at such blocks."""
+    return block.node.kind is SyntaxKind.JUNK_BLOCK and any(
+        p.code == COMMENTED_OUT_ENTRY for p in block.problems
+    )
+
+
+def parse(text: str, biber_comments: bool = False) -> SyntaxTree:
     """Parse a whole text. Never raises."""
-    return SyntaxTree(text)
+    return SyntaxTree(text, biber_comments)

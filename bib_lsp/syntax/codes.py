@@ -19,6 +19,8 @@ MISSING_EQUALS = "missing-equals"
 MISSING_VALUE = "missing-value"
 UNEXPECTED_TOKEN = "unexpected-token"
 NOT_UTF8 = "not-utf8"
+COMMENTED_OUT_ENTRY = "commented-out-entry"
+QUOTE_IN_QUOTED_VALUE = "quote-in-quoted-value"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,34 @@ SYNTAX_CODES: tuple[CodeDoc, ...] = (
         "from the next comma.",
         "@book{doe2020,\n  = {Untitled},\n}\n",
         "Remove the stray text or write the field name it stands for.",
+    ),
+    CodeDoc(
+        QUOTE_IN_QUOTED_VALUE,
+        Severity.ERROR,
+        'A `"` inside a `"..."` value, right before a word: it ends the value there.',
+        'BibTeX and biber end a quoted value at the first `"` outside braces, so '
+        '`title = "He said "hi""` is the title `He said ` followed by `hi""`, which '
+        "neither can read: BibTeX drops the rest of the entry, biber the whole entry. "
+        'bib-lsp reports the inner `"` once and reads the value to the `"` that ends '
+        "the line's value, as meant.",
+        '@misc{doe2020,\n  title = "He said "hi"",\n  year  = 2020,\n}\n',
+        'Put the inner quotes in braces, `"He said {"hi"}"` (the quick fix does), or '
+        "write the value in braces: `{He said ``hi''}`.",
+    ),
+    CodeDoc(
+        COMMENTED_OUT_ENTRY,
+        Severity.INFORMATION,
+        "In the `bibtex` dialect, an `@` after a `%` on its line, outside entries: BibTeX "
+        "reads an entry there, biber a comment.",
+        "BibTeX 0.99 has no comments: outside entries it skips everything up to the next "
+        "`@`, so `%@misc{old, ...}` is a live entry for it (a second `old`, here), while "
+        "biber reads `%` to the end of the line as a comment and ignores the line. The "
+        "same file then gives different bibliographies. In the `biblatex` dialect "
+        "bib-lsp reads such a line as biber does, and reports nothing.",
+        "%@misc{old, title = {Old}}\n@misc{old, title = {New}}\n",
+        "To comment out an entry for both tools, remove the `@` (`%misc{old, ...}`) or put "
+        "the entry in an `@comment{...}`; for a file meant for biber only, choose the "
+        "`biblatex` dialect.",
     ),
     CodeDoc(
         NOT_UTF8,

@@ -27,6 +27,11 @@ NAME_RE = re.compile(r"""[^ \t\n\r\f\v"#%'(),={}@][^ \t\n\r\f\v"#%'(),={}]*""")
 # A citation key: anything but blanks, the separators and the delimiters.
 KEY_IN_BRACES_RE = re.compile(r"""[^ \t\n\r\f\v,{}=#"%@][^ \t\n\r\f\v,{}=#"%]*""")
 KEY_IN_PARENS_RE = re.compile(r"""[^ \t\n\r\f\v,{}()=#"%@][^ \t\n\r\f\v,{}()=#"%]*""")
+# The same with ``=`` inside, as BibTeX 0.99 reads a key (``abnt-and-type=e``; biber
+# stops at the ``=``): taken when a key character follows the ``=`` directly, so that
+# ``@misc{title = {x}}`` and ``@misc{title={x}}`` still read as a missing key.
+KEY_WITH_EQUALS_IN_BRACES_RE = re.compile(r"""[^ \t\n\r\f\v,{}#"%@=][^ \t\n\r\f\v,{}#"%]*""")
+KEY_WITH_EQUALS_IN_PARENS_RE = re.compile(r"""[^ \t\n\r\f\v,{}()#"%@=][^ \t\n\r\f\v,{}()#"%]*""")
 # Inside a value: braces, and a line that starts (after blanks) with ``@``, where a
 # runaway value is cut off so that one unclosed brace spoils one entry only.
 BRACED_SCAN_RE = re.compile(r"[{}]|[\r\n][ \t\f\v\r\n]*@")
@@ -80,7 +85,9 @@ def is_one_group(text: str) -> bool:
 
 def group_is_closed(text: str) -> bool:
     """Whether a ``{...}`` or ``"..."`` piece as the parser cut it ends with its own
-    closing delimiter (the last character alone does not tell: ``{a {b}`` is open)."""
+    closing delimiter (the last character alone does not tell: ``{a {b}`` is open).
+    A quoted piece may hold a `"` outside braces (``"He said "hi""``, taken whole
+    by the parser as meant, and reported): its own `"` is the last one."""
     if len(text) < 2:
         return False
     quoted = text[0] == '"'
@@ -93,6 +100,6 @@ def group_is_closed(text: str) -> bool:
             depth -= 1
             if depth == 0 and not quoted:
                 return i == len(text) - 1
-        elif ch == '"' and quoted and depth == 0:
-            return i == len(text) - 1
+        elif ch == '"' and quoted and depth == 0 and i == len(text) - 1:
+            return True
     return False

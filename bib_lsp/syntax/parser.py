@@ -9,6 +9,11 @@ to the block's end plus, at most, the one character after it. That is what lets
 Recovery follows BibTeX's resynchronisation point: an ``@`` where a field could
 start, or an ``@`` at the start of a line inside a runaway value, ends the open
 entry, so an unclosed brace spoils one entry and not the rest of the file.
+
+Two readings of the text between entries: BibTeX 0.99's (``biber_comments`` false),
+where every ``@`` starts an entry, even after a ``%``; and biber's (btparse), where a
+``%`` there comments out the rest of its line, ``@`` included. The checker picks the
+reading from the dialect.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from bib_lsp.syntax.lexer import (
     FAST_FIELD_RE,
     KEY_IN_BRACES_RE,
     KEY_IN_PARENS_RE,
+    KEY_WITH_EQUALS_IN_BRACES_RE,
+    KEY_WITH_EQUALS_IN_PARENS_RE,
     NAME_RE,
     QUOTED_SCAN_RE,
     TRIVIA_RE,
@@ -49,15 +56,17 @@ class BlockParse:
         self.saw_end = saw_end
 
 
-def parse_block(text: str, start: int) -> BlockParse:
-    """Read the top-level block that starts at ``start`` (``start < len(text)``)."""
-    return _BlockParser(text, start).run()
+def parse_block(text: str, start: int, biber_comments: bool = False) -> BlockParse:
+    """Read the top-level block that starts at ``start`` (``start < len(text)``);
+    ``biber_comments``: read a ``%`` outside entries as biber does (see above)."""
+    return _BlockParser(text, start, biber_comments).run()
 
 
 class _BlockParser:
-    __slots__ = ("broken", "n", "pos", "problems", "saw_end", "start", "text")
+    __slots__ = ("biber_comments", "broken", "n", "pos", "problems", "saw_end", "start", "text")
 
-    def __init__(self, text: str, start: int) -> None:
+    def __init__(self, text: str, start: int, biber_comments: bool = False) -> None:
+        self.biber_comments = biber_comments
         self.text = text
         self.n = len(text)
         self.start = start
@@ -100,7 +109,7 @@ class _BlockParser:
     # -- free text between entries ----------------------------------------------
     def junk(self) -> Node:
         text, start = self.text, self.start
-        end = text.find("@", start)
+        end = self.junk_end_biber() if self.biber_comments else text.find("@", start)
         if end < 0:
             end = self.n
             self.saw_end = True
@@ -113,9 +122,12 @@ class _BlockParser:
             fields_start = left_out.end() if left_out is not None else -1
             depth = 0
             reported = 0
-            for m in _BRACE_RE.finditer(text, start, end):
+            braces = _BRACE_OR_COMMENT_RE if self.biber_comments else _BRACE_RE
+            for m in braces.finditer(text, start, end):
                 if m.group() == "{":
                     depth += 1
+                elif m.group()[0] == "%":
+                    continue  # a comment (biber's reading)
                 elif depth:
                     depth -= 1
                 else:
@@ -140,11 +152,40 @@ class _BlockParser:
                         self.report(at, at + 1, codes.UNBALANCED_BRACES, message)
                     else:
                         self.report(at, at + 1, codes.UNBALANCED_BRACES, _STRAY_CLOSE)
+        if end < self.n and not self.biber_comments:
+            self.commented_out_entry(end)
         self.pos = end
         width = end - start
         if width < 256:
             return _JUNK_NODES[width]  # mostly the line breaks between entries
         return Node(K.JUNK_BLOCK, [make_token(K.JUNK, width)], width)
+
+    def junk_end_biber(self) -> int:
+        """Where free text ends in biber's reading: at the first ``@`` that no ``%``
+        before it on its line comments out (-1: at the end of the text)."""
+        text, pos = self.text, self.start
+        while True:
+            m = _AT_OR_PERCENT_RE.search(text, pos)
+            if m is None:
+                return -1
+            if text[m.start()] == "@":
+                return m.start()
+            pos = m.end()
+
+    def commented_out_entry(self, at: int) -> None:
+        """BibTeX's reading: when a ``%`` on the line of the ``@`` at ``at`` (the end
+        of this free text) comes before it, say that biber reads no entry there."""
+        text, start = self.text, self.start
+        line = max(text.rfind("\n", start, at), text.rfind("\r", start, at)) + 1
+        percent = text.find("%", max(line, start), at)
+        if percent < 0:
+            return
+        message = (
+            "BibTeX reads the `@` after this `%` as the start of an entry (it has no "
+            "comments outside entries either); biber reads the rest of the line as a "
+            "comment and ignores it"
+        )
+        self.report(percent, at, codes.COMMENTED_OUT_ENTRY, message, Severity.INFORMATION)
 
     # -- entries ---------------------------------------------------------------
     def entry(self) -> Node:
@@ -261,6 +302,14 @@ class _BlockParser:
         self.trivia(children)
         key_re = KEY_IN_BRACES_RE if close == "}" else KEY_IN_PARENS_RE
         m = key_re.match(self.text, self.pos)
+        if m is not None and self.peek(m.end()) == "=" and key_re.match(self.text, m.end() + 1):
+            # `@misc{abnt-and-type=e, ...}`: BibTeX's key runs over the `=` (a rule
+            # reports it in the biblatex dialect, where biber stops there).
+            wide = KEY_WITH_EQUALS_IN_BRACES_RE if close == "}" else KEY_WITH_EQUALS_IN_PARENS_RE
+            m = wide.match(self.text, self.pos)
+            assert m is not None
+            self.token(children, K.KEY, m.end() - self.pos)
+            return self.comma(children)
         if m is not None and NAME_RE.fullmatch(m.group()) is not None:
             # `@article{title = ...`: the word is a field name and the key is missing.
             # (Only a word that can be a field name: the look past it must stay
@@ -427,6 +476,8 @@ class _BlockParser:
             c = self.peek()
             if c in ("{", '"'):
                 end, unclosed = self.scan_piece(self.pos)
+                if c == '"' and not unclosed and NAME_RE.match(text, end, end + 1):
+                    end = self.inner_quotes(end)
                 self.token(vc, K.BRACED if c == "{" else K.QUOTED, end - self.pos)
                 if unclosed:
                     self.broken = True
@@ -457,6 +508,42 @@ class _BlockParser:
             hash_at = self.pos
             self.token(vc, K.HASH, 1)
             self.trivia(vc)
+
+    def inner_quotes(self, end: int) -> int:
+        """A quoted value ended at ``end`` right before a word (``"He said "hi""``):
+        the `"` before ``end`` was most likely meant inside the value. When the line
+        goes on, without `,` or `=`, to a `"` that ends it or that a `,`, `#` or
+        closing delimiter follows, report that inner `"` and take the value up to
+        that `"` (what was meant); else leave the value where BibTeX ends it."""
+        text, pos, depth = self.text, end, 0
+        for m in _INNER_QUOTE_SCAN_RE.finditer(text, end):
+            ch = m.group()
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth < 0:
+                    return end  # the entry's `}`: the value did end there
+            elif ch == '"':
+                if depth == 0 and _VALUE_END_RE.match(text, m.end()) is not None:
+                    pos = m.end()
+                    break
+            elif depth == 0 or ch not in ",=":
+                return end  # a line break, another field: too far to guess
+        else:
+            self.peek(self.n)  # read to the end of the text
+            return end
+        inner = end - 1
+        cut = text[self.pos : end]
+        meant = braced_inner_quotes(text[self.pos : pos])
+        if len(meant) > 60:
+            cut, meant = "...", '{"..."}'
+        message = (
+            f'this `"` ends the quoted value (BibTeX and biber read `{cut}`, then fail on '
+            f"what follows): put the inner quotes in braces, `{meant}`"
+        )
+        self.report(inner, inner + 1, codes.QUOTE_IN_QUOTED_VALUE, message)
+        return pos
 
     # -- delimited pieces ------------------------------------------------------------
     def scan_piece(self, start: int) -> tuple[int, bool]:
@@ -628,6 +715,8 @@ def _width(elements: list[Element]) -> int:
 
 _CLOSER = {"{": "}", "(": ")"}
 _BRACE_RE = re.compile(r"[{}]")
+_BRACE_OR_COMMENT_RE = re.compile(r"[{}]|%[^\r\n]*")
+_AT_OR_PERCENT_RE = re.compile(r"@|%[^\r\n]*")
 _LINE_BREAK_RE = re.compile(r"[\r\n]")
 # `name =` at the start of a line inside a value: the value ran over a field.
 _FIELD_INSIDE_RE = re.compile(r"""[\r\n][ \t]*([^ \t\n\r\f\v"#%'(),={}@]+)[ \t]*=""")
@@ -637,6 +726,8 @@ _FIELD_IN_JUNK_RE = re.compile(r"""[ \t}]*(?:,|[\r\n \t]*[^ \t\n\r\f\v"#%'(),={}
 # Text where a field should start, up to where reading can resume.
 _ERROR_RUN_RE = re.compile(r"""[^,\r\n@{}"()]+""")
 _COMMENT_BODY = "comment"
+_INNER_QUOTE_SCAN_RE = re.compile(r'["{}\r\n,=]')
+_VALUE_END_RE = re.compile(r"[ \t]*(?:[,#})\r\n]|$)")
 _COMMAS_RE = re.compile(r",+")
 # A file of nothing but `}` should not produce a million problems.
 _MAX_STRAY_REPORTS = 20
@@ -646,13 +737,23 @@ _STRAY_CLOSE = "this `}` has no matching `{`"
 _STRAY_IN_QUOTES = "this `}` has no matching `{` inside the quoted value"
 
 
-def parse_blocks(text: str) -> list[BlockParse]:
-    """Read a whole text into blocks."""
+def braced_inner_quotes(quoted: str) -> str:
+    """A quoted value with `"` inside (``"He said "hi""``) written as BibTeX and
+    biber read it as meant: the inner quotes, and what lies between them, in
+    braces (``"He said {"hi"}"``)."""
+    first, last = quoted.find('"', 1), quoted.rfind('"', 0, len(quoted) - 1)
+    if not 0 < first <= last:
+        return quoted
+    return f"{quoted[:first]}{{{quoted[first : last + 1]}}}{quoted[last + 1 :]}"
+
+
+def parse_blocks(text: str, biber_comments: bool = False) -> list[BlockParse]:
+    """Read a whole text into blocks (``biber_comments``: see ``parse_block``)."""
     out: list[BlockParse] = []
     pos, n = 0, len(text)
     with gc_paused():
         while pos < n:
-            block = _BlockParser(text, pos).run()
+            block = _BlockParser(text, pos, biber_comments).run()
             out.append(block)
             pos = block.end
     return out

@@ -47,7 +47,9 @@ def test_syntax_errors_are_located_per_entry_and_fail_unless_allowed(tmp_path: P
     assert [i["id"] for i in json.loads(out.getvalue())] == ["ok", "q", "open"]
     lines = err.getvalue().splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"{source}:2:28: warning: entry 'q': syntax error[")
+    assert lines[0].startswith(
+        f"{source}:2:27: warning: entry 'q': syntax error[quote-in-quoted-value]"
+    )
     assert lines[0].endswith("; exported as far as it could be read")
     assert lines[1].startswith(f"{source}:3:6: warning: entry 'open': syntax error[unbalanced")
     out, err = io.StringIO(), io.StringIO()

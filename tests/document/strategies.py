@@ -45,6 +45,8 @@ SMALL_FRAGMENTS = [
     '@string{s = "S"}',
     "@comment{ a {b} }",
     "@comment{",
+    "% note @x ",
+    "%@misc{c, t = 1}",
     "free text ",
     "\n",
     "\r\n",
@@ -74,7 +76,7 @@ def edits(draw: st.DrawFn, length: int) -> tuple[int, int, str]:
 def assert_matches_fresh_parse(doc: Document, expected_text: str) -> None:
     assert doc.text == expected_text
     assert doc.length == len(expected_text)
-    fresh = parse(expected_text)
+    fresh = parse(expected_text, doc.biber_comments)
     ours = list(doc.blocks())
     assert [s for s, _ in ours] == fresh.starts
     for (start, block), fresh_block in zip(ours, fresh.blocks, strict=True):

@@ -14,14 +14,19 @@ DIFFERENTIAL = settings(
 )
 
 
-def run_edits(data: st.DataObject, text: str) -> None:
-    doc = Document(text)
+def run_edits(data: st.DataObject, text: str, switch: bool = False) -> None:
+    """Random edits; ``switch``: between them, sometimes change how `%` outside
+    entries is read (BibTeX's or biber's reading), as a dialect change does."""
+    doc = Document(text, biber_comments=switch and data.draw(st.booleans(), label="biber"))
     assert_matches_fresh_parse(doc, text)
     for _ in range(data.draw(st.integers(1, 20), label="edit count")):
         start, end, new = data.draw(edits(len(text)), label="edit")
         doc.edit(start, end, new)
         text = text[:start] + new + text[end:]
         assert_matches_fresh_parse(doc, text)
+        if switch and data.draw(st.booleans(), label="switch"):
+            doc.set_biber_comments(not doc.biber_comments)
+            assert_matches_fresh_parse(doc, text)
 
 
 @DIFFERENTIAL
@@ -34,6 +39,14 @@ def test_random_edits_on_xampl(data: st.DataObject) -> None:
 @given(small_texts, st.data())
 def test_random_edits_on_small_texts(text: str, data: st.DataObject) -> None:
     run_edits(data, text)
+
+
+@DIFFERENTIAL
+@given(small_texts, st.data())
+def test_random_edits_and_switches_between_the_readings_of_comments(
+    text: str, data: st.DataObject
+) -> None:
+    run_edits(data, text, switch=True)
 
 
 @settings(max_examples=100, deadline=None)

@@ -170,6 +170,16 @@ def _check_fix(old: str, title: str, p: Problem, edits: list[tuple[int, int, str
         assert replace(now, broken=None) == replace(was, key=key, broken=None)
         keys = [b.meaning.key for b in located(old) if isinstance(b.meaning, Thing)]
         assert key.lower() not in {k.lower() for k in keys if k}
+    elif title.startswith("Put the inner quotes in braces"):
+        # A `{` and a `}` inside the one value: the fields are the same, that value
+        # gains the braces.
+        assert [t for _, _, t in edits] == ["{", "}"] and inserted == ["{", "}"]
+        was, now = _one_entry(old_blocks), _one_entry(new_blocks)
+        assert [f[0] for f in was.fields] == [f[0] for f in now.fields]
+        unbraced = str.maketrans("", "", "{}")
+        assert [repr(f).translate(unbraced) for f in was.fields] == [
+            repr(f).translate(unbraced) for f in now.fields
+        ]
     else:
         raise AssertionError(f"a fix this test does not know: {title}")
     return new
@@ -213,6 +223,7 @@ def _gone(p: Problem, title: str, old: str, new: str, edits: list[tuple[int, int
 @settings(max_examples=examples(300, 3000), deadline=None)
 @given(documents)
 @example("@article{k, author = {A} title = {T}}\n")
+@example('@misc{q, title = "He said "hi"", note = "a "b" c"}\n')
 @example("@book{k,\n  title = {T},\n  title = {U},\n}\n@misc{k, year = 19999}")
 @example("@misc{k, title = {unclosed,\n  year = 2000}\n@misc{j}\n")
 @example('@article{k,\n  title={A. Writer and B. Other} # "A. Writer and B. Other"}\n')  # `OtherA`

@@ -177,3 +177,17 @@ async def test_a_client_taking_snippet_edits_gets_the_cursor_in_the_macro_value(
     assert isinstance(snippet, lsp.SnippetTextEdit)
     assert snippet.range == lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
     assert snippet.snippet.value == "@string{IEEE_J_EDL = {$0\\}\\}\n"
+
+
+async def test_a_quote_inside_a_quoted_value_is_one_error_with_a_fix(session: Session) -> None:
+    text = '@misc{q,\n  title = "He said "hi"",\n  year = 2000,\n}\n'
+    (problem,) = await session.open(URI, text)
+    assert problem.code == "quote-in-quoted-value"
+    assert problem.range.start == lsp.Position(1, 19)  # the inner `"`
+    action, *ignore = await actions_for(session, [problem])
+    assert [a.title.split()[0] for a in ignore] == ["Ignore", "Ignore"]
+    assert action.is_preferred
+    after, edits = applied(session, text, action)
+    assert after == '@misc{q,\n  title = "He said {"hi"}",\n  year = 2000,\n}\n'
+    assert len(edits) == 2  # `{` and `}`: nothing else of the line is rewritten
+    assert await session.change(URI, [lsp.TextDocumentContentChangeWholeDocument(after)]) == []

@@ -28,7 +28,9 @@ from tests.reliability.hostile import (
 )
 
 CASES = light_cases()  # the heavy ones: test_deep.py, in process
-FINDING = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (error|warning|info|hint)\[")
+FINDING = re.compile(
+    r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (error|warning|information|hint)\["
+)
 
 
 def run(*args: str, timeout: float = 60) -> tuple[subprocess.CompletedProcess[str], float]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bib_lsp.document import Document
-from bib_lsp.rules import Checker, diagnose
+from bib_lsp.rules import Checker, RuleOptions, diagnose
 from bib_lsp.syntax.tree import Severity
 from tests.rules.helpers import expect, found, messages, spans
+from tests.syntax.backends import biber, bibtex, bibtex_keys, needs_biber, needs_bibtex
 
 # -- bad-key ---------------------------------------------------------------------------
 
@@ -201,3 +202,88 @@ def test_entries_on_last_line_is_for_bibtex_only() -> None:
     assert [p.code for p in bibtex] == ["entries-on-last-line"]
     biblatex = Checker(Document(text), RuleOptions(dialect="biblatex")).diagnose()
     assert "entries-on-last-line" not in {p.code for p in biblatex}
+
+
+# -- equals-in-key ---------------------------------------------------------------------
+
+ABNT = "@misc{abnt-and-type=e,\n  title = {Untitled},\n}\n@misc{other, title = {T}}\n"
+
+
+def test_a_key_with_equals_is_a_key_in_the_bibtex_dialect() -> None:
+    problems = Checker(Document(ABNT), RuleOptions(dialect="bibtex")).diagnose()
+    assert [p for p in problems if p.severity is Severity.ERROR] == []
+    assert not {"missing-key", "equals-in-key"} & {p.code for p in problems}
+
+
+def test_a_key_with_equals_is_an_error_at_the_equals_in_the_biblatex_dialect() -> None:
+    marked = "@misc{abnt-and-type«=»e,\n  title = {Untitled},\n}\n"
+    (problem,) = expect(marked, "equals-in-key", "biblatex")
+    assert problem.severity is Severity.ERROR
+    assert "stops at this `=`" in problem.message
+    assert "missing-key" not in {
+        p.code for p in found(marked.replace("«", "").replace("»", ""), None, "biblatex")
+    }
+
+
+@pytest.mark.parametrize(
+    "text", ["@misc{title = {x}}\n", "@misc{title={x}}\n", "@misc{a=, year = 1}\n"]
+)
+def test_a_field_where_the_key_should_be_is_still_a_missing_key(text: str) -> None:
+    assert "missing-key" in {p.code for p in found(text, None, "bibtex")}
+
+
+@needs_bibtex
+def test_bibtex_reads_a_key_with_equals() -> None:
+    assert sorted(bibtex_keys(ABNT)) == ["abnt-and-type=e", "other"]
+
+
+@needs_biber
+def test_biber_rejects_a_key_with_equals_at_the_equals() -> None:
+    run = biber(ABNT)
+    assert 'found "=", expected ","' in run.log
+    assert "abnt-and-type" not in run.output
+
+
+# -- comment-in-entry ------------------------------------------------------------------
+
+COMMENTED = (
+    "@misc{c,\n  title = {T},\n  % checked\n  note = {N},\n  year = 2000,\n}\n"
+    "@misc{d, title = {D}, year = 2001}\n"
+)
+
+
+def test_a_comment_inside_an_entry_is_reported_in_the_bibtex_dialect() -> None:
+    marked = COMMENTED.replace("% checked", "«% checked»")
+    (problem,) = expect(marked, "comment-in-entry", "bibtex")
+    assert problem.severity is Severity.WARNING
+    assert "skips the rest of the entry, so the 2 fields after it are lost" in problem.message
+
+
+def test_only_the_first_comment_of_an_entry_is_reported() -> None:
+    text = "@misc{c, % one\n  title = {T}, % two\n}\n"
+    (problem,) = found(text, "comment-in-entry", "bibtex")
+    assert "though no field comes after it" not in problem.message
+    assert text[problem.start : problem.end] == "% one"
+    last = "@misc{c,\n  title = {T},\n  % end\n}\n"
+    (problem,) = found(last, "comment-in-entry", "bibtex")
+    assert "though no field comes after it" in problem.message
+
+
+def test_a_comment_inside_an_entry_is_fine_for_biblatex() -> None:
+    assert found(COMMENTED, "comment-in-entry", "biblatex") == []
+
+
+@needs_bibtex
+def test_bibtex_skips_the_rest_of_an_entry_after_a_comment() -> None:
+    run = bibtex(COMMENTED)
+    assert "You're missing a field name" in run.log
+    assert "I'm skipping whatever remains of this entry" in run.log
+    item = run.output.split("\\bibitem{c}", 1)[1].split("\\bibitem", 1)[0]
+    assert "T." in item and "N" not in item and "2000" not in item
+
+
+@needs_biber
+def test_biber_reads_a_comment_inside_an_entry_as_a_comment() -> None:
+    run = biber(COMMENTED)
+    assert run.log == ""
+    assert "NOTE = {N}" in run.output and "DATE = {2000}" in run.output

@@ -1,4 +1,5 @@
-"""Fixes of the syntax: a missing comma, a missing or stray delimiter."""
+"""Fixes of the syntax: a missing comma, a missing or stray delimiter, a `"` inside
+a quoted value."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Sequence
 from bib_lsp.document import Document
 from bib_lsp.features.fixes.base import Finding, Fix, entry_at, fix, line_break
 from bib_lsp.model.index import BibIndex
+from bib_lsp.syntax.kinds import SyntaxKind as K
+from bib_lsp.syntax.parser import braced_inner_quotes
 from bib_lsp.syntax.views import Entry
 from bib_lsp.text.edits import Edit
 
@@ -26,6 +29,33 @@ def missing_comma(
         return []
     comma = Edit(finding.start, finding.start, ",")
     return [Fix("Insert the missing `,`", (comma,), safe=True, preferred=True)]
+
+
+@fix("quote-in-quoted-value")
+def quote_in_quoted_value(
+    finding: Finding, doc: Document, index: BibIndex | None, others: Sequence[Finding]
+) -> list[Fix]:
+    """Braces around the inner quotes (``"He said {"hi"}"``): BibTeX and biber then
+    both read the value as meant (checked against both)."""
+    located = entry_at(doc, finding.start)
+    if located is None:
+        return []
+    base, entry = located
+    for field in entry.fields:
+        for piece in field.value.pieces if field.value is not None else ():
+            start, end = base + piece.span.start, base + piece.span.end
+            if piece.kind is K.QUOTED and start < finding.start < end:
+                meant = braced_inner_quotes(piece.text)
+                if meant == piece.text:
+                    return []
+                first = piece.text.find('"', 1)
+                last = piece.text.rfind('"', 0, len(piece.text) - 1)
+                edits = (
+                    Edit(start + first, start + first, "{"),
+                    Edit(start + last + 1, start + last + 1, "}"),
+                )
+                return [Fix("Put the inner quotes in braces", edits, preferred=True)]
+    return []
 
 
 @fix("unbalanced-braces")
