@@ -11,7 +11,9 @@ findings (``--dialect biblatex``, every rule on) are compared per entry:
   unknown types are set aside: biber checks them as ``@misc``, bib-lsp reports the
   type and nothing else.
 * ``unknown-entry-type``: (key, type); biber's "Invalid entry type".
-* ``unknown-field``: (key, field); biber's "Field 'x' invalid in data model". Fields
+* ``unknown-field``: (key, field); biber's "Field 'x' invalid in data model", which
+  is also what biber says of a legacy field it drops beside its biblatex name
+  (bib-lsp's ``legacy-field-dropped``, counted here). Fields
   of entries of unknown types are set aside (biber judges them by ``@misc``), and so
   are the reference-manager fields bib-lsp knows and accepts on purpose
   (``model.known_names.METADATA_FIELDS`` and ``NUMBERED_PREFIXES``: biber's checker
@@ -171,17 +173,20 @@ def our_findings(text: str) -> tuple[set[Finding], set[str], list[tuple[int, str
     for p in diagnose(Document(text), RuleOptions(dialect="biblatex")):
         if p.severity is Severity.ERROR:
             errors.append((p.start, p.code, p.message))
-        if p.code not in CODES:
+        code = p.code
+        if code == "legacy-field-dropped":
+            code = "unknown-field"  # biber: the dropped one is "invalid in data model"
+        if code not in CODES:
             continue
         key = key_at(p.start)
-        if p.code == "missing-required-field":
+        if code == "missing-required-field":
             fields = p.data["fields"] if isinstance(p.data, dict) else []
             what = ",".join(sorted(str(f) for f in fields))
         else:
             what = text[p.start : p.end].strip().lstrip("@").lower()
-        if p.code == "unknown-entry-type":
+        if code == "unknown-entry-type":
             unknown_types.add(key)
-        findings.add((p.code, key, what))
+        findings.add((code, key, what))
     return findings, unknown_types, errors
 
 
@@ -212,18 +217,18 @@ def reading_trouble(line: str) -> bool:
     return line.startswith("ERROR") or "BibTeX subsystem" in line
 
 
-def set_aside(result: FileResult, finding: Finding) -> bool:
-    """Whether a finding is left out of the scores (see the module docstring)."""
+def set_aside(result: FileResult, finding: Finding) -> str | None:
+    """Why a finding is left out of the scores, or None (see the module docstring)."""
     from bib_lsp.model.known_names import METADATA_FIELDS, NUMBERED_PREFIXES
 
     code, key, what = finding
     if key not in result.keys:
-        return True  # an entry biber made: the clone a `related` field asks for
+        return "entry biber made"  # the clone a `related` field asks for
     if key in result.unknown_type_keys and code != "unknown-entry-type":
-        return True
-    return code == "unknown-field" and (
-        what in METADATA_FIELDS or what.startswith(NUMBERED_PREFIXES)
-    )
+        return "entry of unknown type"
+    if code == "unknown-field" and (what in METADATA_FIELDS or what.startswith(NUMBERED_PREFIXES)):
+        return "metadata field"
+    return None
 
 
 def score(results: list[FileResult]) -> dict[str, dict[str, object]]:
@@ -237,8 +242,9 @@ def score(results: list[FileResult]) -> dict[str, dict[str, object]]:
             ours = {f for f in r.ours if f[0] == code}
             biber = {f for f in r.biber if f[0] == code}
             for f in ours | biber:
-                if set_aside(r, f):
-                    aside["ours" if f in ours else "biber only"] += 1
+                reason = set_aside(r, f)
+                if reason is not None:
+                    aside[reason + (" (biber only)" if f not in ours else "")] += 1
                     continue
                 if f in ours and f in biber:
                     tp += 1

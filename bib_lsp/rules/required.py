@@ -205,9 +205,18 @@ def biber_drops(entry: Entry, context: Context) -> dict[str, str]:
                 out[name] = f"`{f.name}` is the undefined macro `{macro}`, which biber drops"
         elif name == "date":
             text = literal(f)
-            if text is not None and check_date(text) is not None:
+            if text is not None and _unreadable_start(text):
                 out[name] = f"biber cannot read `{f.name}` {text.strip()} and drops it"
     return out
+
+
+def _unreadable_start(date: str) -> bool:
+    """Whether biber drops a whole `date`: its start cannot be read. An end it cannot
+    read (`1992/open`) biber ignores alone, keeping the start."""
+    start, slash, _end = date.strip().partition("/")
+    if slash and start.strip() not in ("", ".."):
+        return check_date(start) is not None
+    return check_date(date) is not None
 
 
 def _first_member_fields(context: Context, entry: Entry) -> frozenset[str]:

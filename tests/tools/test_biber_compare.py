@@ -50,4 +50,7 @@ def test_scores_count_agreement_and_set_asides(
         "unknown-field": (1, 0, 0),
         "field-not-in-type": (0, 0, 1),  # journaltitle is no field of @book
     }
-    assert scores["unknown-field"]["set_aside"] == {"biber only": 2}  # timestamp, hue
+    assert scores["unknown-field"]["set_aside"] == {
+        "metadata field (biber only)": 1,  # timestamp
+        "entry of unknown type (biber only)": 1,  # hue
+    }
