@@ -344,6 +344,11 @@ class BibIndex:
         biblatex knows, or when the weak signs are common (a tenth of the entries,
         and at least three). An entry after a `%` on its line is no evidence: biber
         reads no entry there, so which reading to use cannot depend on it."""
+        return looks_biblatex(*self.evidence())
+
+    def evidence(self) -> tuple[int, int, int]:
+        """What ``looks_biblatex`` weighs: (strong signs, weak signs, entries), the
+        entries after a `%` on their line left out."""
         strong, weak, entries = self.biblatex_markers, self.weak_biblatex_markers, self.entry_count
         for junk in self.commented_out.values():
             start = self.document.start_of(junk)
@@ -362,7 +367,7 @@ class BibIndex:
                 if LINE_BREAK_RE.search(block.text) is not None:
                     break
                 pos += len(block.text)
-        return looks_biblatex(strong, weak, entries)
+        return strong, weak, entries
 
     def take_changed(self) -> set[tuple[str, str]]:
         """The (table, name) pairs whose holders changed since the last call."""

@@ -22,7 +22,7 @@ from dataclasses import replace
 from bib_lsp.document import BlockChanges, ChunkFindings, Document
 from bib_lsp.document.chunks import PerBlock
 from bib_lsp.model.comments import Suppression, before_entry, split_code, suppressions
-from bib_lsp.model.index import BibIndex
+from bib_lsp.model.index import BibIndex, looks_biblatex
 from bib_lsp.rules.context import Context, DocumentContext, MacroSource
 from bib_lsp.rules.options import RuleOptions
 from bib_lsp.rules.registry import RULES, Rule, known_codes
@@ -48,6 +48,10 @@ class Checker:
         takes to parse it)."""
         self.document = document
         self._decided: str | None = None  # the `auto` dialect's verdict, once made
+        # BibTeX's reading's evidence minus biber's (``BibIndex.evidence``): the same
+        # until an edit touches free text with a `%`, so that the verdict, made in
+        # BibTeX's reading, needs no re-reading on other edits.
+        self._comment_delta: tuple[int, int, int] | None = None
         self._options = options or RuleOptions()
         self.staged = staged
         self._option_cache: dict[int, tuple[list[Problem], RuleOptions, list[Problem]]] = {}
@@ -84,8 +88,22 @@ class Checker:
             # the text only (not on the reading an edit found): biber's reading
             # differs only where a `%` line outside entries holds an `@`.
             if self.document.biber_comments and self.index.commented_ats:
-                self._take(self.document.set_biber_comments(False))
-            self._decided = self.dialect
+                if self._comment_delta is None:
+                    here = self.index.evidence()
+                    self._take(self.document.set_biber_comments(False))
+                    there = self.index.evidence()
+                    self._comment_delta = (
+                        there[0] - here[0],
+                        there[1] - here[1],
+                        there[2] - here[2],
+                    )
+                    self._decided = self.dialect
+                else:
+                    now, delta = self.index.evidence(), self._comment_delta
+                    bibtex_reading = (now[0] + delta[0], now[1] + delta[1], now[2] + delta[2])
+                    self._decided = "biblatex" if looks_biblatex(*bibtex_reading) else "bibtex"
+            else:
+                self._decided = self.dialect
         wanted = self.dialect == "biblatex"
         if wanted != self.document.biber_comments:
             self._take(self.document.set_biber_comments(wanted))
@@ -100,6 +118,8 @@ class Checker:
 
     def update(self, changes: BlockChanges) -> None:
         self._take(changes)
+        if any(_has_comment(b) for b in (*changes.removed, *changes.added)):
+            self._comment_delta = None
         self.follow_dialect()
 
     def _take(self, changes: BlockChanges) -> None:
@@ -423,3 +443,8 @@ def _unknown(own: Iterable[Suppression]) -> Iterable[Problem]:
                     else f"`{written}` names no field: write `{code}` or `{code}:field`"
                 )
                 yield Problem(start, end, BAD, message, severity)
+
+
+def _has_comment(block: Block) -> bool:
+    """Whether a block is free text with a `%` (where the two readings may differ)."""
+    return block.node.kind is K.JUNK_BLOCK and "%" in block.text
