@@ -168,10 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="change nothing; print a unified diff of the fixes; exit 1 if there are any",
     )
-    fix.add_argument("--dialect", choices=DIALECTS, default="auto", help="as for check")
+    fix.add_argument("--dialect", choices=DIALECTS, default=None, help="as for check")
+    fix.add_argument("--config", metavar="FILE", help="as for check")
     fix.add_argument("--select", type=_codes, metavar="CODES", help="fix only these codes")
     fix.add_argument(
-        "--ignore", type=_codes, metavar="CODES", default=frozenset(), help="do not fix these"
+        "--ignore", type=_codes, metavar="CODES", default=None, help="do not fix these"
     )
     _add_stdin_filename(fix)
     rules = commands.add_parser(
@@ -385,9 +386,16 @@ def _main(argv: Sequence[str] | None) -> int:
             style=style,
         )
     if args.command == "fix":
-        options = RuleOptions(dialect=args.dialect, ignore=ignore)
         return run_fix(
-            args.paths, args.check, args.diff, options, sys.stdout, sys.stderr, args.stdin_filename
+            args.paths,
+            args.check,
+            args.diff,
+            sys.stdout,
+            sys.stderr,
+            args.stdin_filename,
+            dialect=args.dialect,
+            ignore=ignore,
+            config=args.config,
         )
     if args.command == "format":
         return run_format(
@@ -495,14 +503,7 @@ def run_check(
             continue
         path, loaded = found
         project = projects.of(path)
-        options = project.rule_options()
-        if dialect is not None:
-            options = replace(options, dialect=dialect)
-        if ignore is not None:
-            options = replace(options, ignore=ignore)
-        chosen = style if style is not None else projects.style(project)
-        if chosen is not None:
-            options = replace(options, style=chosen)
+        options = projects.options(project, dialect, ignore, style)
         me = normalise(path)
         group = command_line if command_line and me in command_line else None
         group = group or together_set(me, project.check.together)
@@ -553,6 +554,25 @@ class _Projects:
                 print(f"{problem.path}:{problem.line}: error: {problem.message}", file=self.err)
                 self.failed = True
         return project
+
+    def options(
+        self,
+        project: Project,
+        dialect: str | None,
+        ignore: frozenset[str] | None,
+        style: BibtexStyle | None = None,
+    ) -> RuleOptions:
+        """The project's ``[check]`` options with what the command line gives (None:
+        not given) put over them."""
+        options = project.rule_options()
+        if dialect is not None:
+            options = replace(options, dialect=dialect)
+        if ignore is not None:
+            options = replace(options, ignore=ignore)
+        chosen = style if style is not None else self.style(project)
+        if chosen is not None:
+            options = replace(options, style=chosen)
+        return options
 
     def style(self, project: Project) -> BibtexStyle | None:
         """The BibTeX style the project names, loaded once (None: it names none);
@@ -740,18 +760,28 @@ def run_fix(
     paths: Sequence[str],
     check: bool,
     diff: bool,
-    options: RuleOptions,
     out: TextIO,
     err: TextIO,
     stdin_name: str | None = None,
+    *,
+    dialect: str | None = None,
+    ignore: frozenset[str] | None = None,
+    config: str | None = None,
 ) -> int:
     """Apply the safe fixes to each file in place, or (``check``/``diff``) only say
     what would change: the server's ``source.fixAll`` (``fix_all`` with the same
-    checks), so the CLI and the editor fix alike."""
+    checks, under the project file's ``[check]`` as ``check`` reads it), so the CLI
+    and the editor fix alike."""
     from bib_lsp.features.fixes import fix_all
     from bib_lsp.text.edits import apply
 
+    projects = _Projects(config, err)
+
     def fixed(path: Path, text: str) -> str:
+        project = projects.of(path)
+        if projects.failed:
+            raise _Abort("the project file has errors: nothing is written")
+        options = projects.options(project, dialect, ignore)
         edits = fix_all(Document(text), lambda d: diagnose(d, options))
         return apply(text, edits) if edits else text
 

@@ -142,3 +142,27 @@ def test_the_project_style_is_used_and_the_flag_overrides_it(tmp_path: Path) -> 
     (tmp_path / "bib-lsp.toml").write_text('[check]\nstyle = "no-such-style"\n')
     told = run("check", "e.bib", cwd=tmp_path)
     assert "BibTeX style 'no-such-style'" in told.stderr and "using plain.bst" in told.stderr
+
+
+def test_fix_follows_the_project_file_as_check_does(tmp_path: Path) -> None:
+    (tmp_path / "bib-lsp.toml").write_text(
+        '[check]\nignore = ["page-range-hyphen"]\n', encoding="utf-8"
+    )
+    text = "@article{k, author = {A}, title = {T}, journal = {J}, year = 2000, pages = {1-5}}\n"
+    refs = tmp_path / "refs.bib"
+    refs.write_text(text, encoding="utf-8")
+    # The project ignores the code: nothing to fix, as `check` reports nothing.
+    assert run("check", "refs.bib", cwd=tmp_path).stdout == ""
+    result = run("fix", "refs.bib", cwd=tmp_path)
+    assert (result.returncode, refs.read_text(encoding="utf-8")) == (0, text)
+    # --ignore replaces the project's list, as for check.
+    result = run("fix", "--ignore", "unknown-field", "refs.bib", cwd=tmp_path)
+    assert result.returncode == 0
+    assert refs.read_text(encoding="utf-8") == text.replace("{1-5}", "{1--5}")
+    # A bad project file: told with its line, nothing written.
+    (tmp_path / "bib-lsp.toml").write_text('[check]\ndialect = "bibtax"\n', encoding="utf-8")
+    refs.write_text(text, encoding="utf-8")
+    result = run("fix", "--ignore", "unknown-field", "refs.bib", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "bib-lsp.toml:2:" in result.stderr
+    assert refs.read_text(encoding="utf-8") == text
