@@ -4,14 +4,10 @@ in a document: checked against biber's own .bbl and its missing-field warnings."
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
 
 from bib_lsp.model.catalogue_biblatex_data import INHERITANCE
 from bib_lsp.model.inheritance import inherit
+from tests.backends import biber_document, biber_warnings, needs_biber_document
 from tests.rules.helpers import found
 
 # The fields whose fate differs between the rules: titles and their parts, short
@@ -49,43 +45,6 @@ PAIRS = sorted(
     | {("book", "article"), ("collection", "book"), ("periodical", "inproceedings")}
 )
 
-needs_biber = pytest.mark.skipif(
-    not (shutil.which("biber") and shutil.which("pdflatex")),
-    reason="biber and pdflatex (TeX Live) are not installed",
-)
-
-DOCUMENT = r"""\documentclass{article}
-\usepackage[backend=biber]{biblatex}
-\addbibresource{refs.bib}
-\begin{document}
-\nocite{*}
-\printbibliography
-\end{document}
-"""
-
-
-def run_biber(tmp_path: Path, bib: str) -> tuple[str, str]:
-    """Compile a document citing every entry of ``bib`` and run biber on it, checking
-    the data model: (the .bbl, biber's log)."""
-    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
-    (tmp_path / "doc.tex").write_text(DOCUMENT, encoding="utf-8")
-    subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "doc.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
-    proc = subprocess.run(
-        ["biber", "--validate-datamodel", "doc"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    return (tmp_path / "doc.bbl").read_text(encoding="utf-8"), proc.stdout
-
 
 def bbl_fields(bbl: str, key: str) -> set[str]:
     """The data fields and name lists biber wrote for entry ``key``."""
@@ -93,8 +52,8 @@ def bbl_fields(bbl: str, key: str) -> set[str]:
     return set(re.findall(r"\\(?:field|name|list)\{([a-z]+)\}", body))
 
 
-@needs_biber
-def test_inherited_fields_are_the_ones_biber_gives(tmp_path: Path) -> None:
+@needs_biber_document
+def test_inherited_fields_are_the_ones_biber_gives() -> None:
     parents = "".join(
         f"@{parent}{{p-{parent}-{child}, "
         + ", ".join(f"{name} = {value}" for name, value in PARENT_FIELDS.items())
@@ -105,7 +64,7 @@ def test_inherited_fields_are_the_ones_biber_gives(tmp_path: Path) -> None:
         f"@{child}{{c-{parent}-{child}, crossref = {{p-{parent}-{child}}}}}\n"
         for parent, child in PAIRS
     )
-    bbl, _log = run_biber(tmp_path, children + parents)
+    _warnings, bbl = biber_document(children + parents)
     for parent, child in PAIRS:
         ours = set(inherit(dict.fromkeys(PARENT_FIELDS, True), parent, child, "biblatex"))
         biber = bbl_fields(bbl, f"c-{parent}-{child}")
@@ -137,9 +96,9 @@ def test_missing_fields_of_a_child_are_the_ones_biber_names() -> None:
     ]
 
 
-@needs_biber
-def test_biber_names_the_same_missing_field(tmp_path: Path) -> None:
-    _bbl, log = run_biber(tmp_path, COLLECTION)
+@needs_biber_document
+def test_biber_names_the_same_missing_field() -> None:
+    log = "\n".join(biber_warnings(COLLECTION))
     assert re.findall(r"Entry '(\w+)' .*Missing mandatory field '(\w+)'", log) == [
         ("child", "title")
     ]

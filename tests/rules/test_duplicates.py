@@ -5,7 +5,7 @@ from __future__ import annotations
 from bib_lsp.document import Document
 from bib_lsp.rules import diagnose, known_codes
 from bib_lsp.syntax.tree import Severity
-from tests.rules.biber_oracle import biber_run, needs_biber
+from tests.backends import biber_document, needs_biber_document
 from tests.rules.helpers import found, located
 
 DUPLICATES = (
@@ -161,11 +161,11 @@ def test_biblatex_exact_copies_are_duplicates_beside_a_case_variant() -> None:
     ]
 
 
-@needs_biber
+@needs_biber_document
 def test_biber_warns_of_a_case_mismatch_and_keeps_both_entries() -> None:
-    warnings, bbl = biber_run(CASES)
+    warnings, bbl = biber_document(CASES)
     assert any("Possible typo (case mismatch)" in w for w in warnings)
     assert not any("Duplicate entry key" in w for w in warnings)
     assert "\\entry{Key}" in bbl and "\\entry{key}" in bbl
-    warnings, bbl = biber_run(CASES.replace("{key,", "{Key,"))
+    warnings, bbl = biber_document(CASES.replace("{key,", "{Key,"))
     assert any("Duplicate entry key" in w for w in warnings)

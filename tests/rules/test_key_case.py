@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rules.biber_oracle import biber_warnings, needs_biber
+from tests.backends import biber_warnings, needs_biber_document
 from tests.rules.helpers import found
 
 CHILD = (
@@ -47,7 +47,7 @@ def test_bibtex_crossref_ignores_case() -> None:
     assert [c for c, _ in codes(CHILD, "bibtex")].count("dangling-reference") == 0
 
 
-@needs_biber
+@needs_biber_document
 def test_biber_does_not_find_a_crossref_in_another_case() -> None:
     warnings = biber_warnings(CHILD)
     assert "I didn't find a database entry for crossref 'Parent' in entry 'child'" in " ".join(
@@ -110,7 +110,7 @@ def test_a_set_takes_its_data_from_its_first_member_found() -> None:
     ]
 
 
-@needs_biber
+@needs_biber_document
 def test_biber_agrees_about_sets() -> None:
     assert biber_warnings(SET) == []
     text = SET.replace(", date = {2001}", "").replace("= {key1,", "= {gone, key1,")

@@ -13,7 +13,7 @@ from bib_lsp.features.fixes import Finding, fixes_for
 from bib_lsp.model.requirements import BIBLATEX_FIELD_ALIASES
 from bib_lsp.rules import Checker, RuleOptions
 from bib_lsp.text.edits import apply
-from tests.rules.biber_oracle import biber_run, biber_warnings, needs_biber
+from tests.backends import biber_document, biber_warnings, needs_biber_document
 from tests.rules.helpers import expect, found
 
 DATES = """\
@@ -56,7 +56,7 @@ def test_the_quick_fix_removes_the_dropped_year() -> None:
     assert found(after, "date-overrides-year", "biblatex") == []
 
 
-@needs_biber
+@needs_biber_document
 def test_biber_overwrites_the_same_fields() -> None:
     warned = {
         (w.split("'")[1], w.split("'")[-2])
@@ -88,9 +88,9 @@ def test_the_quick_fix_removes_the_legacy_field() -> None:
     assert fix_of(text, "legacy-field-dropped") == "@article{k, journaltitle = {J2}}\n"
 
 
-@needs_biber
+@needs_biber_document
 def test_biber_keeps_the_biblatex_name_and_drops_the_legacy_one() -> None:
-    warnings, bbl = biber_run(plain(LEGACY))
+    warnings, bbl = biber_document(plain(LEGACY))
     dropped = {w.split("'")[3] for w in warnings if "invalid in data model - ignoring" in w}
     assert dropped == set(BIBLATEX_FIELD_ALIASES)
     assert "OLD" not in bbl.replace("\\field{sortinit}", "")
@@ -123,7 +123,7 @@ def test_the_quick_fix_removes_the_alias(ids: str, after: str) -> None:
     assert fix_of(text, "ids-is-key") == text.replace(ids, after)
 
 
-@needs_biber
+@needs_biber_document
 def test_biber_skips_an_alias_that_is_a_key() -> None:
     warnings = biber_warnings(plain(IDS))
     assert "Entry alias 'dy' is also a real entry key, skipping ..." in warnings
@@ -157,9 +157,9 @@ def test_the_quick_fix_removes_the_trailing_comma() -> None:
     assert fix_of(text, "bad-name-list") == text.replace("Harold,", "Harold")
 
 
-@needs_biber
+@needs_biber_document
 def test_biber_on_empty_names_and_trailing_commas() -> None:
-    warnings, bbl = biber_run(plain(NAMES))
+    warnings, bbl = biber_document(plain(NAMES))
     assert "Name in key 'n2' is empty (probably consecutive 'and'): skipping entry 'n2'" in (
         warnings
     )

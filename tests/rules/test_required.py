@@ -7,7 +7,7 @@ import pytest
 from bib_lsp.document import Document
 from bib_lsp.rules import Checker, RuleOptions
 from bib_lsp.syntax.tree import Severity
-from tests.rules.biber_oracle import biber_warnings, needs_biber
+from tests.backends import biber_warnings, needs_biber_document
 from tests.rules.helpers import found
 
 
@@ -153,7 +153,7 @@ def test_fields_biber_drops_count_as_missing_in_biblatex() -> None:
     )
 
 
-@needs_biber
+@needs_biber_document
 def test_biber_reports_the_dropped_fields_missing() -> None:
     warnings = biber_warnings(DROPPED)
     reported = [w.split("'")[1] for w in warnings if "Missing mandatory" in w]

@@ -7,8 +7,8 @@ import pytest
 from bib_lsp.document import Document
 from bib_lsp.rules import Checker, RuleOptions, diagnose
 from bib_lsp.syntax.tree import Severity
+from tests.backends import biber, bibtex, bibtex_keys, needs_biber, needs_bibtex
 from tests.rules.helpers import expect, found, messages, spans
-from tests.syntax.backends import biber, bibtex, bibtex_keys, needs_biber, needs_bibtex
 
 # -- bad-key ---------------------------------------------------------------------------
 

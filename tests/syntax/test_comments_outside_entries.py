@@ -12,7 +12,7 @@ from bib_lsp.rules import Checker, RuleOptions
 from bib_lsp.syntax import parse
 from bib_lsp.syntax.kinds import SyntaxKind as K
 from bib_lsp.syntax.tree import Severity
-from tests.syntax.backends import biber, biber_keys, bibtex, bibtex_keys, needs_biber, needs_bibtex
+from tests.backends import biber, biber_keys, bibtex, bibtex_keys, needs_biber, needs_bibtex
 from tests.syntax.test_fuzz import ALPHABET, FRAGMENTS
 from tests.syntax.test_locality import SUFFIXES
 

@@ -11,7 +11,7 @@ from bib_lsp.rules import Checker, RuleOptions
 from bib_lsp.syntax import parse
 from bib_lsp.syntax.views import entry_view
 from bib_lsp.text.edits import apply
-from tests.syntax.backends import biber, bibtex, needs_biber, needs_bibtex
+from tests.backends import biber, bibtex, needs_biber, needs_bibtex
 
 TEXT = '@misc{q,\n  title = "He said "hi"",\n  year = 2000,\n}\n'
 FIXED = '@misc{q,\n  title = "He said {"hi"}",\n  year = 2000,\n}\n'

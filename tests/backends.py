@@ -1,9 +1,12 @@
 """Run the real backends on a small .bib text: BibTeX 0.99 with plain.bst
-(``\\nocite{*}``) and biber in tool mode (the same btparse reader as in document
-mode). Tests that use them skip when the tools are not installed."""
+(``\\nocite{*}``), biber in tool mode (the same btparse reader as in document
+mode), and biber in document mode (a LaTeX file with biblatex and ``\\nocite{*}``,
+``pdflatex``, then ``biber --validate-datamodel``: what a user's document gets).
+Tests that use them skip when the tools are not installed."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +20,10 @@ needs_bibtex = pytest.mark.skipif(
     reason="bibtex is not installed",
 )
 needs_biber = pytest.mark.skipif(shutil.which("biber") is None, reason="biber is not installed")
+needs_biber_document = pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in ("biber", "pdflatex")),
+    reason="biber or pdflatex is not installed",
+)
 
 
 @dataclass
@@ -76,3 +83,48 @@ def bibtex_keys(text: str) -> list[str]:
         if line.startswith("\\bibitem{"):
             keys.append(line[len("\\bibitem{") : line.index("}")])
     return keys
+
+
+_DOCUMENT = (
+    "\\documentclass{article}\n\\usepackage[backend=biber]{biblatex}\n"
+    "\\addbibresource{refs.bib}\n\\begin{document}\n\\nocite{*}\n"
+    "\\printbibliography\n\\end{document}\n"
+)
+_WARN = re.compile(r"^(?:WARN|ERROR) - (.*)$")
+
+
+def biber_document(bib: str) -> tuple[list[str], str]:
+    """biber's warnings and errors about ``bib`` in document mode (the text after
+    ``WARN - ``), and the .bbl it wrote ("" when it wrote none)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "refs.bib").write_text(bib, encoding="utf-8")
+        (work / "doc.tex").write_text(_DOCUMENT, encoding="ascii")
+        subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "doc"],
+            cwd=work,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        result = subprocess.run(
+            ["biber", "--validate-datamodel", "doc"],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        bbl = work / "doc.bbl"
+        written = bbl.read_text(encoding="utf-8") if bbl.exists() else ""
+    warnings = []
+    for line in result.stdout.splitlines():
+        m = _WARN.match(line.strip())
+        if m is not None:
+            warnings.append(m.group(1))
+    return warnings, written
+
+
+def biber_warnings(bib: str) -> list[str]:
+    """biber's warnings about ``bib`` in document mode."""
+    return biber_document(bib)[0]
