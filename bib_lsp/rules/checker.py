@@ -112,6 +112,8 @@ class Checker:
         """Run the rules over the document's chunk ``ci`` now (their findings are
         kept), whatever the stage; the index must be complete."""
         self._decide()
+        if ci >= self.document.chunk_count:
+            return  # deciding re-read `%` text: the document has fewer chunks now
         with gc_paused():
             key, per_block = self._entry_checks(full=True)
             self.document.collect_chunk(ci, key, per_block)

@@ -124,6 +124,25 @@ def test_staged_checker_with_edits_while_its_index_is_built(
         index_module._BUILD_STEP = saved
 
 
+def test_warming_chunks_counted_before_the_dialect_is_decided() -> None:
+    """The `auto` verdict, made once the staged index is complete, may re-read `%`
+    text and so change the number of chunks while they are warmed one by one."""
+    saved, index_module._BUILD_STEP = index_module._BUILD_STEP, 1
+    try:
+        with chunk_size(2):
+            doc = Document("@misc{a, title = {x}}\n@online{c, date = {2020}}\n")
+            checker = Checker(doc, staged=True)
+            checker.update(doc.edit(0, 0, "%@}"))
+            while not checker.index.build(deadline=0):
+                pass
+            for ci in range(doc.chunk_count):  # counted before the verdict
+                checker.warm(ci)
+            checker.staged = False
+            assert checker.diagnose() == Checker(Document(doc.text)).diagnose()
+    finally:
+        index_module._BUILD_STEP = saved
+
+
 def _staged_with_edits(text: str, edit_after: list[int], data: st.DataObject) -> None:
     with chunk_size(2):
         doc = Document(text)
