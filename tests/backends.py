@@ -26,6 +26,15 @@ needs_biber_document = pytest.mark.skipif(
 )
 
 
+def kpsewhich(name: str) -> Path | None:
+    """Where TeX Live keeps file ``name`` (None without TeX Live or the file)."""
+    exe = shutil.which("kpsewhich")
+    if exe is None:
+        return None
+    found = subprocess.run([exe, name], capture_output=True, text=True, check=False).stdout
+    return Path(found.strip()) if found.strip() else None
+
+
 @dataclass
 class Run:
     log: str  # what the tool reported (BibTeX's .blg, biber's warnings and errors)

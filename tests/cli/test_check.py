@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bib_lsp.cli import run_check
+from tests.backends import kpsewhich
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -259,15 +259,7 @@ def test_shipped_examples_show_the_problems_the_readme_promises() -> None:
     ]
 
 
-def _kpsewhich(name: str) -> Path | None:
-    exe = shutil.which("kpsewhich")
-    if exe is None:
-        return None
-    found = subprocess.run([exe, name], capture_output=True, text=True, check=False).stdout
-    return Path(found.strip()) if found.strip() else None
-
-
-IEEE_EXAMPLE = _kpsewhich("IEEEexample.bib")
+IEEE_EXAMPLE = kpsewhich("IEEEexample.bib")
 
 
 def _codes_in(stdout: str, code: str) -> int:
@@ -275,7 +267,7 @@ def _codes_in(stdout: str, code: str) -> int:
 
 
 @pytest.mark.skipif(
-    IEEE_EXAMPLE is None or _kpsewhich("IEEEtran.bst") is None,
+    IEEE_EXAMPLE is None or kpsewhich("IEEEtran.bst") is None,
     reason="kpsewhich cannot find IEEEexample.bib and IEEEtran.bst (texlive-publishers)",
 )
 def test_style_option_checks_ieeetran_types_and_fields() -> None:

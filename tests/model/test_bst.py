@@ -19,18 +19,10 @@ from bib_lsp.model.bst import (
     resolve_style,
     style_from_file,
 )
+from tests.backends import kpsewhich
 
-
-def _kpsewhich(name: str) -> Path | None:
-    exe = shutil.which("kpsewhich")
-    if exe is None:
-        return None
-    found = subprocess.run([exe, name], capture_output=True, text=True, check=False).stdout
-    return Path(found.strip()) if found.strip() else None
-
-
-PLAIN_BST = _kpsewhich("plain.bst")
-IEEETRAN_BST = _kpsewhich("IEEEtran.bst")
+PLAIN_BST = kpsewhich("plain.bst")
+IEEETRAN_BST = kpsewhich("IEEEtran.bst")
 needs_ieeetran = pytest.mark.skipif(
     IEEETRAN_BST is None, reason="kpsewhich cannot find IEEEtran.bst (texlive-publishers)"
 )
@@ -167,7 +159,7 @@ def test_resolve_style_by_path_relative_to_base(tmp_path: Path) -> None:
 
 
 @needs_ieeetran
-def test_resolve_style_with_kpsewhich(tmp_path: Path) -> None:
+def test_resolve_style_withkpsewhich(tmp_path: Path) -> None:
     assert resolve_style("IEEEtran", tmp_path) == IEEETRAN_BST
     assert resolve_style("IEEEtran.bst", tmp_path) == IEEETRAN_BST
     with pytest.raises(BstError, match=r"kpsewhich cannot find no-such-style-here\.bst"):
